@@ -1,0 +1,50 @@
+# Two commands set everything up: `make run` and `make test`. Both create .venv when missing.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+COOPQA := $(VENV)/bin/coopqa
+STAMP  := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install index run test test-all lint format bench chromium clean
+
+install: $(STAMP)
+
+# torch first: pinned to the CPU wheel on these machines, so nothing pulls a CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(COOPQA) ingest
+
+run: index
+	$(COOPQA) serve --host 127.0.0.1 --port 7860
+
+# Debian's Chromium for the browser test; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests app.py bench
+	$(VENV)/bin/ruff format --check src tests app.py bench
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix src tests app.py bench
+	$(VENV)/bin/ruff format src tests app.py bench
+
+test: $(STAMP) chromium lint index
+	$(PY) -m pytest -m "not slow" -q
+
+test-all: $(STAMP) chromium lint index
+	$(PY) -m pytest -q
+
+bench: index
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .coopqa .pytest_cache

@@ -1,0 +1,83 @@
+"""Settings: one frozen dataclass, read from ``COOPQA_*`` environment variables at the edges."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+MAX_QUESTION_CHARS = 4000
+RETRIEVAL_MODES = ("hybrid", "dense", "bm25", "naive")
+
+
+class SettingsError(ValueError):
+    """A COOPQA_* variable with a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".coopqa")
+    corpus_dirs: tuple[Path, ...] = (Path("corpus"),)
+    facts_path: Path = Path("corpus/facts.csv")
+    chroma_url: str | None = None
+    collection: str = "coopqa"
+    llm: str | None = None
+    retrieval_mode: str = "hybrid"
+    use_facts: bool = True
+    top_k: int = 5
+    api_keys: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    max_request_bytes: int = 64_000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        corpus = env.get("COOPQA_CORPUS_DIR", "corpus")
+        mode = env.get("COOPQA_RETRIEVAL", "hybrid")
+        if mode not in RETRIEVAL_MODES:
+            raise SettingsError(f"COOPQA_RETRIEVAL must be one of {', '.join(RETRIEVAL_MODES)}")
+        try:
+            top_k = int(env.get("COOPQA_TOP_K", "5"))
+            max_bytes = int(env.get("COOPQA_MAX_REQUEST_BYTES", "64000"))
+        except ValueError as exc:
+            raise SettingsError(
+                f"COOPQA_TOP_K / COOPQA_MAX_REQUEST_BYTES must be integers: {exc}"
+            ) from exc
+        return cls(
+            data_dir=Path(env.get("COOPQA_DATA_DIR", ".coopqa")),
+            corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p),
+            facts_path=Path(
+                env.get("COOPQA_FACTS", str(Path(corpus.split(os.pathsep)[0]) / "facts.csv"))
+            ),
+            chroma_url=env.get("COOPQA_CHROMA_URL") or None,
+            collection=env.get("COOPQA_COLLECTION", "coopqa"),
+            llm=env.get("COOPQA_LLM") or None,
+            retrieval_mode=mode,
+            use_facts=env.get("COOPQA_USE_FACTS", "1") not in ("0", "false", "no"),
+            top_k=top_k,
+            api_keys=_split(env.get("COOPQA_API_KEYS", "")),
+            cors_origins=_split(env.get("COOPQA_CORS_ORIGINS", "")),
+            max_request_bytes=max_bytes,
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def offline_environment() -> None:
+    """Forbid every hub download and telemetry call before any heavy library is imported."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")

@@ -1,0 +1,405 @@
+"""Parse corpus documents into citable passages with exact character offsets.
+
+Every passage and sentence keeps ``start``/``end`` offsets into its document's text, so a quote
+shown to a user can always be cut again from the file it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+MAX_FILE_BYTES = 20_000_000
+
+_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (0, re.compile(r"^Chapter\s+\d+\.\s+\S")),
+    (1, re.compile(r"^Section\s+\d+\.\s+\S")),
+    (2, re.compile(r"^\d{1,2}\.\s+[A-Z“\"]")),
+    (3, re.compile(r"^\(\d{1,2}\)\s+[A-Z“\"]")),
+    (4, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
+)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"[.?!][”\"’)]?(?=\s+[“\"(]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset({"ms", "mr", "mrs", "dr", "st", "no", "fig", "vs", "e.g", "i.e", "jr"})
+_TERMINAL = re.compile(r"[.?!:][”\"’)]?$")
+
+
+class CorpusError(Exception):
+    """A document that cannot be read or parsed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph with its heading path, page and exact span in its document."""
+
+    doc: str
+    passage_id: str
+    section: str
+    page: int
+    paragraph: int
+    text: str
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...] = ()
+    search_text: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        payload = "\x1f".join((self.doc, self.section, str(self.page), self.search_text))
+        payload += f"\x1f{self.start}:{self.end}"
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Document:
+    doc: str
+    path: str
+    text: str
+    passages: tuple[Passage, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [p for d in self.documents for p in d.passages]
+
+    def document(self, doc: str) -> Document:
+        for d in self.documents:
+            if d.doc == doc:
+                return d
+        raise KeyError(doc)
+
+
+def fold(text: str) -> str:
+    """Collapse every run of whitespace to one space: the form quotes are compared in."""
+    return " ".join(text.split())
+
+
+def normalize_for_match(text: str) -> str:
+    """Folded, lower-cased, line-break hyphens removed, curly quotes straightened."""
+    text = fold(text).lower().replace("’", "'").replace("‘", "'")
+    text = text.replace("“", '"').replace("”", '"')
+    return re.sub(r"(\w)- (\w)", r"\1\2", text)
+
+
+def fold_with_offsets(raw: str, start: int, end: int) -> tuple[str, list[int]]:
+    """Fold ``raw[start:end]`` and map each folded character back to its offset in ``raw``."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for i in range(start, end):
+        ch = raw[i]
+        if ch.isspace():
+            pending_space = bool(chars)
+            continue
+        if pending_space:
+            chars.append(" ")
+            offsets.append(i - 1)
+            pending_space = False
+        chars.append(ch)
+        offsets.append(i)
+    return "".join(chars), offsets
+
+
+def dehyphenate(raw: str, start: int, end: int) -> str:
+    """Folded text with words split across a line break ("Pro-" / "gram") joined again."""
+    folded, offsets = fold_with_offsets(raw, start, end)
+    out: list[str] = []
+    i = 0
+    while i < len(folded):
+        if (
+            folded[i] == "-"
+            and 0 < i < len(folded) - 2
+            and folded[i + 1] == " "
+            and folded[i - 1].isalpha()
+            and folded[i + 2].islower()
+            and "\n" in raw[offsets[i] : offsets[i + 2]]
+        ):
+            i += 2
+            continue
+        out.append(folded[i])
+        i += 1
+    return "".join(out)
+
+
+def split_sentences(raw: str, start: int, end: int) -> tuple[Sentence, ...]:
+    """Sentences of ``raw[start:end]`` with their exact offsets."""
+    folded, offsets = fold_with_offsets(raw, start, end)
+    sentences: list[Sentence] = []
+    begin = 0
+    for m in _SENTENCE_END.finditer(folded):
+        word = re.search(r"([\w.]+)[.?!]?[”\"’)]?$", folded[begin : m.end()])
+        if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        sentences.append(_sentence(folded, offsets, begin, m.end()))
+        begin = m.end() + 1
+    if begin < len(folded):
+        sentences.append(_sentence(folded, offsets, begin, len(folded)))
+    return tuple(sentences)
+
+
+def _sentence(folded: str, offsets: list[int], a: int, b: int) -> Sentence:
+    return Sentence(text=folded[a:b], start=offsets[a], end=offsets[b - 1] + 1)
+
+
+@dataclass
+class _Line:
+    text: str  # stripped
+    start: int
+    end: int
+    page: int
+    blank_before: bool
+
+
+def _lines(raw: str, page_break_on_indent: bool) -> list[_Line]:
+    lines: list[_Line] = []
+    page = 1
+    pos = 0
+    blank = False
+    for line in raw.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if "\f" in body:
+            page += body.count("\f")
+        if not stripped:
+            blank = True
+            pos += len(line)
+            continue
+        if page_break_on_indent and body[:1] == " " and lines:
+            page += 1
+        lead = len(body) - len(body.lstrip())
+        lines.append(_Line(stripped, pos + lead, pos + lead + len(stripped), page, blank))
+        blank = False
+        pos += len(line)
+    return lines
+
+
+def _heading_level(text: str, markdown: bool) -> int | None:
+    if markdown:
+        m = _MD_HEADING.match(text)
+        return len(m.group(1)) - 1 if m else None
+    if len(text) > 120 or text.endswith((".", ",", ";")):
+        return None
+    for level, pattern in _HEADING_PATTERNS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def _heading_title(text: str, markdown: bool) -> str:
+    if markdown:
+        return _MD_HEADING.match(text).group(2)  # type: ignore[union-attr]
+    return fold(text)
+
+
+def _is_double_spaced(raw: str) -> bool:
+    """Extractions that put a blank line after every line cannot use blank lines for paragraphs."""
+    rows = raw.splitlines()
+    text_rows = [i for i, r in enumerate(rows) if r.strip()]
+    if len(text_rows) < 6:
+        return False
+    followed_by_blank = sum(1 for i in text_rows if i + 1 < len(rows) and not rows[i + 1].strip())
+    return followed_by_blank / len(text_rows) > 0.6
+
+
+def _paragraph_ends(lines: list[_Line], double_spaced: bool, width: float) -> list[bool]:
+    """Whether each body line is the last line of its paragraph."""
+    ends = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is None:
+            ends.append(True)
+        elif not double_spaced:
+            ends.append(nxt.blank_before)
+        else:
+            first_word = nxt.text.split()[0]
+            short = len(line.text) + 1 + len(first_word) <= width
+            ends.append(bool(_TERMINAL.search(line.text)) and short and first_word[:1].isupper())
+    return ends
+
+
+def parse_text(
+    doc: str, raw: str, *, markdown: bool = False, indent_pages: bool = True
+) -> Document:
+    """Split a document's text into paragraphs under their heading paths."""
+    double_spaced = _is_double_spaced(raw)
+    lines = _lines(raw, page_break_on_indent=indent_pages and not markdown)
+    body_lengths = [len(ln.text) for ln in lines if len(ln.text) > 40]
+    width = statistics.quantiles(body_lengths, n=20)[-1] if len(body_lengths) >= 2 else 100.0
+
+    headings: list[tuple[int, str]] = []
+    passages: list[Passage] = []
+    block: list[_Line] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        start, end = block[0].start, block[-1].end
+        text = fold(raw[start:end])
+        section = _section_path(headings)
+        search = (
+            f"{section}. {dehyphenate(raw, start, end)}"
+            if section
+            else dehyphenate(raw, start, end)
+        )
+        n = len(passages)
+        passages.append(
+            Passage(
+                doc=doc,
+                passage_id=f"{doc}:{n:03d}",
+                section=section,
+                page=block[0].page,
+                paragraph=n,
+                text=text,
+                start=start,
+                end=end,
+                sentences=split_sentences(raw, start, end),
+                search_text=search,
+            )
+        )
+        block.clear()
+
+    body = [ln for ln in lines if _heading_level(ln.text, markdown) is None]
+    ends = dict(zip(map(id, body), _paragraph_ends(body, double_spaced, width), strict=True))
+    for line in lines:
+        level = _heading_level(line.text, markdown)
+        if level is not None:
+            flush()
+            headings = [h for h in headings if h[0] < level] + [
+                (level, _heading_title(line.text, markdown))
+            ]
+            continue
+        if block and block[-1].page != line.page and not double_spaced and line.blank_before:
+            flush()
+        block.append(line)
+        if ends[id(line)]:
+            flush()
+    flush()
+    return Document(doc=doc, path="", text=raw, passages=tuple(passages))
+
+
+def _section_path(headings: list[tuple[int, str]]) -> str:
+    """Heading path below the document title (the chapter heading names the document)."""
+    below = [title for level, title in headings if level > 0]
+    if below:
+        return " > ".join(below)
+    return headings[0][1] if headings else ""
+
+
+def doc_id_for(path: Path) -> str:
+    """A short stable id: the file stem, shortened for the chapter that ships."""
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    m = re.match(r"npa-annual-report-ch(\d+)", stem)
+    return f"npa-ch{m.group(1)}" if m else stem or "doc"
+
+
+def read_document(path: Path) -> Document:
+    """Read one corpus file; raise CorpusError with the reason when it is unusable."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise CorpusError(f"{path}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise CorpusError(f"{path}: file is empty")
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(f"{path}: file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    doc = doc_id_for(path)
+    if path.suffix.lower() == ".pdf":
+        raw = _pdf_text(path, data)
+        parsed = parse_text(doc, raw, indent_pages=False)
+    else:
+        raw = _decode_text(path, data)
+        parsed = parse_text(doc, raw, markdown=path.suffix.lower() == ".md")
+    if not parsed.passages:
+        raise CorpusError(f"{path}: no text found")
+    return Document(doc=doc, path=str(path), text=raw, passages=parsed.passages)
+
+
+def _decode_text(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise CorpusError(f"{path}: looks binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if control > 0.01 * min(len(text), 8192):
+        raise CorpusError(f"{path}: looks binary, not text")
+    if not text.strip():
+        raise CorpusError(f"{path}: file has no text")
+    return text
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    """Page texts joined by form feeds, so pages are counted from the text itself."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise CorpusError(f"{path}: broken PDF ({exc})") from exc
+    if not any(p.strip() for p in pages):
+        raise CorpusError(f"{path}: PDF has no extractable text")
+    return "\f".join(pages)
+
+
+def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    if not child.name.startswith(".") and child.name.lower() != "readme.md":
+                        yield child
+        else:
+            yield path
+
+
+def load_corpus(paths: Iterable[Path]) -> Corpus:
+    """Read every document; a bad file becomes a warning and the rest are still loaded."""
+    paths = list(paths)
+    for path in paths:
+        if not path.exists():
+            raise CorpusError(f"{path}: no such file or directory")
+    documents: list[Document] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for path in iter_corpus_files(paths):
+        try:
+            document = read_document(path)
+        except CorpusError as exc:
+            warnings.append(f"skipped {exc}")
+            continue
+        if document.doc in seen:
+            warnings.append(
+                f"skipped {path}: another file already has document id {document.doc!r}"
+            )
+            continue
+        seen.add(document.doc)
+        documents.append(document)
+    if not documents:
+        detail = "; ".join(warnings) if warnings else "no .txt, .md or .pdf files"
+        raise CorpusError(f"no usable documents in {', '.join(map(str, paths))} ({detail})")
+    return Corpus(documents=tuple(documents), warnings=tuple(warnings))

@@ -1,0 +1,255 @@
+"""The Chroma index of passages: idempotent, interruption-safe ingest and dense search.
+
+Each ingest writes a complete new collection and only then moves a pointer to it, so a failed or
+interrupted ingest leaves the previous collection answering. Embeddings of unchanged passages are
+copied over by content hash, so re-ingesting an unchanged corpus embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from .config import Settings, offline_environment
+from .corpus import Corpus, Passage, Sentence
+
+POINTER_SUFFIX = "-pointer"
+SCHEMA_VERSION = "1"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing, unreachable or unusable; the message says what to do."""
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    collection: str
+    passages: int
+    embedded: int
+    reused: int
+    documents: int
+    seconds: float
+    unchanged: bool
+
+
+def make_client(settings: Settings) -> Any:
+    """A Chroma client: a server when ``COOPQA_CHROMA_URL`` is set, else embedded under data_dir."""
+    offline_environment()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise IndexUnavailable(
+                f"COOPQA_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises several types for an unreachable server
+            raise IndexUnavailable(
+                f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
+            ) from exc
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(settings.data_dir / "chroma"), settings=chroma_settings
+    )
+
+
+def corpus_fingerprint(passages: Sequence[Passage], model_id: str) -> str:
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x1f{model_id}".encode())
+    for passage in passages:
+        digest.update(f"\x1e{passage.passage_id}\x1f{passage.content_hash}".encode())
+    return digest.hexdigest()[:16]
+
+
+def passage_metadata(passage: Passage) -> dict[str, Any]:
+    return {
+        "doc": passage.doc,
+        "section": passage.section,
+        "page": passage.page,
+        "paragraph": passage.paragraph,
+        "text": passage.text,
+        "start": passage.start,
+        "end": passage.end,
+        "sentences": json.dumps([[s.text, s.start, s.end] for s in passage.sentences]),
+        "hash": passage.content_hash,
+    }
+
+
+def passage_from_metadata(passage_id: str, document: str, meta: dict[str, Any]) -> Passage:
+    return Passage(
+        doc=meta["doc"],
+        passage_id=passage_id,
+        section=meta["section"],
+        page=int(meta["page"]),
+        paragraph=int(meta["paragraph"]),
+        text=meta["text"],
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        sentences=tuple(Sentence(t, int(a), int(b)) for t, a, b in json.loads(meta["sentences"])),
+        search_text=document,
+    )
+
+
+class PassageIndex:
+    """Passages and their vectors in Chroma, behind a pointer to the active collection."""
+
+    def __init__(self, client: Any, name: str, embedder: Embedder) -> None:
+        self.client = client
+        self.name = name
+        self.embedder = embedder
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder) -> PassageIndex:
+        return cls(make_client(settings), settings.collection, embedder)
+
+    # -- pointer -------------------------------------------------------------------------------
+    def _pointer(self) -> Any:
+        return self.client.get_or_create_collection(
+            self.name + POINTER_SUFFIX, embedding_function=None, metadata={"active": ""}
+        )
+
+    def active_name(self) -> str | None:
+        active = (self._pointer().metadata or {}).get("active") or None
+        return active
+
+    def _active(self) -> Any | None:
+        name = self.active_name()
+        if not name:
+            return None
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception:  # the pointer names a collection someone deleted
+            return None
+
+    # -- ingest --------------------------------------------------------------------------------
+    def ingest(self, corpus: Corpus, progress: Callable[[int], None] | None = None) -> IngestReport:
+        """Make the index match ``corpus``; embed only passages whose content changed."""
+        started = time.perf_counter()
+        passages = corpus.passages
+        fingerprint = corpus_fingerprint(passages, self.embedder.model_id)
+        target = f"{self.name}-{fingerprint}"
+        previous = self._active()
+        if previous is not None and previous.name == target:
+            return IngestReport(
+                target,
+                len(passages),
+                0,
+                len(passages),
+                len(corpus.documents),
+                time.perf_counter() - started,
+                unchanged=True,
+            )
+
+        known = self._embeddings_by_hash(previous)
+        missing = [p for p in passages if p.content_hash not in known]
+        fresh = self._embed(missing, progress)
+        vectors = [known.get(p.content_hash) or fresh[p.content_hash] for p in passages]
+
+        self._drop(target)  # leftovers of an interrupted run
+        collection = self.client.create_collection(
+            target,
+            embedding_function=None,
+            metadata={
+                "hnsw:space": "cosine",
+                "fingerprint": fingerprint,
+                "model": self.embedder.model_id,
+            },
+        )
+        for batch in range(0, len(passages), 256):
+            chunk = passages[batch : batch + 256]
+            collection.add(
+                ids=[p.passage_id for p in chunk],
+                embeddings=vectors[batch : batch + 256],
+                documents=[p.search_text for p in chunk],
+                metadatas=[passage_metadata(p) for p in chunk],
+            )
+        self._pointer().modify(metadata={"active": target})
+        if previous is not None:
+            self._drop(previous.name)
+        return IngestReport(
+            target,
+            len(passages),
+            len(missing),
+            len(passages) - len(missing),
+            len(corpus.documents),
+            time.perf_counter() - started,
+            unchanged=False,
+        )
+
+    def _embeddings_by_hash(self, collection: Any | None) -> dict[str, list[float]]:
+        if collection is None:
+            return {}
+        got = collection.get(include=["metadatas", "embeddings"])
+        return {
+            meta["hash"]: list(map(float, vector))
+            for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True)
+        }
+
+    def _embed(
+        self, passages: list[Passage], progress: Callable[[int], None] | None
+    ) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for batch in range(0, len(passages), 16):
+            chunk = passages[batch : batch + 16]
+            vectors = self.embedder.embed_documents([p.search_text for p in chunk])
+            out.update((p.content_hash, v) for p, v in zip(chunk, vectors, strict=True))
+            if progress:
+                progress(len(chunk))
+        return out
+
+    def _drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception:  # absent already: nothing to drop
+            pass
+
+    # -- reading -------------------------------------------------------------------------------
+    def collection(self) -> Any:
+        active = self._active()
+        if active is None:
+            raise IndexUnavailable("the index is empty: run `coopqa ingest` (or `make run`) first")
+        return active
+
+    def passages(self) -> list[Passage]:
+        got = self.collection().get(include=["metadatas", "documents"])
+        passages = [
+            passage_from_metadata(pid, doc, meta)
+            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(passages, key=lambda p: (p.doc, p.paragraph))
+
+    def vectors(self) -> dict[str, list[float]]:
+        got = self.collection().get(include=["embeddings"])
+        return {
+            pid: list(map(float, v)) for pid, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def dense(self, query_vector: list[float], k: int) -> list[tuple[str, float]]:
+        """(passage_id, cosine similarity) of the k nearest passages."""
+        collection = self.collection()
+        n = max(1, min(k, collection.count()))
+        got = collection.query(query_embeddings=[query_vector], n_results=n, include=["distances"])
+        return [
+            (pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)
+        ]

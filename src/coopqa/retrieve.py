@@ -1,0 +1,253 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 rankings fused by reciprocal rank, as a LangChain retriever.
+
+The naive baseline of LangChain's tutorial (1000/200 character chunks, dense only, k=4) lives here
+too, so every figure can be compared with it in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from .corpus import Corpus, Passage, split_sentences
+
+RRF_K = 10
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 1.0
+
+_STOPWORDS = frozenset(
+    """a an and are as at be been by did do does for from had has have how in into is it its many
+    much of on or that the their them these they this those to was were what when where which who
+    whom why will with about also than then there so such any all each per over under can could
+    would should may might i we you he she me my our your us please tell say said""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)\s*((?:19|20)\d\d)\b")
+_SPELLING = (
+    (re.compile(r"is(e|es|ed|ing|ation|ations)\b"), r"iz\1"),
+    (re.compile(r"programme"), "program"),
+    (re.compile(r"\b(\w+)our\b"), r"\1or"),
+)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    passage: Passage
+    score: float
+
+
+class Searcher(Protocol):
+    def search(self, query: str, k: int) -> list[SearchResult]: ...
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet 'dispatches'/'dispatched', 'seminars'/'seminar'."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+# Everyday words for the report's terms: a query saying "secondment" should meet "dispatch".
+THESAURUS = {
+    "secondment": "dispatch",
+    "seconded": "dispatch",
+    "posted": "dispatch",
+    "sent": "dispatch",
+    "overseas": "international foreign",
+    "abroad": "international foreign",
+    "staff": "personnel employee",
+    "worker": "employee",
+    "civil": "public",
+    "servant": "employee",
+    "bureaucrat": "official",
+    "region": "area",
+    "nation": "country",
+    "debate": "discussion",
+    "panel": "discussion",
+    "talk": "lecture",
+    "course": "seminar training",
+    "trainee": "participant",
+    "attendee": "participant",
+    "hr": "human resources personnel",
+    "mid": "middle",
+    "midcareer": "middle level",
+    "top": "senior executive",
+    "head": "director",
+    "start": "first",
+    "began": "first start",
+    "launch": "first start",
+    "establish": "first",
+    "delegation": "visitor research group",
+    "delegate": "visitor",
+    "visit": "visitor",
+    "fellowship": "fellow",
+    "scholar": "fellow",
+    "american": "us",
+    "british": "uk",
+    "korean": "korea",
+    "chinese": "china",
+    "vietnamese": "vietnam",
+    "french": "france",
+    "treaty": "agreement",
+    "memorandum": "agreement",
+    "homestay": "family",
+}
+
+
+def expand_query(tokens: list[str]) -> list[str]:
+    """Query tokens plus the report's words for them."""
+    extra = [w for t in tokens for w in THESAURUS.get(t, "").split()]
+    return tokens + [stem(w) for w in extra]
+
+
+def normalize_words(text: str) -> str:
+    """Lower-case with "fiscal 2012"/"FY 2012" as "fy2012" and British spellings made American."""
+    text = _FISCAL_YEAR.sub(r"fy\1", text.lower().replace("’", "'"))
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    return [stem(t) for t in _TOKEN.findall(normalize_words(text)) if t not in _STOPWORDS]
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[tuple[Sequence[str], float]], k: int = RRF_K
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists (each with a weight) into one ranking by weighted reciprocal rank."""
+    scores: dict[str, float] = {}
+    for ranking, weight in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank + 1)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class BM25Ranker:
+    """BM25 (bm25s) over each passage's heading path and de-hyphenated text."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        import bm25s
+
+        self.ids = [p.passage_id for p in passages]
+        self._model = bm25s.BM25()
+        self._model.index([tokenize(p.search_text) or ["_"] for p in passages], show_progress=False)
+        self._vocab = set(self._model.vocab_dict)
+
+    def rank(self, query: str) -> list[tuple[str, float]]:
+        tokens = [t for t in expand_query(tokenize(query)) if t in self._vocab]
+        if not tokens:
+            return []
+        scores = self._model.get_scores(tokens)
+        order = sorted(range(len(self.ids)), key=lambda i: -float(scores[i]))
+        return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+class HybridSearcher:
+    """Dense + BM25 over the passages of the active Chroma collection."""
+
+    def __init__(self, index: Any, mode: str = "hybrid") -> None:
+        self.index = index
+        self.mode = mode
+        self.passages = index.passages()
+        self.by_id = {p.passage_id: p for p in self.passages}
+        self.bm25 = BM25Ranker(self.passages)
+
+    def search(self, query: str, k: int) -> list[SearchResult]:
+        rankings: list[tuple[list[str], float]] = []
+        if self.mode in ("hybrid", "dense"):
+            vector = self.index.embedder.embed_query(query)
+            dense = self.index.dense(vector, len(self.passages))
+            if self.mode == "dense":
+                return [SearchResult(self.by_id[pid], s) for pid, s in dense[:k]]
+            rankings.append(([pid for pid, _ in dense], DENSE_WEIGHT))
+        bm25 = self.bm25.rank(query)
+        if self.mode == "bm25":
+            return [SearchResult(self.by_id[pid], s) for pid, s in bm25[:k]]
+        rankings.append(([pid for pid, _ in bm25], BM25_WEIGHT))
+        fused = reciprocal_rank_fusion(rankings)
+        return [SearchResult(self.by_id[pid], score) for pid, score in fused[:k]]
+
+
+class NaiveSearcher:
+    """LangChain's tutorial RAG: 1000/200 character chunks of the raw files, dense only."""
+
+    CHUNK_SIZE, CHUNK_OVERLAP = 1000, 200
+
+    def __init__(self, corpus: Corpus, embedder: Any) -> None:
+        from langchain_core.vectorstores import InMemoryVectorStore
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=self.CHUNK_SIZE, chunk_overlap=self.CHUNK_OVERLAP, add_start_index=True
+        )
+        self.store = InMemoryVectorStore(embedding=embedder)
+        documents = []
+        for document in corpus.documents:
+            for i, chunk in enumerate(splitter.create_documents([document.text])):
+                start = chunk.metadata["start_index"]
+                chunk.metadata = {
+                    "passage": _chunk_passage(
+                        document.doc, document.text, i, start, start + len(chunk.page_content)
+                    )
+                }
+                documents.append(chunk)
+        self.store.add_documents(documents)
+
+    def search(self, query: str, k: int) -> list[SearchResult]:
+        hits = self.store.similarity_search_with_score(query, k=k)
+        return [SearchResult(doc.metadata["passage"], float(score)) for doc, score in hits]
+
+
+def _chunk_passage(doc: str, raw: str, i: int, start: int, end: int) -> Passage:
+    from .corpus import fold
+
+    page = 1 + sum(1 for m in re.finditer(r"\n ", raw[:start]))
+    return Passage(
+        doc=doc,
+        passage_id=f"{doc}:chunk{i:03d}",
+        section="",
+        page=page,
+        paragraph=i,
+        text=fold(raw[start:end]),
+        start=start,
+        end=end,
+        sentences=split_sentences(raw, start, end),
+        search_text=fold(raw[start:end]),
+    )
+
+
+def to_document(result: SearchResult) -> Document:
+    p = result.passage
+    return Document(
+        page_content=p.text,
+        id=p.passage_id,
+        metadata={
+            "passage_id": p.passage_id,
+            "doc": p.doc,
+            "section": p.section,
+            "page": p.page,
+            "start": p.start,
+            "end": p.end,
+            "score": result.score,
+        },
+    )
+
+
+class PassageRetriever(BaseRetriever):
+    """A LangChain retriever over any Searcher (hybrid by default)."""
+
+    searcher: Any
+    k: int = 5
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [to_document(r) for r in self.searcher.search(query, self.k)]

@@ -1,0 +1,56 @@
+"""Checks on user input shared by every interface, each failure with a message a person can act on."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from .config import MAX_QUESTION_CHARS
+
+MAX_HISTORY_TURNS = 50
+
+
+class InputError(ValueError):
+    """Input that coopqa refuses; ``str(exc)`` is the message to show."""
+
+
+def clean_question(question: Any) -> str:
+    """The question stripped, or InputError saying why it cannot be asked."""
+    if not isinstance(question, str):
+        raise InputError("question must be a string")
+    text = question.strip()
+    if not text:
+        raise InputError("question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"question is {len(text):,} characters; the limit is {MAX_QUESTION_CHARS:,}"
+        )
+    bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
+    if bad:
+        raise InputError(f"question contains control characters (e.g. {ascii(bad[0])})")
+    return " ".join(text.split())
+
+
+def clean_history(history: Any) -> list[dict[str, str]]:
+    """History as ``[{"role": "user"|"assistant", "content": str}]``; plain strings are user turns."""
+    if history is None:
+        return []
+    if not isinstance(history, list):
+        raise InputError("history must be a list of {role, content} objects")
+    if len(history) > MAX_HISTORY_TURNS:
+        raise InputError(f"history has {len(history)} turns; the limit is {MAX_HISTORY_TURNS}")
+    turns = []
+    for i, turn in enumerate(history):
+        if isinstance(turn, str):
+            turn = {"role": "user", "content": turn}
+        if not isinstance(turn, dict):
+            raise InputError(f"history[{i}] must be an object with role and content")
+        role, content = turn.get("role"), turn.get("content")
+        if role not in ("user", "assistant"):
+            raise InputError(f"history[{i}].role must be 'user' or 'assistant'")
+        if not isinstance(content, str):
+            raise InputError(f"history[{i}].content must be a string")
+        if len(content) > 4 * MAX_QUESTION_CHARS:
+            raise InputError(f"history[{i}].content is too long")
+        turns.append({"role": role, "content": content})
+    return turns

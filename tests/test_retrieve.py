@@ -1,0 +1,68 @@
+"""Hybrid retrieval: fusion, tokenizing, heading paths, the LangChain retriever, the baseline."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopqa.index import PassageIndex
+from coopqa.retrieve import (
+    HybridSearcher,
+    NaiveSearcher,
+    PassageRetriever,
+    reciprocal_rank_fusion,
+    tokenize,
+)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, corpus, embedder):
+    from coopqa.config import Settings
+
+    index = PassageIndex.open(Settings(data_dir=tmp_path_factory.mktemp("retr")), embedder)
+    index.ingest(corpus)
+    return index
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    fused = reciprocal_rank_fusion([(["a", "b", "c"], 1.0), (["b", "c", "a"], 1.0)])
+    assert [item for item, _ in fused][0] == "b"
+    assert reciprocal_rank_fusion([(["x"], 1.0), ([], 1.0)]) == [("x", 1.0 / 11)]
+
+
+def test_tokenize_folds_fiscal_years_spelling_and_plurals():
+    assert tokenize("In fiscal 2012 the FY 2013 organisations") == [
+        "fy2012",
+        "fy2013",
+        "organization",
+    ]
+    assert tokenize("dispatches") == tokenize("dispatched") == ["dispatch"]
+
+
+def test_heading_path_finds_passages_under_a_heading(index):
+    top = HybridSearcher(index).search("the middle-level seminar", 2)
+    assert all("Middle-level Officials" in r.passage.section for r in top)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_modes_rank_the_dispatch_paragraph_first(index, mode):
+    top = HybridSearcher(index, mode).search("newly dispatched persons FY2012 returned to Japan", 3)
+    assert "119 persons returned" in top[0].passage.text
+
+
+def test_langchain_retriever_returns_documents_with_citable_metadata(index):
+    retriever = PassageRetriever(searcher=HybridSearcher(index), k=3)
+    docs = retriever.invoke("What did the NPA do with Vietnam?")
+    assert len(docs) == 3
+    assert any("Vietnam" in d.page_content for d in docs)
+    meta = docs[0].metadata
+    assert {"passage_id", "doc", "section", "page", "start", "end", "score"} <= set(meta)
+
+
+def test_naive_baseline_chunks_are_exact_spans(corpus, embedder):
+    naive = NaiveSearcher(corpus, embedder)
+    raw = corpus.document("npa-ch8").text
+    results = naive.search("How many persons were on dispatch?", 4)
+    assert len(results) == 4
+    for r in results:
+        assert len(raw[r.passage.start : r.passage.end]) <= 1000
+        assert " ".join(raw[r.passage.start : r.passage.end].split()) == r.passage.text
