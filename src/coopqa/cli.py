@@ -1,0 +1,329 @@
+"""The ``coopqa`` command line: a thin shell over the library; heavy imports happen per command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from .config import Settings, SettingsError
+from .validation import InputError, clean_history, clean_question
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr with a non-zero exit."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coopqa",
+        description="Cited, number-checked answers about Chapter 8 (International Cooperation) "
+        "of the NPA annual report.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="parse the corpus and (re)build the Chroma index")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+
+    p = sub.add_parser("search", help="show the passages retrieved for a question")
+    p.add_argument("question", nargs="?")
+    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
+
+    sub.add_parser("chat", help="interactive chat in the terminal")
+
+    p = sub.add_parser("facts", help="print the fact table, or check it against the text")
+    p.add_argument("action", nargs="?", choices=["check"], help="validate facts.csv")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
+    p = sub.add_parser("check", help="verify every number in an answer text")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("eval", help="run evaluation sets and write a report")
+    try:
+        from .evaluation import add_eval_arguments
+
+        add_eval_arguments(p)
+    except ImportError:  # evaluation extras missing: keep the rest of the CLI working
+        pass
+
+    p = sub.add_parser("serve", help="serve the web chat and the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        settings = Settings.from_env()
+        return COMMANDS[args.command](args, settings)
+    except (CliError, InputError, SettingsError) as exc:
+        print(f"coopqa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coopqa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line, never a traceback
+        from .corpus import CorpusError
+        from .index import IndexUnavailable
+
+        if isinstance(exc, CorpusError | IndexUnavailable):
+            print(f"coopqa: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"coopqa: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .corpus import load_corpus
+    from .embeddings import MiniLMEmbeddings
+    from .index import PassageIndex
+
+    corpus = load_corpus(args.paths or list(settings.corpus_dirs))
+    for warning in corpus.warnings:
+        print(f"coopqa: warning: {warning}", file=sys.stderr)
+    index = PassageIndex.open(settings, MiniLMEmbeddings())
+    with _progress(len(corpus.passages), "embedding") as tick:
+        report = index.ingest(corpus, progress=tick)
+    state = (
+        "unchanged" if report.unchanged else f"embedded {report.embedded}, reused {report.reused}"
+    )
+    print(
+        f"indexed {report.passages} passages from {report.documents} document(s) "
+        f"into {report.collection} ({state}) in {report.seconds:.2f}s"
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    if args.k < 1 or args.k > 50:
+        raise CliError("-k must be between 1 and 50")
+    requests = list(_requests(args))
+    assistant = _assistant(settings)
+    for question, history in requests:
+        results = assistant.search(question, k=args.k, history=history)
+        rows = [_result_dict(r) for r in results]
+        if args.json or args.batch:
+            _emit({"question": question, "results": rows})
+        else:
+            print(f"Q: {question}")
+            for i, row in enumerate(rows, 1):
+                print(f"\n[{i}] {row['section']} (p. {row['page']}, score {row['score']:.3f})")
+                print(f"    {row['text']}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    requests = list(_requests(args))
+    assistant = _assistant(settings)
+    for question, history in requests:
+        answer = assistant.ask(question, history=history)
+        if args.json or args.batch:
+            _emit(answer.to_dict())
+        else:
+            print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    history: list[dict[str, str]] = []
+    print(
+        "coopqa chat — ask about Chapter 8 (International Cooperation). Empty line or Ctrl-D quits."
+    )
+    while True:
+        try:
+            question = input("\nyou> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            answer = assistant.ask(question, history=history)
+        except InputError as exc:
+            print(f"coopqa: {exc}")
+            continue
+        print(format_answer(answer))
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from . import facts
+
+    if args.action == "check":
+        output, code = facts.cli_facts_check(settings)
+    else:
+        output, code = facts.cli_facts(
+            settings, "json" if args.json else "csv" if args.csv else "text"
+        )
+    print(output)
+    return code
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from . import verify
+
+    output, code = verify.cli_check(args.text, args.json, settings)
+    print(output)
+    return code
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import cli_eval
+
+    return cli_eval(args, settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .server import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "facts": cmd_facts,
+    "check": cmd_check,
+    "eval": cmd_eval,
+    "serve": cmd_serve,
+}
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _assistant(settings: Settings) -> Any:
+    from .chain import Assistant
+
+    return Assistant(settings)
+
+
+def _requests(args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """(question, history) pairs from the argument or a batch file, each validated."""
+    if args.batch is not None:
+        if args.question:
+            raise CliError("give a question or --batch FILE, not both")
+        yield from read_batch(args.batch)
+        return
+    if args.question is None:
+        raise CliError("a question is required (or --batch FILE)")
+    yield clean_question(args.question), []
+
+
+def read_batch(path: Path) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A batch file: one JSON object ({"question", "history"}) or one plain question a line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read batch file ({exc.strerror or exc})") from exc
+    if b"\x00" in data:
+        raise CliError(f"{path}: looks binary, not a text batch file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not UTF-8 text") from exc
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(_batch_row(line))
+        except (InputError, ValueError) as exc:
+            raise CliError(f"{path} line {number}: {exc}") from exc
+    if not rows:
+        raise CliError(f"{path}: no questions in batch file")
+    return iter(rows)
+
+
+def _batch_row(line: str) -> tuple[str, list[dict[str, str]]]:
+    if line.lstrip().startswith("{"):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"invalid JSON ({exc.msg})") from exc
+        if not isinstance(obj, dict) or "question" not in obj:
+            raise ValueError('a JSON line needs a "question"')
+        return clean_question(obj["question"]), clean_history(obj.get("history"))
+    return clean_question(line), []
+
+
+def _result_dict(result: Any) -> dict[str, Any]:
+    p = result.passage
+    return {
+        "passage_id": p.passage_id,
+        "doc": p.doc,
+        "section": p.section,
+        "page": p.page,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
+        "score": round(result.score, 6),
+    }
+
+
+def _emit(obj: dict[str, Any], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def format_answer(answer: Any) -> str:
+    """An Answer for a terminal: the text, the sources, the number checks."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.section}, p. {c.page}: “{c.quote}”")
+    marks = [f"{n.text} ({n.status})" for n in answer.numbers]
+    if marks:
+        lines.append("")
+        lines.append("numbers: " + ", ".join(marks))
+    for note in answer.corrections:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+class _progress:
+    """A tqdm bar on a terminal, nothing otherwise."""
+
+    def __init__(self, total: int, desc: str) -> None:
+        self.total, self.desc, self.bar = total, desc, None
+
+    def __enter__(self):  # noqa: ANN204
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.total, desc=self.desc, unit="passage", leave=False)
+        return self.bar.update if self.bar else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

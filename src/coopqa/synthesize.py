@@ -1,0 +1,185 @@
+"""Synthesizers turn retrieved evidence into a draft answer with [n] markers.
+
+The extractive synthesizer needs no LLM: numbers come from the fact table with their quotes, other
+answers are the best-supporting sentences quoted verbatim. The LLM synthesizer asks any LangChain
+chat model for the same kind of draft. Either draft is then checked by the chain (citations,
+numbers) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .corpus import Passage, Sentence, normalize_for_match
+from .retrieve import tokenize
+
+NUMERIC_QUESTION = re.compile(
+    r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|which (year|month)|"
+    r"total|combined|altogether|in all|sum|difference|more than|fewer|less than|count|"
+    r"how old|what was the (size|figure))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Evidence:
+    """Everything a synthesizer may use; passages are cited as [1]..[n] in this order."""
+
+    question: str
+    passages: list[Passage]
+    sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
+    facts: list[Any] = field(default_factory=list)  # FactMatch, best first
+    not_stated: Any | None = None  # NotStated from the fact table
+    premise_notes: list[str] = field(default_factory=list)
+    in_scope: bool = True
+    history: list[dict[str, str]] = field(default_factory=list)
+    table: Any | None = None  # FactTable, to resolve a derived fact's inputs
+
+
+@dataclass
+class Draft:
+    text: str
+    abstained: bool = False
+    quotes: dict[int, Sentence] = field(default_factory=dict)  # [n] -> the sentence it quotes
+    backend: str = "extractive"
+
+
+class Synthesizer(Protocol):
+    name: str
+
+    def synthesize(self, evidence: Evidence) -> Draft: ...
+
+
+def is_numeric_question(question: str) -> bool:
+    return bool(NUMERIC_QUESTION.search(question))
+
+
+def best_sentences(evidence: Evidence, limit: int = 2) -> list[tuple[int, Sentence, float]]:
+    """(passage number, sentence, score), best first, from the passages in evidence."""
+    ranked = []
+    for n, passage in enumerate(evidence.passages, 1):
+        for i, sentence in enumerate(passage.sentences):
+            score = evidence.sentence_scores.get((passage.passage_id, i), 0.0)
+            ranked.append((n, sentence, score + 0.04 / n))
+    ranked.sort(key=lambda r: -r[2])
+    if not ranked:
+        return []
+    top = ranked[0][2]
+    return [r for r in ranked[:limit] if r[2] >= top - 0.12]
+
+
+def locate_quote(quote: str, passages: list[Passage]) -> tuple[int, Sentence] | None:
+    """The passage number and sentence that hold ``quote`` (or overlap it most)."""
+    wanted = normalize_for_match(quote)
+    best: tuple[float, int, Sentence] | None = None
+    for n, passage in enumerate(passages, 1):
+        for sentence in passage.sentences:
+            have = normalize_for_match(sentence.text)
+            if wanted in have or have in wanted:
+                overlap = min(len(have), len(wanted)) / max(len(have), len(wanted), 1)
+                if best is None or overlap > best[0]:
+                    best = (overlap, n, sentence)
+    return (best[1], best[2]) if best else None
+
+
+def nearest_facts_text(facts: list[Any], limit: int = 2) -> str:
+    parts = [phrase(f.fact) for f in facts[:limit]]
+    return "; ".join(parts)
+
+
+class ExtractiveSynthesizer:
+    """Answers from the fact table and verbatim sentences only: offline, never paraphrasing."""
+
+    name = "extractive"
+
+    def synthesize(self, evidence: Evidence) -> Draft:
+        if not evidence.in_scope or not evidence.passages:
+            return _abstain_out_of_scope(evidence)
+        if evidence.not_stated is not None:
+            return self._not_stated(evidence)
+        numeric = is_numeric_question(evidence.question)
+        if numeric and evidence.facts:
+            draft = self._from_facts(evidence)
+            if draft is not None:
+                return draft
+        return self._from_sentences(evidence)
+
+    def _from_facts(self, evidence: Evidence) -> Draft | None:
+        match = evidence.facts[0]
+        fact = match.fact
+        passages = evidence.passages
+        lines: list[str] = list(evidence.premise_notes)
+        quotes: dict[int, Sentence] = {}
+        sources = [fact]
+        if fact.derived and evidence.table is not None:
+            sources = [s for s in map(evidence.table.get, fact.inputs) if s is not None]
+        cited: list[int] = []
+        for source in sources:
+            found = locate_quote(source.quote, passages)
+            if found is None:
+                continue
+            n, sentence = found
+            quotes[n] = sentence
+            if n not in cited:
+                cited.append(n)
+        if not cited:
+            return None
+        marks = "".join(f"[{n}]" for n in cited)
+        lines.append(f"{_capitalize(phrase(fact))}. {marks}")
+        support = quotes[cited[0]]
+        lines.append(f"The chapter says: “{support.text}” [{cited[0]}]")
+        return Draft(text=" ".join(lines), quotes=quotes)
+
+    def _from_sentences(self, evidence: Evidence) -> Draft:
+        picks = best_sentences(evidence)
+        quotes: dict[int, Sentence] = {}
+        lines: list[str] = list(evidence.premise_notes)
+        for n, sentence, _ in picks:
+            if n in quotes:
+                continue
+            quotes[n] = sentence
+            lines.append(f"“{sentence.text}” [{n}]")
+        return Draft(text=" ".join(lines), quotes=quotes)
+
+    def _not_stated(self, evidence: Evidence) -> Draft:
+        ns = evidence.not_stated
+        quotes: dict[int, Sentence] = {}
+        marks = []
+        for fact in list(getattr(ns, "related", []))[:2]:
+            found = locate_quote(fact.quote, evidence.passages)
+            if found:
+                quotes[found[0]] = found[1]
+                marks.append(f"[{found[0]}]")
+        text = (
+            ns.message
+            if ns.message.startswith("The chapter does not say")
+            else (f"The chapter does not say. {ns.message}")
+        )
+        return Draft(
+            text=f"{text} {''.join(dict.fromkeys(marks))}".strip(), abstained=True, quotes=quotes
+        )
+
+
+def _abstain_out_of_scope(evidence: Evidence) -> Draft:
+    text = (
+        "The chapter does not say anything about this: it covers the NPA's international "
+        "cooperation (personnel dispatches, training seminars for other governments, "
+        "exchanges with China, Korea, Vietnam, the US and others)."
+    )
+    return Draft(text=text, abstained=True)
+
+
+def phrase(fact: Any) -> str:
+    """A fact as an answer clause; a derived one says how it was computed."""
+    text = re.sub(r"\s*\[derived: [^\]]*\]$", "", fact.describe())
+    return f"{text} (derived: {fact.formula})" if fact.derived else text
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def content_words(text: str) -> set[str]:
+    return set(tokenize(text))

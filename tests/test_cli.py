@@ -1,0 +1,139 @@
+"""The command line as a user runs it: real processes, real index, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS_DIR, ROOT
+
+
+def run(*args: str, data_dir: Path, corpus: Path = CORPUS_DIR, stdin: str | None = None):
+    env = {
+        **os.environ,
+        "COOPQA_DATA_DIR": str(data_dir),
+        "COOPQA_CORPUS_DIR": str(corpus),
+        "COOPQA_FACTS": str(CORPUS_DIR / "facts.csv"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "coopqa.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=300,
+    )
+
+
+def assert_clean_error(result, fragment: str):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0]
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys, coopqa.cli; coopqa.cli.build_parser(); "
+        "heavy = {'torch', 'chromadb', 'sentence_transformers', 'gradio', 'langchain_core'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
+    help_out = subprocess.run(
+        [sys.executable, "-m", "coopqa.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
+    for command in ("ingest", "search", "ask", "chat", "facts", "check", "eval", "serve"):
+        assert command in help_out.stdout
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli")
+    result = run("ingest", data_dir=path)
+    assert result.returncode == 0, result.stderr
+    assert "indexed" in result.stdout
+    return path
+
+
+def test_ingest_again_is_a_no_op(data_dir):
+    result = run("ingest", data_dir=data_dir)
+    assert result.returncode == 0 and "unchanged" in result.stdout
+
+
+def test_search_json_and_batch(data_dir, tmp_path):
+    single = run(
+        "search",
+        "How many staff were on overseas dispatch at the end of FY2012?",
+        "-k",
+        "3",
+        "--json",
+        data_dir=data_dir,
+    )
+    assert single.returncode == 0, single.stderr
+    row = json.loads(single.stdout)
+    assert len(row["results"]) == 3
+    assert set(row["results"][0]) == {
+        "passage_id",
+        "doc",
+        "section",
+        "page",
+        "text",
+        "start",
+        "end",
+        "score",
+    }
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        '{"question": "What did the NPA do with Vietnam?"}\n'
+        "Who are the Mike Mansfield fellows?\n"
+        '{"question": "And since it started?", "history": [{"role": "user", '
+        '"content": "How many attended the middle-level seminar in FY2013?"}]}\n',
+        encoding="utf-8",
+    )
+    out = run("search", "--batch", str(batch), "--json", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["question"] for r in rows][1] == "Who are the Mike Mansfield fellows?"
+    assert any("158 officials" in r["text"] for r in rows[2]["results"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("search", ""), "question is empty"),
+        (("search", "   "), "question is empty"),
+        (("search", "x" * 4001), "limit is 4,000"),
+        (("search", "bad\x07bell"), "control characters"),
+        (("search", "q", "-k", "0"), "-k must be"),
+        (("search", "--batch", "/nonexistent.jsonl"), "cannot read batch file"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr(data_dir, args, fragment):
+    assert_clean_error(run(*args, data_dir=data_dir), fragment)
+
+
+def test_bad_batch_lines_name_their_line(data_dir, tmp_path):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('first question\n{"question": \n', encoding="utf-8")
+    assert_clean_error(run("search", "--batch", str(batch), data_dir=data_dir), "line 2")
+
+
+def test_missing_corpus_and_bad_files(tmp_path):
+    assert_clean_error(run("ingest", data_dir=tmp_path, corpus=tmp_path / "none"), "no such file")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    (docs / "note.md").write_text("# Note\n\nThe NPA hosted 12 visitors in FY2013.\n")
+    result = run("ingest", data_dir=tmp_path / "d", corpus=docs)
+    assert result.returncode == 0, result.stderr
+    assert "warning: skipped" in result.stderr and "broken.pdf" in result.stderr
+    assert "Traceback" not in result.stderr
