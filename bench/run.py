@@ -77,8 +77,8 @@ def bench_retrieval(settings: Settings, embedder) -> None:
         assistant = Assistant(
             settings.with_(retrieval_mode=mode, use_facts=False), embedder=embedder
         )
-        hits(lambda q, kk, h: assistant.search(q, kk, h), items[:3], k)  # warm up
-        ranks, times = hits(lambda q, kk, h: assistant.search(q, kk, h), items, k)
+        hits(assistant.search, items[:3], k)  # warm up
+        ranks, times = hits(assistant.search, items, k)
         rows.append(
             (
                 name,

@@ -100,3 +100,6 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+from .server_fixtures import *  # noqa: E402,F403 - web tests: the live server
