@@ -10,24 +10,37 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer, Citation
+from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
-from .corpus import Passage, Sentence, load_corpus
-from .retrieve import SearchResult, tokenize
-from .synthesize import Draft, Evidence, ExtractiveSynthesizer, Synthesizer, phrase
+from .corpus import Passage, Sentence, load_corpus, normalize_for_match
+from .followup import resolve
+from .retrieve import SearchResult, expand_query, tokenize
+from .synthesize import (
+    Draft,
+    Evidence,
+    ExtractiveSynthesizer,
+    Synthesizer,
+    is_numeric_question,
+    phrase,
+)
 from .validation import clean_history, clean_question
 
-# Below this cosine similarity to every passage, a question is taken to be outside the chapter.
-SCOPE_THRESHOLD = 0.28
-EVIDENCE_PASSAGES = 3
-
-_FOLLOW_UP_START = re.compile(r"^(and|also|what about|how about|then|so|but|or)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|then)\b", re.I)
-_TIME = re.compile(
-    r"\b(FY\s?\d{4}|fiscal( year)? \d{4}|(19|20)\d\d|since|started|start|began|"
-    r"total|cumulative|so far|ever|all time|history)\b",
+# A question is outside the chapter when no passage is this close to it in meaning, unless most of
+# its words are the chapter's own and some passage is at least LOW_SCOPE close.
+SCOPE_THRESHOLD = 0.30
+LOW_SCOPE = 0.15
+VOCABULARY_SHARE = 0.6
+# What the chapter never reports, whatever the programme: asking for it gets "does not say".
+_UNREPORTED = re.compile(
+    r"\b(budgets?|costs?|cost of|spen[dt]|spending|expenditures?|fund(ing|ed)?|salar(y|ies)|pay|"
+    r"wages?|women|woman|female|male|men|gender|ages?|names|telework|examinations?|exams?|"
+    r"recruitment|pensions?|overtime|satisfaction|ratings?|scores?|surveys? results)\b",
     re.IGNORECASE,
 )
+_NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][a-z]+)(?: (?:of )?[A-Z][a-z]+)*")
+_WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
+EVIDENCE_PASSAGES = 3
+
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override)\b[^.?!]*\b(instructions?|rules?|report|chapter|above|"
     r"previous|system|prompt)[^.?!]*[.?!]?|\b(pretend|act as|you are now|from now on)\b[^.?!]*[.?!]?|"
@@ -35,33 +48,21 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\[(\d+)\]")
+# Words that ask for a computed figure rather than one the text states.
+_DERIVATION_CUE = re.compile(
+    r"\b(before|prior|until|up to|through|excluding|not counting|except|other than|previous|"
+    r"earlier|difference|more than|fewer|less than|combined|together|altogether|in all|sum|"
+    r"total of the|net|minus|plus|how many more|how many fewer|how many years|runs? out|expire)\b",
+    re.IGNORECASE,
+)
 
 
-def is_follow_up(question: str, history: list[dict[str, str]]) -> bool:
-    if not any(t["role"] == "user" for t in history):
-        return False
-    words = tokenize(question)
-    return (
-        bool(_FOLLOW_UP_START.search(question))
-        or len(words) <= 3
-        or (len(words) <= 6 and bool(_PRONOUN.search(question)))
-    )
-
-
-def condense(question: str, history: list[dict[str, str]]) -> str:
-    """A follow-up made self-contained with the last user turn; its own time frame wins."""
-    if not is_follow_up(question, history):
-        return question
-    previous = next(t["content"] for t in reversed(history) if t["role"] == "user")
-    if _TIME.search(question):
-        previous = _TIME.sub(" ", previous)
-    previous = " ".join(previous.split()).rstrip("?.! ")
-    return f"{question.rstrip('?.! ')} — {previous}?"
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{1,200}>", re.IGNORECASE | re.DOTALL)
 
 
 def strip_injection(question: str) -> tuple[str, bool]:
-    """The question without instructions aimed at the assistant; whether any were found."""
-    cleaned = _INJECTION.sub(" ", question)
+    """The question without markup or instructions aimed at the assistant; whether any were found."""
+    cleaned = _INJECTION.sub(" ", _MARKUP.sub(" ", question))
     cleaned = " ".join(cleaned.split())
     return (cleaned or question), cleaned != " ".join(question.split())
 
@@ -94,6 +95,8 @@ class Assistant:
         self._passages = {p.passage_id: p for p in getattr(self.searcher, "passages", [])}
         self._sentence_vectors = self._embed_sentences()
         self._passage_vectors = self.index.vectors() if settings.retrieval_mode != "naive" else {}
+        self._fact_vectors = self._embed_facts()
+        self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
         self._chain = self._build_chain()
 
     # -- set-up ------------------------------------------------------------------------------------
@@ -119,6 +122,13 @@ class Assistant:
                 texts.append(f"{heading}. {sentence.text}")
         return dict(zip(keys, self.embedder.embed_documents(texts), strict=True)) if texts else {}
 
+    def _embed_facts(self) -> dict[str, list[float]]:
+        if self.facts is None:
+            return {}
+        facts = list(self.facts.facts)
+        texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in facts]
+        return dict(zip([f.id for f in facts], self.embedder.embed_documents(texts), strict=True))
+
     def _build_chain(self) -> Any:
         from langchain_core.runnables import RunnableLambda
 
@@ -136,8 +146,23 @@ class Assistant:
 
     def search(self, question: str, k: int = 5, history: Any = None) -> list[SearchResult]:
         question = clean_question(question)
-        query = condense(strip_injection(question)[0], clean_history(history))
+        query = resolve(strip_injection(question)[0], clean_history(history)).search
         return self.searcher.search(query, k)
+
+    def gather(self, question: str, history: Any = None) -> Evidence:
+        """The evidence a synthesizer would get for this question, without synthesizing."""
+        state = self._start(question, history)
+        for step in (self._step_condense, self._step_retrieve, self._step_facts):
+            state = step(state)
+        return self._evidence(state)
+
+    def _start(self, question: str, history: Any) -> dict[str, Any]:
+        return {
+            "question": clean_question(question),
+            "history": clean_history(history),
+            "timings": {},
+            "started": time.perf_counter(),
+        }
 
     def ask(self, question: str, history: Any = None) -> Answer:
         state = {
@@ -157,7 +182,8 @@ class Assistant:
         began = time.perf_counter()
         cleaned, injected = strip_injection(state["question"])
         state["injected"] = injected
-        state["resolved"] = condense(cleaned, state["history"])
+        resolved = resolve(cleaned, state["history"], self._subject_of)
+        state["resolved"], state["fact_query"] = resolved.search, resolved.facts
         self._timed(state, "condense", began)
         return state
 
@@ -167,6 +193,7 @@ class Assistant:
         vector = self.embedder.embed_query(query)
         results = self.searcher.search(query, max(self.settings.top_k, EVIDENCE_PASSAGES))
         state["results"] = results
+        state["vector"] = vector
         state["scope"] = max(
             (_dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
         )
@@ -174,38 +201,106 @@ class Assistant:
         self._timed(state, "retrieve", began)
         return state
 
+    def _subject_of(self, question: str) -> str | None:
+        """The programme a question is about, from its best-matching fact."""
+        if self.facts is None:
+            return None
+        ranked = self._rank(question)
+        return ranked[0].fact.subject if ranked else None
+
     def _step_facts(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
-        query = state["resolved"]
+        query = state["fact_query"]
         state["facts"], state["not_stated"], state["premise"] = [], None, []
+        state["premise_grounded"] = []
         if self.facts is not None:
             from .facts import FactMatch
 
-            state["facts"] = self.facts.lookup(query, k=5)
+            matches = self.facts.lookup(query, k=12)
+            vector = (
+                self.embedder.embed_query(query) if query != state["resolved"] else state["vector"]
+            )
+            state["facts"] = self._rank_facts(query, vector, matches, state["results"])
             state["not_stated"] = self.facts.not_stated(query)
-            state["premise"], corrected = premise_corrections(state["question"], self.facts)
+            grounded = premise_corrections(state["question"], self.facts, self._rank)
+            state["premise"] = [note for note, _ in grounded]
+            state["premise_grounded"] = grounded
+            corrected = [facts[-1] for note, facts in grounded if note.startswith("It did not")]
+            if grounded:
+                state["not_stated"] = None  # the premise was wrong: say so, not "does not say"
+            state["facts"] = state["facts"] if not corrected else state["facts"]
             if corrected:
                 state["facts"] = [FactMatch(f, 1.0) for f in corrected]
                 state["not_stated"] = None
         self._timed(state, "facts", began)
         return state
 
-    def _step_synthesize(self, state: dict[str, Any]) -> dict[str, Any]:
-        began = time.perf_counter()
-        passages = [r.passage for r in state["results"][:EVIDENCE_PASSAGES]]
-        evidence = Evidence(
+    def _rank(self, question: str) -> list[Any]:
+        vector = self.embedder.embed_query(question)
+        return self._rank_facts(question, vector, self.facts.lookup(question, k=12), [])
+
+    def _rank_facts(
+        self, question: str, vector: list[float], matches: list[Any], results: list[SearchResult]
+    ) -> list[Any]:
+        """Table matches re-ranked by meaning: the lookup's score plus similarity to the fact."""
+        from .facts import FactMatch
+
+        top = {normalize_for_match(r.passage.text) for r in results[:1]}
+        derives = bool(_DERIVATION_CUE.search(question))
+        ranked = []
+        for match in matches:
+            fact = match.fact
+            similarity = _dot(vector, self._fact_vectors[fact.id])
+            in_top = any(normalize_for_match(fact.quote) in text for text in top)
+            penalty = 0.1 if fact.derived and not derives else 0.0
+            ranked.append(FactMatch(fact, match.score + similarity + 0.05 * in_top - penalty))
+        return sorted(ranked, key=lambda m: -m.score)
+
+    def _in_scope(self, question: str, similarity: float) -> bool:
+        if similarity >= SCOPE_THRESHOLD:
+            return True
+        words = set(tokenize(question))
+        known = len(words & self._vocabulary) / max(len(words), 1)
+        return similarity >= LOW_SCOPE and known >= VOCABULARY_SHARE
+
+    def _unreported(self, question: str) -> str | None:
+        """A term the question asks about that the chapter never mentions: a measure it never
+        reports, or a place or body it never names in a question asking how many."""
+        for m in _UNREPORTED.finditer(question):
+            if not set(tokenize(m.group(0))) & self._vocabulary:
+                return m.group(0).lower()
+        if re.search(r"\bhow many\b", question, re.IGNORECASE):
+            for m in _NAME.finditer(question):
+                words = set(expand_query(tokenize(m.group(0))))
+                if not words & self._vocabulary:
+                    return m.group(0)
+        return None
+
+    def _is_numeric(self, question: str, facts: list[Any]) -> bool:
+        """Asks for a number: in so many words, or tersely ("returns in FY2012?") with a fact to fit."""
+        if is_numeric_question(question):
+            return True
+        return not _WH_WORD.search(question) and bool(facts) and facts[0].score >= 1.2
+
+    def _evidence(self, state: dict[str, Any]) -> Evidence:
+        return Evidence(
             question=state["resolved"],
-            passages=passages,
+            passages=[r.passage for r in state["results"][:EVIDENCE_PASSAGES]],
             sentence_scores=state["sentence_scores"],
             facts=state["facts"],
             not_stated=state["not_stated"],
             premise_notes=state["premise"],
-            in_scope=state["scope"] >= SCOPE_THRESHOLD,
+            in_scope=self._in_scope(state["resolved"], state["scope"]),
             history=state["history"],
             table=self.facts,
+            numeric=self._is_numeric(state["resolved"], state["facts"]),
+            unreported=self._unreported(state["question"]),
         )
-        state["evidence"] = evidence
-        state["draft"] = self.synthesizer.synthesize(evidence)
+
+    def _step_synthesize(self, state: dict[str, Any]) -> dict[str, Any]:
+        began = time.perf_counter()
+        state["evidence"] = self._evidence(state)
+        state["draft"] = self.synthesizer.synthesize(state["evidence"])
         self._timed(state, "synthesize", began)
         return state
 
@@ -221,6 +316,8 @@ class Assistant:
                 [c.quote for c in citations],
                 self.facts,
                 correct=draft.backend != "extractive",
+                grounded=draft.grounded + state["premise_grounded"],
+                question=state["question"],
             )
             corrections += fixed
         if state.get("injected"):
@@ -272,25 +369,117 @@ def unmask_markers(text: str, markers: list[str]) -> str:
     return re.sub("\u27e6\u27e7", lambda _: f"[{next(it)}]", text)
 
 
+_QUOTED = re.compile(r"“([^”]+)”")
+
+
 def check_numbers(
-    text: str, quotes: list[str], table: Any, *, correct: bool
+    text: str,
+    quotes: list[str],
+    table: Any,
+    *,
+    correct: bool,
+    grounded: list[tuple[str, list[Any]]] | None = None,
+    question: str = "",
 ) -> tuple[str, list[Any], list[str]]:
-    """Every number classified; contradicted ones replaced by the table's value when ``correct``."""
+    """Every number classified; contradicted ones replaced by the table's value when ``correct``.
+
+    Numbers inside a verbatim quote are verified by that quote; numbers in a fragment built from
+    known facts are checked against those facts; everything else goes through the verifier.
+    """
     from .verify import correct_number, verify_answer
 
     masked, markers = mask_markers(text)
-    numbers = verify_answer(masked, quotes, table)
+    checked: list[tuple[int, Any]] = []
+    hidden: list[tuple[str, str]] = []
+
+    def hide(at: int, fragment: str) -> None:
+        nonlocal masked
+        hidden.append((_token(len(hidden)), fragment))
+        masked = masked[:at] + hidden[-1][0] + masked[at + len(fragment) :]
+
+    cited = [normalize_for_match(q) for q in quotes]
+    for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
+        if any(normalize_for_match(m.group(1)) in q for q in cited):
+            numbers = _numbers_in(m.group(1))
+            checked += [(m.start(), _quoted_number(n, m.group(1), table)) for n in numbers]
+            hide(m.start(), m.group(0))
+    echoes = {n.text for n in _numbers_in(question)}
+    for fragment, facts in sorted(grounded or [], key=lambda g: -len(g[0])):  # longest first
+        at = masked.find(fragment)
+        if at >= 0:
+            checked += [
+                (at, _fact_number(n, facts, table))
+                for n in _numbers_in(fragment)
+                if not (n.is_time and n.text in echoes)  # the question's own period, repeated
+            ]
+            hide(at, fragment)
+    free = verify_answer(masked, quotes, table)
     notes = []
-    wrong = [n for n in numbers if n.status == "contradicted"]
-    if correct and wrong:
-        for checked in wrong:
-            masked = correct_number(masked, checked)
+    if correct:
+        for number in [n for n in free if n.status == "contradicted"]:
+            masked = correct_number(masked, number)
             notes.append(
-                f"{checked.text} contradicted the fact table ({checked.fact_id}); "
-                f"corrected to {checked.expected:g}"
+                f"{number.text} contradicted the fact table ({number.fact_id}); "
+                f"corrected to {number.expected:g}"
             )
-        numbers = verify_answer(masked, quotes, table)
-    return unmask_markers(masked, markers), numbers, notes
+        if notes:
+            free = verify_answer(masked, quotes, table)
+    for token, fragment in hidden:
+        masked = masked.replace(token, fragment, 1)
+    ordered = [n for _, n in sorted(checked, key=lambda kv: kv[0])]
+    return unmask_markers(masked, markers), ordered + free, notes
+
+
+def _numbers_in(text: str) -> list[Any]:
+    from .numbers import find_numbers
+
+    return [n for n in find_numbers(text) if n.kind != "label"]
+
+
+def _token(i: int) -> str:
+    """A placeholder without digits, so the verifier skips what it stands for."""
+    return f"\u27ea{chr(ord('a') + i % 26) * (1 + i // 26)}\u27eb"
+
+
+def _quoted_number(mention: Any, quote: str, table: Any) -> CheckedNumber:
+    """A number inside a verbatim quote: the quote says it; name the fact when the table has it."""
+    from .verify import verify_answer
+
+    fact_id = None
+    if table is not None:
+        for n in verify_answer(quote, [quote], table):
+            if n.text == mention.text and n.status in ("verified", "derived") and n.fact_id:
+                fact_id = n.fact_id
+                break
+    return CheckedNumber(text=mention.text, value=mention.value, status="verified", fact_id=fact_id)
+
+
+def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:
+    """A number in a phrase built from ``facts``: it must be one of theirs (value, input, year)."""
+    pool = list(facts)
+    for fact in facts:
+        if fact.derived and table is not None:
+            pool += [f for f in map(table.get, fact.inputs) if f is not None]
+    for fact in pool:
+        if abs(fact.value - mention.value) < 1e-9:
+            status = "derived" if fact.derived else "verified"
+            return CheckedNumber(
+                text=mention.text, value=mention.value, status=status, fact_id=fact.id
+            )
+    years = {int(y) for f in pool for y in re.findall(r"(?:19|20)\d\d", f"{f.period} {f.scope}")}
+    if mention.is_time and int(mention.value) in years:
+        return CheckedNumber(
+            text=mention.text,
+            value=mention.value,
+            status="verified",
+            fact_id=pool[0].id if pool else None,
+        )
+    for fact in pool:  # part of a programme's name or measure: "all three", "five-year"
+        if mention.text.lower() in f"{fact.subject} {fact.measure} {fact.period}".lower():
+            return CheckedNumber(
+                text=mention.text, value=mention.value, status="verified", fact_id=fact.id
+            )
+    return CheckedNumber(text=mention.text, value=mention.value, status="unverified")
 
 
 _DIRECTIONS = {
@@ -317,32 +506,58 @@ _DIRECTIONS = {
 _DIRECTION_WORD = re.compile(r"\b(" + "|".join(_DIRECTIONS) + r")\b", re.IGNORECASE)
 
 
-def premise_corrections(question: str, table: Any) -> tuple[list[str], list[Any]]:
-    """Sentences correcting a number or a direction the question takes for granted, and the facts
-    the answer should then give."""
+def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str, list[Any]]]:
+    """Sentences correcting a number or a direction the question takes for granted, each with the
+    facts it states (the last one is what the answer should then give)."""
     from .verify import verify_answer
 
-    notes: list[str] = []
-    facts: list[Any] = []
-    masked, _ = mask_markers(question)
-    for checked in verify_answer(masked, [], table):
-        if checked.status == "contradicted" and checked.fact_id:
-            fact = table.get(checked.fact_id)
-            notes.append(f"The chapter gives a different figure: {phrase(fact)}.")
-            facts.append(fact)
+    notes: list[tuple[str, list[Any]]] = []
+    for clause in re.split(r"[,;:?]|\b(?:and|but|so|then)\b", mask_markers(question)[0]):
+        for checked in verify_answer(clause, [], table):
+            fact = table.get(checked.fact_id) if checked.fact_id else None
+            if fact is None or checked.status != "contradicted":
+                continue
+            if _is_year(checked.text) and not _claims_date(clause, checked.text):
+                continue  # a year that frames the question claims nothing
+            notes.append((f"The chapter gives a different figure: {phrase(fact)}.", [fact]))
     asked = _DIRECTION_WORD.search(question)
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]
-        level = table.lookup(_DIRECTION_WORD.sub(" ", question), k=1)
-        change = _change_fact(table, level[0].fact) if level else None
-        if change is not None and not change.measure.startswith(direction):
-            verb = {"decrease": "decrease", "increase": "increase"}[direction]
+        ranked = rank(_DIRECTION_WORD.sub(" ", question))
+        close = [m.fact for m in ranked[:3] if m.score >= ranked[0].score - 0.1]
+        changes = [(level, _change_fact(table, level)) for level in close]
+        changes = [(level, change) for level, change in changes if change is not None]
+        wrong = [(lv, ch) for lv, ch in changes if not ch.measure.startswith(direction)]
+        right = [(lv, ch) for lv, ch in changes if ch.measure.startswith(direction)]
+        for level, change in wrong[:1]:
             notes.append(
-                f"It did not {verb}: the chapter reports {phrase(change)}, "
-                f"to {phrase(level[0].fact)}."
+                (f"It did not {direction}: {_level_and_change(level, change)}.", [change, level])
             )
-            facts.append(level[0].fact)
-    return notes, facts
+        for level, change in right[:1] if wrong else []:
+            notes.append(
+                (f"What did {direction}: {_level_and_change(level, change)}.", [change, level])
+            )
+    return notes
+
+
+def _level_and_change(level: Any, change: Any) -> str:
+    """ "424 persons on dispatch in total at the end of FY2012, an increase of 14 persons"."""
+    kind = change.measure.split(" ", 1)[0]
+    article = "an" if kind[0] in "aeiou" else "a"
+    return (
+        f"{level.value_text()} {level.measure} {level.when()}, "
+        f"{article} {kind} of {change.value_text()}"
+    )
+
+
+def _claims_date(clause: str, year: str) -> bool:
+    """ "started in FY1999", "set up in 2010": the year is asserted as when something happened."""
+    event = r"(start|began|begin|first|launch|establish|set up|found|enact|sign|conclud|creat)\w*"
+    return bool(re.search(event + r"\W+(\w+\W+){0,3}" + re.escape(year), clause, re.IGNORECASE))
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(FY\s?)?(19|20)\d\d", text.strip()))
 
 
 def _change_fact(table: Any, level: Any) -> Any | None:

@@ -18,6 +18,7 @@ class MiniLMEmbeddings(Embeddings):
     def __init__(self) -> None:
         self._model = _load_model()
         self._lock = threading.Lock()
+        self._queries: dict[str, list[float]] = {}
 
     @property
     def model_id(self) -> str:
@@ -33,7 +34,14 @@ class MiniLMEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        # Search and answer often embed the same question in turn: keep recent ones.
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = self.embed_documents([text])[0]
+            self._queries[text] = cached
+            if len(self._queries) > 512:
+                self._queries.pop(next(iter(self._queries)))
+        return cached
 
 
 @lru_cache(maxsize=1)

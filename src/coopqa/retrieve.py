@@ -98,12 +98,33 @@ THESAURUS = {
     "treaty": "agreement",
     "memorandum": "agreement",
     "homestay": "family",
+    "share": "common",
+    "event": "symposium seminar",
+    "conference": "symposium",
+    "yearly": "annually",
+    "annual": "annually",
+    "bring": "invite",
+    "host": "invite accept",
+    "receive": "accept",
+    "welcome": "accept",
+    "goal": "objective",
+    "aim": "objective",
+    "purpose": "objective",
+    "job": "duty",
+    "japanese": "japan",
+    "leader": "executive senior",
+    "rank": "level",
+    "grade": "level",
+    "junior": "assistant",
 }
+
+
+_STEMMED_THESAURUS = {stem(k): v for k, v in THESAURUS.items()}
 
 
 def expand_query(tokens: list[str]) -> list[str]:
     """Query tokens plus the report's words for them."""
-    extra = [w for t in tokens for w in THESAURUS.get(t, "").split()]
+    extra = [w for t in tokens for w in _STEMMED_THESAURUS.get(t, "").split()]
     return tokens + [stem(w) for w in extra]
 
 

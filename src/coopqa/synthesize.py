@@ -23,6 +23,10 @@ NUMERIC_QUESTION = re.compile(
 )
 
 
+# A second supporting sentence is quoted when it scores within this of the best one.
+SECOND_SENTENCE_MARGIN = 0.25
+
+
 @dataclass
 class Evidence:
     """Everything a synthesizer may use; passages are cited as [1]..[n] in this order."""
@@ -36,6 +40,8 @@ class Evidence:
     in_scope: bool = True
     history: list[dict[str, str]] = field(default_factory=list)
     table: Any | None = None  # FactTable, to resolve a derived fact's inputs
+    numeric: bool = False  # the question asks for a number, date or duration
+    unreported: str | None = None  # a term the chapter never reports on
 
 
 @dataclass
@@ -43,6 +49,7 @@ class Draft:
     text: str
     abstained: bool = False
     quotes: dict[int, Sentence] = field(default_factory=dict)  # [n] -> the sentence it quotes
+    grounded: list[tuple[str, list[Any]]] = field(default_factory=list)  # fragment, its facts
     backend: str = "extractive"
 
 
@@ -67,7 +74,7 @@ def best_sentences(evidence: Evidence, limit: int = 2) -> list[tuple[int, Senten
     if not ranked:
         return []
     top = ranked[0][2]
-    return [r for r in ranked[:limit] if r[2] >= top - 0.12]
+    return [r for r in ranked[:limit] if r[2] >= top - SECOND_SENTENCE_MARGIN]
 
 
 def locate_quote(quote: str, passages: list[Passage]) -> tuple[int, Sentence] | None:
@@ -89,6 +96,13 @@ def nearest_facts_text(facts: list[Any], limit: int = 2) -> str:
     return "; ".join(parts)
 
 
+_LIST_WORDS = re.compile(
+    r"\b(each|list|respectively|every one|all three|both|summari[sz]e)\b", re.I
+)
+# A fact leads the answer only when it fits the question about as well as the best sentence does.
+FACT_MARGIN = 0.15
+
+
 class ExtractiveSynthesizer:
     """Answers from the fact table and verbatim sentences only: offline, never paraphrasing."""
 
@@ -97,40 +111,44 @@ class ExtractiveSynthesizer:
     def synthesize(self, evidence: Evidence) -> Draft:
         if not evidence.in_scope or not evidence.passages:
             return _abstain_out_of_scope(evidence)
+        if evidence.unreported:
+            return self._unreported(evidence)
         if evidence.not_stated is not None:
             return self._not_stated(evidence)
-        numeric = is_numeric_question(evidence.question)
-        if numeric and evidence.facts:
+        if evidence.numeric and evidence.facts:
             draft = self._from_facts(evidence)
             if draft is not None:
                 return draft
         return self._from_sentences(evidence)
 
     def _from_facts(self, evidence: Evidence) -> Draft | None:
-        match = evidence.facts[0]
-        fact = match.fact
-        passages = evidence.passages
+        chosen = _chosen_facts(evidence)
         lines: list[str] = list(evidence.premise_notes)
         quotes: dict[int, Sentence] = {}
-        sources = [fact]
-        if fact.derived and evidence.table is not None:
-            sources = [s for s in map(evidence.table.get, fact.inputs) if s is not None]
-        cited: list[int] = []
-        for source in sources:
-            found = locate_quote(source.quote, passages)
-            if found is None:
-                continue
-            n, sentence = found
-            quotes[n] = sentence
-            if n not in cited:
-                cited.append(n)
-        if not cited:
-            return None
-        marks = "".join(f"[{n}]" for n in cited)
-        lines.append(f"{_capitalize(phrase(fact))}. {marks}")
-        support = quotes[cited[0]]
-        lines.append(f"The chapter says: “{support.text}” [{cited[0]}]")
-        return Draft(text=" ".join(lines), quotes=quotes)
+        grounded: list[tuple[str, list[Any]]] = []
+        for fact in chosen:
+            sources = [fact]
+            if fact.derived and evidence.table is not None:
+                sources = [f for f in map(evidence.table.get, fact.inputs) if f is not None]
+            cited = []
+            for source in sources:
+                found = locate_quote(source.quote, evidence.passages)
+                if found is None:
+                    continue
+                quotes.setdefault(found[0], found[1])
+                cited.append(found[0])
+            if not cited:
+                return None
+            marks = "".join(f"[{n}]" for n in dict.fromkeys(cited))
+            if fact.derived:
+                claim = _capitalize(phrase(fact))
+                lines.append(f"{claim}. {marks}")
+                lines += [f"“{quotes[n].text}” [{n}]" for n in dict.fromkeys(cited)]
+            else:
+                claim = _capitalize(fact.value_text())
+                lines.append(f"{claim}: “{quotes[cited[0]].text}” {marks}")
+            grounded.append((claim, [fact]))
+        return Draft(text=" ".join(_unique(lines)), quotes=quotes, grounded=grounded)
 
     def _from_sentences(self, evidence: Evidence) -> Draft:
         picks = best_sentences(evidence)
@@ -142,6 +160,18 @@ class ExtractiveSynthesizer:
             quotes[n] = sentence
             lines.append(f"“{sentence.text}” [{n}]")
         return Draft(text=" ".join(lines), quotes=quotes)
+
+    def _unreported(self, evidence: Evidence) -> Draft:
+        picks = best_sentences(evidence, limit=1)
+        text = f"The chapter does not say anything about {evidence.unreported} here."
+        if not picks:
+            return Draft(text=text, abstained=True)
+        n, sentence, _ = picks[0]
+        return Draft(
+            text=f"{text} The nearest it reports: “{sentence.text}” [{n}]",
+            abstained=True,
+            quotes={n: sentence},
+        )
 
     def _not_stated(self, evidence: Evidence) -> Draft:
         ns = evidence.not_stated
@@ -157,9 +187,33 @@ class ExtractiveSynthesizer:
             if ns.message.startswith("The chapter does not say")
             else (f"The chapter does not say. {ns.message}")
         )
+        related = list(getattr(ns, "related", []))
         return Draft(
-            text=f"{text} {''.join(dict.fromkeys(marks))}".strip(), abstained=True, quotes=quotes
+            text=f"{text} {''.join(dict.fromkeys(marks))}".strip(),
+            abstained=True,
+            quotes=quotes,
+            grounded=[(text, related)],
         )
+
+
+def _chosen_facts(evidence: Evidence) -> list[Any]:
+    """The best fact; for "each"/"list" questions, its siblings of the same measure and period."""
+    best = evidence.facts[0].fact
+    if not _LIST_WORDS.search(evidence.question):
+        return [best]
+    siblings = [
+        m.fact
+        for m in evidence.facts[1:6]
+        if m.fact.measure == best.measure
+        and m.fact.period == best.period
+        and m.fact.subject != best.subject
+        and not m.fact.derived
+    ]
+    return [best, *siblings[:3]]
+
+
+def _unique(lines: list[str]) -> list[str]:
+    return list(dict.fromkeys(lines))
 
 
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
