@@ -13,7 +13,7 @@ from typing import Any
 from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
 from .corpus import Passage, Sentence, load_corpus, normalize_for_match
-from .followup import resolve
+from .followup import is_follow_up, resolve
 from .retrieve import SearchResult, expand_query, tokenize
 from .synthesize import (
     Draft,
@@ -184,6 +184,11 @@ class Assistant:
         state["injected"] = injected
         resolved = resolve(cleaned, state["history"], self._subject_of)
         state["resolved"], state["fact_query"] = resolved.search, resolved.facts
+        condense_with_llm = getattr(self.synthesizer, "condense", None)
+        if condense_with_llm and is_follow_up(cleaned, state["history"]):
+            rewritten = condense_with_llm(cleaned, state["history"])  # None when the LLM fails
+            if rewritten:
+                state["resolved"] = state["fact_query"] = rewritten
         self._timed(state, "condense", began)
         return state
 
@@ -220,7 +225,7 @@ class Assistant:
             vector = (
                 self.embedder.embed_query(query) if query != state["resolved"] else state["vector"]
             )
-            state["facts"] = self._rank_facts(query, vector, matches, state["results"])
+            state["facts"] = self._rank_facts(query, vector, matches)
             state["not_stated"] = self.facts.not_stated(query)
             grounded = premise_corrections(state["question"], self.facts, self._rank)
             state["premise"] = [note for note, _ in grounded]
@@ -237,23 +242,19 @@ class Assistant:
 
     def _rank(self, question: str) -> list[Any]:
         vector = self.embedder.embed_query(question)
-        return self._rank_facts(question, vector, self.facts.lookup(question, k=12), [])
+        return self._rank_facts(question, vector, self.facts.lookup(question, k=12))
 
-    def _rank_facts(
-        self, question: str, vector: list[float], matches: list[Any], results: list[SearchResult]
-    ) -> list[Any]:
+    def _rank_facts(self, question: str, vector: list[float], matches: list[Any]) -> list[Any]:
         """Table matches re-ranked by meaning: the lookup's score plus similarity to the fact."""
         from .facts import FactMatch
 
-        top = {normalize_for_match(r.passage.text) for r in results[:1]}
         derives = bool(_DERIVATION_CUE.search(question))
         ranked = []
         for match in matches:
             fact = match.fact
             similarity = _dot(vector, self._fact_vectors[fact.id])
-            in_top = any(normalize_for_match(fact.quote) in text for text in top)
             penalty = 0.1 if fact.derived and not derives else 0.0
-            ranked.append(FactMatch(fact, match.score + similarity + 0.05 * in_top - penalty))
+            ranked.append(FactMatch(fact, match.score + similarity - penalty))
         return sorted(ranked, key=lambda m: -m.score)
 
     def _in_scope(self, question: str, similarity: float) -> bool:
@@ -503,6 +504,8 @@ _DIRECTIONS = {
     "grew": "increase",
     "higher": "increase",
 }
+# Level facts this close to the best match are all weighed when checking a rise or fall.
+DIRECTION_MARGIN = 0.3
 _DIRECTION_WORD = re.compile(r"\b(" + "|".join(_DIRECTIONS) + r")\b", re.IGNORECASE)
 
 
@@ -524,7 +527,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]
         ranked = rank(_DIRECTION_WORD.sub(" ", question))
-        close = [m.fact for m in ranked[:3] if m.score >= ranked[0].score - 0.1]
+        close = [m.fact for m in ranked[:3] if m.score >= ranked[0].score - DIRECTION_MARGIN]
         changes = [(level, _change_fact(table, level)) for level in close]
         changes = [(level, change) for level, change in changes if change is not None]
         wrong = [(lv, ch) for lv, ch in changes if not ch.measure.startswith(direction)]

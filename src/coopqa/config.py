@@ -60,6 +60,7 @@ class Settings:
             api_keys=_split(env.get("COOPQA_API_KEYS", "")),
             cors_origins=_split(env.get("COOPQA_CORS_ORIGINS", "")),
             max_request_bytes=max_bytes,
+            extra={k: v for k, v in {"llm_timeout": env.get("COOPQA_LLM_TIMEOUT")}.items() if v},
         )
 
     def with_(self, **changes: object) -> Settings:
