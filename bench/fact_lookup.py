@@ -122,10 +122,7 @@ def chain_reranker(table: FactTable):
             (m.score + _dot(vector, vectors[m.fact.id]) - (0.1 * (m.fact.derived and not derives)))
             for m in matches
         ]
-        return (
-            max(zip(scored, range(len(matches))), key=lambda p: p[0])
-            and matches[max(range(len(matches)), key=lambda i: scored[i])].fact
-        )
+        return matches[max(range(len(matches)), key=lambda i: scored[i])].fact
 
     return rerank
 

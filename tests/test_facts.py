@@ -212,6 +212,113 @@ def test_lookup_finds_the_fact(table, question, fact_id):
     assert table.not_stated(question) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        # domain synonyms: secondment / posting = dispatch, come home = return, close = end of FY
+        ("How many secondees came home during fiscal 2012?", "dispatch.returned.fy2012"),
+        ("How many fresh postings abroad were there in the 2012 fiscal year?", "dispatch.new.fy2012"),
+        ("How many officials were on secondment when fiscal 2012 closed?", "dispatch.total.end_fy2012"),
+        # spans: "before", "excluding", "between ... and" pick the matching cumulative total
+        ("How many officials attended the middle-level seminar before FY2013?",
+         "jica.middle.participants.before_fy2013"),
+        ("Leaving out FY2013, how many officials have attended the national government seminar?",
+         "jica.national.participants.before_fy2013"),
+        ("How many countries took part in the senior officials seminar between FY1991 and FY2013?",
+         "jica.senior.countries.total"),
+        # a comparison base is not the asked period
+        ("By how much did the total number of dispatched personnel change compared with FY2011?",
+         "dispatch.total.increase_fy2012"),
+        ("What was the total number of dispatched personnel a year earlier than the end of FY2012?",
+         "dispatch.total.end_fy2011"),
+        # direction: sent from Japan vs received in Japan
+        ("How many Korean officials came to Japan for training in FY2013?",
+         "cjk.exchange.accepted.fy2013"),
+        ("How many Japanese staff went to Korea in FY2013?", "cjk.exchange.dispatched.fy2013"),
+        # one named year with "in total" sums across programmes, not over the years
+        ("How many officials in total attended the three JICA seminars in FY2013?",
+         "jica.all.participants.fy2013"),
+        ("What is the all-time number of participants of the middle-level seminar?",
+         "jica.middle.participants.total"),
+        # the first thing asked decides the kind of answer
+        ("How many officials joined the senior officials HRM seminar in FY2013, and how long was it?",
+         "jica.senior.participants.fy2013"),
+    ],
+)  # fmt: skip
+def test_lookup_general_rules(table, question, fact_id):
+    assert table.lookup(question, k=3)[0].fact.id == fact_id
+    assert table.not_stated(question) is None
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "value", "formula"),
+    [
+        ("jica.training_course_on_human.participants.total", 378, "220 + 158"),
+        ("jica.three_week.participants.fy2013", 18, "10 + 8"),
+        ("jica.senior_minus_middle.participants.total", 62, "220 - 158"),
+        ("jica.middle.years_start_to_renamed", 5, "2004 - 1999"),
+        ("cjk.agreement.end_year", 2015, "2010 + 5"),
+    ],
+)
+def test_new_derivation_rules(table, fact_id, value, formula):
+    fact = table.get(fact_id)
+    assert fact is not None and fact.derived and (fact.value, fact.formula) == (value, formula)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("How many more officials attended the HRM seminar for senior officials than the "
+         "middle-level seminar in total?", "jica.senior_minus_middle.participants.total"),
+        ("How many years after it started did the middle-level seminar take its present title?",
+         "jica.middle.years_start_to_renamed"),
+        ("In what year does the five-year agreement of summer 2010 run out?",
+         "cjk.agreement.end_year"),
+        ("How many participants did the two three-week seminars have together in FY2013?",
+         "jica.three_week.participants.fy2013"),
+    ],
+)  # fmt: skip
+def test_lookup_finds_derived_answers(table, question, fact_id):
+    assert table.lookup(question, k=3)[0].fact.id == fact_id
+
+
+def test_direction_and_other_way():
+    from coopqa.facts import question_direction
+
+    assert question_direction("How many employees did the NPA send to Korea?") == "out"
+    assert question_direction("How many Korean officials did the NPA accept?") == "in"
+    assert question_direction("And the other way? — How many did the NPA send to Korea?") == "in"
+    assert question_direction("How many secondees came home in FY2012?") == "out"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the number of dispatched personnel grow compared with FY2011?",
+        "Which figures show dispatches by organization and by area?",
+        "With which countries does the NPA have partnerships in personnel administration?",
+        "Since the middle-level seminar started in FY1991, how many officials have attended it?",
+    ],
+)
+def test_not_stated_stays_silent_when_answerable(table, question):
+    assert table.not_stated(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("How many of the 424 dispatched personnel work at the World Bank?", "424"),
+        ("How many dispatched personnel were stationed in Africa at the end of FY2012?", "Figures 28"),
+        ("How many Chinese officials took part in the exchange programme in FY2013?", "nationality"),
+        ("Which countries did the 10 participants of the middle-level seminar come from in FY2013?",
+         "which countries"),
+    ],
+)  # fmt: skip
+def test_not_stated_for_parts_the_text_does_not_give(table, question, says):
+    result = table.not_stated(question)
+    assert result is not None and says in result.message
+
+
 def test_not_stated_for_a_period_the_table_lacks(table):
     result = table.not_stated("How many officials took part in the middle-level seminar in FY2012?")
     assert result is not None

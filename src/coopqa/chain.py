@@ -32,7 +32,7 @@ LOW_SCOPE = 0.15
 VOCABULARY_SHARE = 0.6
 # What the chapter never reports, whatever the programme: asking for it gets "does not say".
 _UNREPORTED = re.compile(
-    r"\b(budgets?|costs?|cost of|spen[dt]|spending|expenditures?|fund(ing|ed)?|salar(y|ies)|pay|"
+    r"\b(budgets?|costs?|cost of|spending|expenditures?|fund(ing|ed)?|salar(y|ies)|pay|"
     r"wages?|women|woman|female|male|men|gender|ages?|names|telework|examinations?|exams?|"
     r"recruitment|pensions?|overtime|satisfaction|ratings?|scores?|surveys? results)\b",
     re.IGNORECASE,
@@ -249,12 +249,13 @@ class Assistant:
         from .facts import FactMatch
 
         derives = bool(_DERIVATION_CUE.search(question))
+        lookup_top = matches[0].fact.id if matches else None
         ranked = []
         for match in matches:
             fact = match.fact
             similarity = _dot(vector, self._fact_vectors[fact.id])
-            penalty = 0.1 if fact.derived and not derives else 0.0
-            ranked.append(FactMatch(fact, match.score + similarity - penalty))
+            penalty = 0.1 if fact.derived and not derives and fact.id != lookup_top else 0.0
+            ranked.append(FactMatch(fact, match.score + SIMILARITY_WEIGHT * similarity - penalty))
         return sorted(ranked, key=lambda m: -m.score)
 
     def _in_scope(self, question: str, similarity: float) -> bool:
@@ -504,6 +505,8 @@ _DIRECTIONS = {
     "grew": "increase",
     "higher": "increase",
 }
+# How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
+SIMILARITY_WEIGHT = 0.5
 # Level facts this close to the best match are all weighed when checking a rise or fall.
 DIRECTION_MARGIN = 0.3
 _DIRECTION_WORD = re.compile(r"\b(" + "|".join(_DIRECTIONS) + r")\b", re.IGNORECASE)
@@ -520,6 +523,8 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
             fact = table.get(checked.fact_id) if checked.fact_id else None
             if fact is None or checked.status != "contradicted":
                 continue
+            if not _is_year(checked.text) and any(f.value == checked.value for f in table.stated):
+                continue  # "the 424 dispatched personnel" names a real figure, not a wrong one
             if _is_year(checked.text) and not _claims_date(clause, checked.text):
                 continue  # a year that frames the question claims nothing
             notes.append((f"The chapter gives a different figure: {phrase(fact)}.", [fact]))

@@ -932,7 +932,7 @@ def suggest_thresholds(report: EvalReport) -> str:
             "",
             f"[{run.name}.max]",
             f"wrong_numbers = {m['wrong_numbers'] + 2}  # {m['wrong_numbers']}",
-            "errors = 0",
+            f"errors = {m['errors']}",
         ]
         if m.get("latency_p95_ms") is not None:
             bound = max(5000, round(10 * m["latency_p95_ms"], -3))

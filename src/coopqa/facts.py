@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .numbers import TIME_KINDS, NumberMention, find_numbers, format_value, number_words
+from .numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers, format_value, number_words
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -633,7 +633,7 @@ def _differences(group: list[Fact]) -> list[Fact]:
                     a,
                     id=".".join([*head, part, *tail]),
                     subject=f"{a.subject} compared with {b.subject}",
-                    measure=f"more {a.measure} (difference between the two)",
+                    measure=f"more {a.measure}{_DIFFERENCE}",
                     section=" > ".join(_common_prefix(f.section.split(" > ") for f in (a, b))),
                     value=a.value - b.value,
                     scope=_span_scope([a, b]),
@@ -642,6 +642,9 @@ def _differences(group: list[Fact]) -> list[Fact]:
                 )  # fmt: skip
             )
     return out
+
+
+_DIFFERENCE = " (difference between the two)"
 
 
 def _years_between(stated: list[Fact]) -> list[Fact]:
@@ -787,8 +790,9 @@ _PHRASES = (
      " dispatch "),
     (r"\bmiddle[- ]level\b|\bmid[- ]level\b|\bmid[- ]career\b|\bmid[- ]ranking\b"
      r"|\bassistant director\b", " middle "),
-    (r"\bresearch groups?\b|\bdelegations?\b|\bstudy groups?\b|\bvisitors?\b|\bvisit(?:ed|s|ing)?\b",
-     " research visit "),
+    (r"\bresearch groups?\b|\bstudy (?:groups?|delegations?|tours?)\b|\bvisitors?\b"
+     r"|\bvisit(?:ed|s|ing)?\b", " research visit "),
+    (r"\bunited nations\b|\bthe un\b", " international organization "),
     (r"\bcame back\b|\bcome back\b|\b(?:went|came|come|coming|go|going) home\b|\bback home\b"
      r"|\breturn(?:ed|s|ing|ees?)?\b", " return "),
     (r"\bjapan international cooperation agency\b|\bjica\b", " jica seminar "),
@@ -799,6 +803,8 @@ _PHRASES = (
      r"|\badding up\b", " together "),
     (r"\bcumulative\w*\b|\ball[- ]time\b|\b(?:whole|entire) history\b", " total "),
     (r"\bnew(?:ly)?\b|\bfresh(?:ly)?\b", " new "),
+    (r"\bmore or less\b|\bhigher or lower\b|\bup or down\b|\brise or fall\b"
+     r"|\bincrease or decrease\b", " increase decrease "),
     (r"\brose\b|\brisen?\b|\bgr[eo]w[ns]?\b|\bup by\b|\bincreas\w*\b", " increase "),
     (r"\bf[ae]ll(?:en)?\b|\bdrop(?:ped)?\b|\bdeclin\w*\b|\bdown by\b|\bdecreas\w*\b",
      " decrease "),
@@ -896,8 +902,10 @@ _PART_OF_QUANTITY = re.compile(
 _PART_OF_TOTAL = re.compile(r"\bhow many of (?:the|those|these|its|their|them)\b", re.I)
 # "stationed in Asia", "working at the United Nations": a destination the text does not break down.
 _NAMED_PLACE = re.compile(
-    r"\b(?:stationed|working|based|serving|employed|placed|assigned|posted|dispatched|sent) "
-    r"(?:at|in|with|to|for) (?:the )?[A-Z]"
+    r"\b(?:stationed|work|works|working|based|serve|serves|serving|employed|placed|assigned|posted"
+    r"|dispatched|sent) "
+    r"(?:at|in|with|to|for) (?:the )?(?!Japan|" + "|".join(MONTHS) + r")[A-Z][a-z][\w-]*"
+    r"(?:\s+(?:of\s+)?[A-Z][\w-]*)*"
 )
 # "Which figure shows ..." / "where can I find ..." ask where the text points, not for a figure.
 _WHERE_Q = re.compile(
@@ -978,14 +986,23 @@ _EXCLUDE_BEFORE = re.compile(
 )
 _BEFORE_BEFORE = re.compile(r"\b(?:before|prior to|until before|ahead of)\s+(?:the\s+)?$", re.I)
 _UNTIL_BEFORE = re.compile(
-    r"\b(?:up to|up until|through|until|till|to)\s+(?:and including\s+)?(?:the\s+)?"
+    r"\b(?:up to|up until|through|until|till)\s+(?:and including\s+)?(?:the\s+)?"
     r"(?:end\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
-_SINCE_BEFORE = re.compile(r"\b(?:since|from|starting (?:in|from))\s+(?:the\s+)?$", re.I)
+_SINCE_BEFORE = re.compile(
+    r"\b(?:since|from|starting (?:in|from)|(?:start(?:ed)?|began|begun|launched|first held) in)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
 _YEAR_EARLIER = re.compile(
     r"\b(?:(?:a|one) (?:fiscal )?year (?:earlier|before|previously|prior)|the (?:fiscal )?year "
     r"before|the (?:previous|prior|preceding) (?:fiscal )?year|the year prior)\b",
+    re.I,
+)
+_EARLIER_THAN = re.compile(
+    r"\b(?:a|one) (?:fiscal )?year (?:earlier|before|prior) (?:than|to)\s+(?:the\s+)?"
+    r"(?:end\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
 _COMPARE_BEFORE = re.compile(
@@ -1066,7 +1083,12 @@ def question_times(text: str) -> QuestionTimes:
         elif _UNTIL_BEFORE.search(before) and m.kind == "fiscal_year":
             end = year
     shift = 0
-    for rel in _YEAR_EARLIER.finditer(text):
+    for m in mentions:  # "a year earlier than FY2012" names FY2011, it compares with nothing
+        before = text[max(0, m.start - 60) : m.start]
+        if int(m.value) in base and _EARLIER_THAN.search(before):
+            base.discard(int(m.value))
+            shift = -1
+    for rel in _YEAR_EARLIER.finditer(text if not shift else ""):
         asked = [int(m.value) for m in mentions if int(m.value) not in base | excluded]
         if _COMPARE_BEFORE.search(text[max(0, rel.start() - 20) : rel.start()]):
             base |= {y - 1 for y in asked}
@@ -1121,6 +1143,14 @@ def fact_direction(fact: Fact) -> str:
     return "" if out == into else "out" if out else "in"
 
 
+# A count the question itself states ("the 424 dispatched personnel") points at the fact holding it.
+ANCHOR = 1.25
+_COMPARE_Q = re.compile(r"\b(?:more|fewer|less|difference|gap|than|exceed\w*|outnumber\w*)\b", re.I)
+_PERSON_Q = re.compile(
+    r"\b(?:headcount|head count|attendance|audience|turnout|alumni|how (?:big|large))\b", re.I
+)
+
+
 @dataclass(frozen=True)
 class _Query:
     """Everything lookup and not_stated read off one question, computed once."""
@@ -1133,6 +1163,8 @@ class _Query:
     unit: str
     operation: bool
     direction: str
+    compare: bool = False
+    numbers: frozenset[float] = frozenset()
 
 
 def _parse(question: str) -> _Query:
@@ -1142,21 +1174,25 @@ def _parse(question: str) -> _Query:
     weak = bool(_OVER_TIME_RE.search(text))
     single_year = bool(times.years) and not times.spans
     over_time = strong or times.spans or (weak and not single_year)
+    across = bool(_ACROSS_RE.search(text)) and not (strong and not _EXPLICIT_ACROSS_RE.search(text))
+    numbers = frozenset(m.value for m in find_numbers(text) if m.kind == "count")
     return _Query(
         text=text,
         times=times,
         wanted=_wanted_kind(text),
         over_time=over_time,
-        across=bool(_ACROSS_RE.search(text))
-        and not (over_time and not _EXPLICIT_ACROSS_RE.search(text)),
-        unit=_asked_unit(text),
+        across=across,
+        unit=_asked_unit(text) or ("person" if _PERSON_Q.search(text) else ""),
         operation=bool(OPERATION_RE.search(text)),
         direction=question_direction(text),
+        compare=bool(_COMPARE_Q.search(text)),
+        numbers=numbers,
     )
 
 
 # not_stated stays silent when a fact scoring this share of the best one has the asked period.
 NEAR_BEST = 0.85
+HAS_PERIOD = 0.7  # a period factor this high means the fact is about the asked period
 
 
 class FactTable:
@@ -1170,13 +1206,12 @@ class FactTable:
         self.facts: list[Fact] = list(facts)
         self._by_id = {f.id: f for f in self.facts}
         self._context = dict(context or {})
-        self._weights = [self._fact_weights(f, self._context_of(f)) for f in self.facts]
-        counts: dict[str, int] = defaultdict(int)
-        for weights in self._weights:
-            for token in weights:
-                counts[token] += 1
-        n = len(self.facts) or 1
-        self._idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        # Plain weights score answer sentences for the verifier (a claim names its own subject);
+        # with the section's words, they score questions, which may name it in other words.
+        self._weights = [self._fact_weights(f) for f in self.facts]
+        self._idf = _idf(self._weights)
+        self._question_weights = [self._fact_weights(f, self._context_of(f)) for f in self.facts]
+        self._question_idf = _idf(self._question_weights)
         self._directions = [fact_direction(f) for f in self.facts]
         self._cache: dict[str, tuple[_Query, list[float]]] = {}
 
@@ -1222,17 +1257,11 @@ class FactTable:
 
         Words no fact uses still count, so an off-topic question scores low however one word matches.
         """
-        words = set(tokens(text))
-        known = [w for w in words if w in self._idf]
-        unknown = len(words) - len(known)
-        top_idf = max(self._idf.values(), default=1.0)
-        denominator = sum(self._idf[w] for w in known) + 0.75 * top_idf * unknown
-        if not known:
-            return [0.0] * len(self.facts)
-        return [
-            sum(self._idf[w] * weights.get(w, 0.0) for w in known) / denominator
-            for weights in self._weights
-        ]
+        return _overlap(tokens(text), self._weights, self._idf, len(self.facts))
+
+    def question_scores(self, text: str) -> list[float]:
+        """Like text_scores, with each fact's section words counting a little (for questions)."""
+        return _overlap(tokens(text), self._question_weights, self._question_idf, len(self.facts))
 
     def _scored(self, question: str) -> tuple[_Query, list[float]]:
         """The parsed question and each fact's topic score (before periods); cached per question."""
@@ -1240,11 +1269,17 @@ class FactTable:
         if hit is not None:
             return hit
         q = _parse(question)
+        words = self.question_scores(q.text)
+        own, _, leaned_on = q.text.partition(" — ")
+        if leaned_on:  # a follow-up joined with the turn it leans on: its own words weigh more
+            own_words = self.question_scores(own)
+            words = [0.6 * a + 0.4 * b for a, b in zip(own_words, words, strict=True)]
         scores = [
             s * _kind_factor(f, q.wanted) * _aggregate_factor(f, q.over_time, q.across)
             * _unit_factor(f, q.unit) * _operation_factor(f, q.operation)
-            * _direction_factor(d, q.direction)
-            for f, s, d in zip(self.facts, self.text_scores(q.text), self._directions, strict=True)
+            * _direction_factor(d, q.direction) * _compare_factor(f, q.compare)
+            * (ANCHOR if f.kind == "count" and f.value in q.numbers else 1.0)
+            for f, s, d in zip(self.facts, words, self._directions, strict=True)
         ]  # fmt: skip
         if len(self._cache) > 256:
             self._cache.clear()
@@ -1269,29 +1304,23 @@ class FactTable:
     def not_stated(self, question: str) -> NotStated | None:
         """ "The chapter does not say ..." when the subject is known but the period/breakdown is not."""
         q, scores = self._scored(question)
-        if not scores or max(scores) < 0.35 or _WHERE_Q.search(q.text):
+        if not scores or _WHERE_Q.search(q.text):
+            return None
+        breakdown = self._breakdown(q)
+        if breakdown is not None:
+            return breakdown
+        if max(scores) < 0.35:
             return None
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], self.facts[i].derived))
         best = self.facts[order[0]]
-        ranked = [self.facts[i] for i in order]
-        asked = [m.group(0) for m in _BREAKDOWN_RE.finditer(q.text)]
-        if asked and (q.wanted in ("count", "") and _PART_OF_QUANTITY.search(q.text)):
-            by = [a for a in asked if a.lower().startswith(("by", "per", "each", "for each"))]
-            return self._no_breakdown(best, ranked, (by or asked)[0])
-        if q.wanted == "count" and best.kind == "count":
-            if _PART_OF_TOTAL.search(q.text) or _NAMED_PLACE.search(q.text):
-                return self._no_breakdown(best, ranked, "by destination")
-            nationality = self._unlisted_nationality(q.text, best)
-            if nationality:
-                return self._no_breakdown(best, ranked, f"by nationality ({nationality})")
         times = q.times
         if not times.years or not q.wanted:
             return None  # only a question asking for a quantity or a date can be "not stated"
         related = [f for f in self.facts if f.subject == best.subject and f.measure == best.measure]
-        if any(_period_factor(f, times, q.over_time) >= 0.9 for f in related):
+        if any(_period_factor(f, times, q.over_time) >= HAS_PERIOD for f in related):
             return None
         close = [i for i in order if scores[i] >= NEAR_BEST * scores[order[0]]]
-        if any(_period_factor(self.facts[i], times, q.over_time) >= 0.9 for i in close):
+        if any(_period_factor(self.facts[i], times, q.over_time) >= HAS_PERIOD for i in close):
             return None  # another fact about nearly as well matched does have the period
         if times.start is not None and times.end is None and any(f.cumulative for f in related):
             return None  # "since FY1999" of a total that starts elsewhere: a premise to correct
@@ -1300,6 +1329,37 @@ class FactTable:
             f"The chapter does not say {_what(best)} in {times.describe()}; it reports {reports}.",
             related,
         )
+
+    def _breakdown(self, q: _Query) -> NotStated | None:
+        """A part of a quantity the text gives only whole: by organisation, gender, destination,
+        nationality. The subject is judged on the question without the part it asks about."""
+        asked = [m for m in _BREAKDOWN_RE.finditer(q.text)]
+        quantity = q.wanted in ("count", "") and _PART_OF_QUANTITY.search(q.text)
+        place = _NAMED_PLACE.search(q.text) if q.wanted == "count" else None
+        part = _PART_OF_TOTAL.search(q.text) if q.wanted == "count" else None
+        nation = _NATIONALITY_Q.search(q.text) if q.wanted == "count" else None
+        if not ((asked and quantity) or place or part or nation):
+            return None
+        rest = q.text
+        for m in [*asked, *([place] if place else [])]:
+            rest = rest.replace(m.group(0), " ")
+        _, scores = self._scored(rest)
+        if not scores or max(scores) < 0.35:
+            return None
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], self.facts[i].derived))
+        best, ranked = self.facts[order[0]], [self.facts[i] for i in order]
+        if asked and quantity:
+            words = [m.group(0) for m in asked]
+            by = [a for a in words if a.lower().startswith(("by", "per", "each", "for each"))]
+            return self._no_breakdown(best, ranked, (by or words)[0])
+        if best.kind != "count":
+            return None
+        if place or part:
+            return self._no_breakdown(best, ranked, "by destination")
+        nationality = self._unlisted_nationality(q.text, best)
+        if nationality:
+            return self._no_breakdown(best, ranked, f"by nationality ({nationality})")
+        return None
 
     def _unlisted_nationality(self, text: str, best: Fact) -> str:
         """A nationality the question counts ("how many Chinese officials") when the subject's
@@ -1310,7 +1370,7 @@ class FactTable:
         asked = _NATIONALITY[m.group(1).lower()]
         named = set()
         for f in self.facts:
-            if f.subject == best.subject and not f.derived:
+            if f.subject == best.subject and not f.derived and f.unit in ADDITIVE_UNITS:
                 words = re.findall(r"[a-z.]+", f"{f.measure} {f.quote}".lower())
                 named |= {_NATIONALITY[w] for w in words if w in _NATIONALITY}
         return m.group(1) if named and asked not in named else ""
@@ -1344,6 +1404,28 @@ class FactTable:
             f"It reports {'; '.join(f.describe() for f in shown)}.",
             shown + ([figure] if figure else []),
         )
+
+
+def _idf(weights: list[dict[str, float]]) -> dict[str, float]:
+    counts: dict[str, int] = defaultdict(int)
+    for fact_weights in weights:
+        for token in fact_weights:
+            counts[token] += 1
+    n = len(weights) or 1
+    return {t: math.log(1 + n / c) for t, c in counts.items()}
+
+
+def _overlap(
+    words_in: list[str], weights: list[dict[str, float]], idf: dict[str, float], n: int
+) -> list[float]:
+    words = set(words_in)
+    known = [w for w in words if w in idf]
+    if not known:
+        return [0.0] * n
+    unknown = len(words) - len(known)
+    top_idf = max(idf.values(), default=1.0)
+    denominator = sum(idf[w] for w in known) + 0.75 * top_idf * unknown
+    return [sum(idf[w] * fw.get(w, 0.0) for w in known) / denominator for fw in weights]
 
 
 def _what(fact: Fact) -> str:
@@ -1439,9 +1521,14 @@ def over_time_words(question: str) -> bool:
     return bool(_OVER_TIME_RE.search(question)) or question_times(question).is_range
 
 
+def _compare_factor(fact: Fact, compare: bool) -> float:
+    """A difference between two subjects answers only a question that compares ("how many more")."""
+    return 1.0 if compare or not fact.measure.endswith(_DIFFERENCE) else 0.6
+
+
 def _aggregate_factor(fact: Fact, over_time: bool, across: bool) -> float:
     """Cumulative totals answer "since / in total" questions; sums over subjects answer "together"."""
-    summed = fact.derived and "together" in fact.subject
+    summed = fact.derived and ("together" in fact.subject or " plus " in fact.measure)
     factor = 1.0
     if fact.cumulative != over_time:
         factor *= 0.75
@@ -1484,7 +1571,7 @@ def _period_factor(fact: Fact, times: QuestionTimes, over_time: bool = False) ->
     if years & fact.period_years:
         if times.is_range or times.start is not None or times.excluded:
             return 0.7
-        factor = 1.0 if times.end_of == fact.at_period_end else 0.9
+        factor = 1.0 if times.end_of == fact.at_period_end else 0.75
         fact_months = {(int(m.value), m.month) for m in fact.period_mentions if m.month}
         if times.months and fact_months and not times.months & fact_months:
             factor *= 0.7
