@@ -140,11 +140,20 @@ def test_missing_corpus_and_bad_files(tmp_path):
 
 
 def test_ask_json_batch_and_chat(data_dir, tmp_path):
-    single = run("ask", "How many persons returned to Japan in FY2012?", "--json", data_dir=data_dir)
+    single = run(
+        "ask", "How many persons returned to Japan in FY2012?", "--json", data_dir=data_dir
+    )
     assert single.returncode == 0, single.stderr
     answer = json.loads(single.stdout)
-    assert {"question", "answer", "abstained", "citations", "numbers", "backend",
-            "timings_ms"} <= set(answer)
+    assert {
+        "question",
+        "answer",
+        "abstained",
+        "citations",
+        "numbers",
+        "backend",
+        "timings_ms",
+    } <= set(answer)
     assert "119" in answer["answer"] and answer["citations"][0]["page"] == 1
 
     batch = tmp_path / "ask.jsonl"
@@ -158,13 +167,18 @@ def test_ask_json_batch_and_chat(data_dir, tmp_path):
     out = run("ask", "--batch", str(batch), "--json", data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["question"] for r in rows] == ["How many officials attended the middle-level seminar "
-                                             "in FY2013?", "And since it started?",
-                                             "What is the capital of France?"]
+    assert [r["question"] for r in rows] == [
+        "How many officials attended the middle-level seminar in FY2013?",
+        "And since it started?",
+        "What is the capital of France?",
+    ]
     assert "158" in rows[1]["answer"] and rows[2]["abstained"]
 
-    chat = run("chat", data_dir=data_dir,
-               stdin="How many fellows were accepted in FY2013?\nAnd which programme was it?\n\n")
+    chat = run(
+        "chat",
+        data_dir=data_dir,
+        stdin="How many fellows were accepted in FY2013?\nAnd which programme was it?\n\n",
+    )
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.count("you>") >= 2 and "ten fellows" in chat.stdout
 
@@ -174,6 +188,7 @@ def test_facts_and_check_commands(data_dir):
     assert table.returncode == 0
     assert any(f["id"] == "dispatch.total.end_fy2012" for f in json.loads(table.stdout))
     assert run("facts", "check", data_dir=data_dir).returncode == 0
-    wrong = run("check", "424 persons were on dispatch at the end of FY2011.", "--json",
-                data_dir=data_dir)
+    wrong = run(
+        "check", "424 persons were on dispatch at the end of FY2011.", "--json", data_dir=data_dir
+    )
     assert wrong.returncode == 1

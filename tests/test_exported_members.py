@@ -13,7 +13,9 @@ def test_public_names_are_sorted_and_resolve():
 
 
 def test_import_coopqa_loads_nothing_heavy():
-    code = ("import sys, coopqa; coopqa.Settings; coopqa.Answer; "
-            "print(sorted({'torch', 'chromadb', 'gradio', 'langchain_core'} & set(sys.modules)))")
+    code = (
+        "import sys, coopqa; coopqa.Settings; coopqa.Answer; "
+        "print(sorted({'torch', 'chromadb', 'gradio', 'langchain_core'} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr

@@ -40,6 +40,8 @@ _UNREPORTED = re.compile(
 _NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][a-z]+)(?: (?:of )?[A-Z][a-z]+)*")
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
 EVIDENCE_PASSAGES = 3
+# A sentence's score: cosine to the question plus this much of the question's words it shares.
+OVERLAP_WEIGHT = 0.6
 
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override)\b[^.?!]*\b(instructions?|rules?|report|chapter|above|"
@@ -297,6 +299,7 @@ class Assistant:
             table=self.facts,
             numeric=self._is_numeric(state["resolved"], state["facts"]),
             unreported=self._unreported(state["question"]),
+            library=list(self._passages.values()),
         )
 
     def _step_synthesize(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -347,7 +350,8 @@ class Assistant:
     def _score_sentences(
         self, vector: list[float], query: str, results: list[SearchResult]
     ) -> dict[tuple[str, int], float]:
-        words = set(tokenize(query))
+        asked = set(tokenize(query))
+        words = set(expand_query(list(asked)))
         scores = {}
         for result in results[:EVIDENCE_PASSAGES]:
             passage = result.passage
@@ -355,8 +359,8 @@ class Assistant:
                 key = (passage.passage_id, i)
                 sv = self._sentence_vectors.get(key)
                 dense = _dot(vector, sv) if sv is not None else 0.0
-                overlap = len(words & set(tokenize(sentence.text))) / max(len(words), 1)
-                scores[key] = dense + 0.3 * overlap
+                overlap = len(words & set(tokenize(sentence.text))) / max(len(asked), 1)
+                scores[key] = dense + OVERLAP_WEIGHT * overlap
         return scores
 
 

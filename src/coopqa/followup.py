@@ -50,7 +50,7 @@ def previous_question(history: list[dict[str, str]]) -> str | None:
 def is_follow_up(question: str, history: list[dict[str, str]]) -> bool:
     if previous_question(history) is None:
         return False
-    words = tokenize(question)
+    words = [w for w in tokenize(question) if not re.fullmatch(r"(fy)?\d+", w)]
     return (
         bool(_FOLLOW_UP_START.search(question))
         or len(words) <= 1

@@ -16,7 +16,8 @@ from .corpus import Passage, Sentence, normalize_for_match
 from .retrieve import tokenize
 
 NUMERIC_QUESTION = re.compile(
-    r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|which (year|month)|"
+    r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|"
+    r"which (fiscal )?(year|month)|(participant |dispatch )?(numbers|figures)|"
     r"total|combined|altogether|in all|sum|difference|more than|fewer|less than|count|"
     r"how old|what was the (size|figure))\b",
     re.IGNORECASE,
@@ -41,6 +42,7 @@ class Evidence:
     history: list[dict[str, str]] = field(default_factory=list)
     table: Any | None = None  # FactTable, to resolve a derived fact's inputs
     numeric: bool = False  # the question asks for a number, date or duration
+    library: list[Passage] = field(default_factory=list)  # every passage, to cite a fact's source
     unreported: str | None = None  # a term the chapter never reports on
 
 
@@ -91,6 +93,20 @@ def locate_quote(quote: str, passages: list[Passage]) -> tuple[int, Sentence] | 
     return (best[1], best[2]) if best else None
 
 
+def locate_fact(fact: Any, evidence: Evidence) -> tuple[int, Sentence] | None:
+    """Where a fact's quote is: in a retrieved passage, or else in one added to the evidence."""
+    found = locate_quote(fact.quote, evidence.passages)
+    if found is not None:
+        return found
+    for passage in evidence.library:
+        if passage.passage_id == getattr(fact, "passage_id", None) or locate_quote(
+            fact.quote, [passage]
+        ):
+            evidence.passages.append(passage)
+            return locate_quote(fact.quote, evidence.passages)
+    return None
+
+
 def nearest_facts_text(facts: list[Any], limit: int = 2) -> str:
     parts = [phrase(f.fact) for f in facts[:limit]]
     return "; ".join(parts)
@@ -132,13 +148,15 @@ class ExtractiveSynthesizer:
                 sources = [f for f in map(evidence.table.get, fact.inputs) if f is not None]
             cited = []
             for source in sources:
-                found = locate_quote(source.quote, evidence.passages)
+                found = locate_fact(source, evidence)
                 if found is None:
                     continue
                 quotes.setdefault(found[0], found[1])
                 cited.append(found[0])
             if not cited:
-                return None
+                if fact is chosen[0]:
+                    return None
+                continue
             marks = "".join(f"[{n}]" for n in dict.fromkeys(cited))
             if fact.derived:
                 claim = _capitalize(phrase(fact))
@@ -178,7 +196,7 @@ class ExtractiveSynthesizer:
         quotes: dict[int, Sentence] = {}
         marks = []
         for fact in list(getattr(ns, "related", []))[:2]:
-            found = locate_quote(fact.quote, evidence.passages)
+            found = locate_fact(fact, evidence)
             if found:
                 quotes[found[0]] = found[1]
                 marks.append(f"[{found[0]}]")
@@ -197,17 +215,17 @@ class ExtractiveSynthesizer:
 
 
 def _chosen_facts(evidence: Evidence) -> list[Any]:
-    """The best fact; for "each"/"list" questions, its siblings of the same measure and period."""
+    """The best fact; for "each"/"list" questions also its siblings: the same measure for other
+    programmes, or other measures of the same programme and period."""
     best = evidence.facts[0].fact
     if not _LIST_WORDS.search(evidence.question):
         return [best]
     siblings = [
         m.fact
-        for m in evidence.facts[1:6]
-        if m.fact.measure == best.measure
+        for m in evidence.facts[1:8]
+        if not m.fact.derived
         and m.fact.period == best.period
-        and m.fact.subject != best.subject
-        and not m.fact.derived
+        and (m.fact.measure == best.measure) != (m.fact.subject == best.subject)
     ]
     return [best, *siblings[:3]]
 
