@@ -26,7 +26,7 @@ def index(tmp_path_factory, corpus, embedder):
 def test_reciprocal_rank_fusion_rewards_agreement():
     fused = reciprocal_rank_fusion([(["a", "b", "c"], 1.0), (["b", "c", "a"], 1.0)])
     assert [item for item, _ in fused][0] == "b"
-    assert reciprocal_rank_fusion([(["x"], 1.0), ([], 1.0)]) == [("x", 1.0 / 11)]
+    assert reciprocal_rank_fusion([(["x"], 1.0), ([], 1.0)], k=10) == [("x", 1.0 / 11)]
 
 
 def test_tokenize_folds_fiscal_years_spelling_and_plurals():

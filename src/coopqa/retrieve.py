@@ -17,9 +17,9 @@ from langchain_core.retrievers import BaseRetriever
 
 from .corpus import Corpus, Passage, split_sentences
 
-RRF_K = 10
+RRF_K = 5
 DENSE_WEIGHT = 1.0
-BM25_WEIGHT = 1.0
+BM25_WEIGHT = 1.25
 
 _STOPWORDS = frozenset(
     """a an and are as at be been by did do does for from had has have how in into is it its many
