@@ -40,6 +40,8 @@ _UNREPORTED = re.compile(
 _NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][a-z]+)(?: (?:of )?[A-Z][a-z]+)*")
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
 EVIDENCE_PASSAGES = 3
+# A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
+TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
 OVERLAP_WEIGHT = 0.6
 
@@ -167,13 +169,8 @@ class Assistant:
         }
 
     def ask(self, question: str, history: Any = None) -> Answer:
-        state = {
-            "question": clean_question(question),
-            "history": clean_history(history),
-            "timings": {},
-            "started": time.perf_counter(),
-        }
-        answer: Answer = self._chain.invoke(state)
+        """Answer a question (with earlier turns); InputError when the input is unusable."""
+        answer: Answer = self._chain.invoke(self._start(question, history))
         return answer
 
     # -- steps -------------------------------------------------------------------------------------
@@ -232,13 +229,11 @@ class Assistant:
             grounded = premise_corrections(state["question"], self.facts, self._rank)
             state["premise"] = [note for note, _ in grounded]
             state["premise_grounded"] = grounded
-            corrected = [facts[-1] for note, facts in grounded if note.startswith("It did not")]
             if grounded:
                 state["not_stated"] = None  # the premise was wrong: say so, not "does not say"
-            state["facts"] = state["facts"] if not corrected else state["facts"]
-            if corrected:
+            corrected = [facts[-1] for note, facts in grounded if note.startswith("It did not")]
+            if corrected:  # a rise asked about as a fall: answer with the level that rose
                 state["facts"] = [FactMatch(f, 1.0) for f in corrected]
-                state["not_stated"] = None
         self._timed(state, "facts", began)
         return state
 
@@ -284,7 +279,7 @@ class Assistant:
         """Asks for a number: in so many words, or tersely ("returns in FY2012?") with a fact to fit."""
         if is_numeric_question(question):
             return True
-        return not _WH_WORD.search(question) and bool(facts) and facts[0].score >= 1.2
+        return not _WH_WORD.search(question) and bool(facts) and facts[0].score >= TERSE_FACT_SCORE
 
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         return Evidence(

@@ -221,6 +221,7 @@ class NaiveSearcher:
                 }
                 documents.append(chunk)
         self.store.add_documents(documents)
+        self.passages = [d.metadata["passage"] for d in documents]
 
     def search(self, query: str, k: int) -> list[SearchResult]:
         hits = self.store.similarity_search_with_score(query, k=k)
