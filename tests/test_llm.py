@@ -241,12 +241,14 @@ def test_abstaining_reply_is_an_abstention(llm_assistant, scripted, openai_env, 
     from coopqa.llm import LLMSynthesizer
 
     synth = LLMSynthesizer.from_settings(llm_settings)
-    evidence = evidence_for(llm_assistant, "How many dispatched persons were women in FY2012?")
+    evidence = evidence_for(
+        llm_assistant, "Why did the NPA choose to invite officials from France and the UK in FY2013?"
+    )
     scripted.script(
         citing(
-            "was 424",
-            "The chapter does not say how many were women; it gives 424 persons on dispatch "
-            "at the end of FY2012 [{n}].",
+            "Nathalie Loiseau",
+            "The chapter does not say why; it names Ms. Nathalie Loiseau of ENA and Ms. Rochelle "
+            "Fisher of the UK Cabinet Office as the FY2013 invitees [{n}].",
         )
     )
     draft = synth.synthesize(evidence)

@@ -531,7 +531,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]
         ranked = rank(_DIRECTION_WORD.sub(" ", question))
-        close = [m.fact for m in ranked[:3] if m.score >= ranked[0].score - DIRECTION_MARGIN]
+        close = [m.fact for m in ranked[:5] if m.score >= ranked[0].score - DIRECTION_MARGIN]
         changes = [(level, _change_fact(table, level)) for level in close]
         changes = [(level, change) for level, change in changes if change is not None]
         wrong = [(lv, ch) for lv, ch in changes if not ch.measure.startswith(direction)]
