@@ -138,13 +138,23 @@ def bench_facts(settings: Settings) -> None:
     )
 
 
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
 def bench_eval(settings: Settings) -> None:
     from coopqa.evaluation import run_eval
+    from coopqa.report import category_rows, summary_rows
 
     section("Evaluation, all configurations (coopqa eval eval/chapter8.jsonl --config all)")
     began = time.perf_counter()
-    report = run_eval([ROOT / "eval" / "chapter8.jsonl"], ["all"], settings, progress=False)
-    print(report.summary_table() if hasattr(report, "summary_table") else report)
+    report = run_eval(
+        [ROOT / "eval" / "chapter8.jsonl"], ["all"], settings, progress=False, save_latest=False
+    )
+    print(markdown_table(*summary_rows(report)))
+    print()
+    print(markdown_table(*category_rows(report)))
     print(f"\nfull run over all configurations: {time.perf_counter() - began:.1f} s")
 
 

@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coopqa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `coopqa ... | head`: the reader left; nothing is wrong
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # one clear line, never a traceback
         from .corpus import CorpusError
         from .index import IndexUnavailable
