@@ -33,6 +33,9 @@ class MiniLMEmbeddings(Embeddings):
             )
         return vectors.tolist()
 
+    def clear_cache(self) -> None:
+        self._queries.clear()
+
     def embed_query(self, text: str) -> list[float]:
         # Search and answer often embed the same question in turn: keep recent ones.
         cached = self._queries.get(text)
