@@ -37,13 +37,21 @@ _UNREPORTED = re.compile(
     r"recruitment|pensions?|overtime|satisfaction|ratings?|scores?|surveys? results)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][a-z]+)(?: (?:of )?[A-Z][a-z]+)*")
+# "Which nine countries ...", "the names of the ten fellows": members of a group the text counts.
+_WHICH_COUNTED = re.compile(
+    r"\b(?:which|what|name|names of|list|who were)\b(?:\W+(?:are|were|the|of))*\W+"
+    r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
+    r"twenty|thirty)\s+(?P<things>[a-z]+s)\b",
+    re.IGNORECASE,
+)
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
 EVIDENCE_PASSAGES = 3
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
 OVERLAP_WEIGHT = 0.6
+# ... and this much when it names every date the question names ("in November 2013").
+DATE_MATCH = 0.2
 
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override)\b[^.?!]*\b(instructions?|rules?|report|chapter|above|"
@@ -243,15 +251,18 @@ class Assistant:
 
     def _rank_facts(self, question: str, vector: list[float], matches: list[Any]) -> list[Any]:
         """Table matches re-ranked by meaning: the lookup's score plus similarity to the fact."""
-        from .facts import FactMatch
+        from .facts import FactMatch, _wanted_kind
 
         derives = bool(_DERIVATION_CUE.search(question))
+        wanted = _wanted_kind(question)
         lookup_top = matches[0].fact.id if matches else None
         ranked = []
         for match in matches:
             fact = match.fact
             similarity = _dot(vector, self._fact_vectors[fact.id])
             penalty = 0.1 if fact.derived and not derives and fact.id != lookup_top else 0.0
+            if wanted and _kind_of(fact) != wanted:
+                penalty += KIND_MISMATCH  # a year does not answer "how many", nor a count "when"
             ranked.append(FactMatch(fact, match.score + SIMILARITY_WEIGHT * similarity - penalty))
         return sorted(ranked, key=lambda m: -m.score)
 
@@ -263,16 +274,21 @@ class Assistant:
         return similarity >= LOW_SCOPE and known >= VOCABULARY_SHARE
 
     def _unreported(self, question: str) -> str | None:
-        """A term the question asks about that the chapter never mentions: a measure it never
-        reports, or a place or body it never names in a question asking how many."""
+        """Why the chapter cannot answer: a measure it never reports, or the members of a group
+        it only counts ("which nine countries")."""
         for m in _UNREPORTED.finditer(question):
             if not set(tokenize(m.group(0))) & self._vocabulary:
-                return m.group(0).lower()
-        if re.search(r"\bhow many\b", question, re.IGNORECASE):
-            for m in _NAME.finditer(question):
-                words = set(expand_query(tokenize(m.group(0))))
-                if not words & self._vocabulary:
-                    return m.group(0)
+                return f"The chapter does not say anything about {m.group(0).lower()} here."
+        listed = _WHICH_COUNTED.search(question)
+        if listed and self.facts is not None:
+            from .numbers import find_numbers
+
+            counted = find_numbers(listed.group("count"))
+            if counted and any(f.value == counted[0].value for f in self.facts.stated):
+                return (
+                    f"The chapter gives only the number ({listed.group('count')} "
+                    f"{listed.group('things')}), not which ones they were."
+                )
         return None
 
     def _is_numeric(self, question: str, facts: list[Any]) -> bool:
@@ -347,6 +363,7 @@ class Assistant:
     ) -> dict[tuple[str, int], float]:
         asked = set(tokenize(query))
         words = set(expand_query(list(asked)))
+        dates = [m.text.lower() for m in _numbers_in(query) if m.is_time]
         scores = {}
         for result in results[:EVIDENCE_PASSAGES]:
             passage = result.passage
@@ -355,7 +372,8 @@ class Assistant:
                 sv = self._sentence_vectors.get(key)
                 dense = _dot(vector, sv) if sv is not None else 0.0
                 overlap = len(words & set(tokenize(sentence.text))) / max(len(asked), 1)
-                scores[key] = dense + OVERLAP_WEIGHT * overlap
+                on_date = bool(dates) and all(d in sentence.text.lower() for d in dates)
+                scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
         return scores
 
 
@@ -411,7 +429,7 @@ def check_numbers(
             checked += [
                 (at, _fact_number(n, facts, table))
                 for n in _numbers_in(fragment)
-                if not (n.is_time and n.text in echoes)  # the question's own period, repeated
+                if not (n.text in echoes and (n.is_time or not facts))  # the question's own words
             ]
             hide(at, fragment)
     free = verify_answer(masked, quotes, table)
@@ -504,6 +522,8 @@ _DIRECTIONS = {
     "grew": "increase",
     "higher": "increase",
 }
+# Taken off a fact of another kind than the question asks for (a date for "how many").
+KIND_MISMATCH = 0.5
 # How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
 SIMILARITY_WEIGHT = 0.5
 # Level facts this close to the best match are all weighed when checking a rise or fall.
@@ -561,6 +581,12 @@ def _claims_date(clause: str, year: str) -> bool:
     """ "started in FY1999", "set up in 2010": the year is asserted as when something happened."""
     event = r"(start|began|begin|first|launch|establish|set up|found|enact|sign|conclud|creat)\w*"
     return bool(re.search(event + r"\W+(\w+\W+){0,3}" + re.escape(year), clause, re.IGNORECASE))
+
+
+def _kind_of(fact: Any) -> str:
+    from .numbers import TIME_KINDS
+
+    return "time" if fact.kind in TIME_KINDS else fact.kind
 
 
 def _is_year(text: str) -> bool:

@@ -181,15 +181,22 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
         output, code = facts.cli_facts(
             settings, "json" if args.json else "csv" if args.csv else "text"
         )
-    print(output)
-    return code
+    return _print_result(output, code)
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from . import verify
 
     output, code = verify.cli_check(args.text, args.json, settings)
-    print(output)
+    return _print_result(output, code)
+
+
+def _print_result(output: str, code: int) -> int:
+    """A command's report on stdout; its one-line "error: ..." on stderr like every other error."""
+    if code and output.startswith("error: "):
+        print(f"coopqa: {output}", file=sys.stderr)
+    else:
+        print(output)
     return code
 
 

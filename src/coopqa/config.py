@@ -45,6 +45,10 @@ class Settings:
             raise SettingsError(
                 f"COOPQA_TOP_K / COOPQA_MAX_REQUEST_BYTES must be integers: {exc}"
             ) from exc
+        if not 1 <= top_k <= 50:
+            raise SettingsError(f"COOPQA_TOP_K must be between 1 and 50, not {top_k}")
+        if max_bytes < 1024:
+            raise SettingsError(f"COOPQA_MAX_REQUEST_BYTES must be at least 1024, not {max_bytes}")
         return cls(
             data_dir=Path(env.get("COOPQA_DATA_DIR", ".coopqa")),
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p),

@@ -352,15 +352,16 @@ def _decode_text(path: Path, data: bytes) -> str:
 def _pdf_text(path: Path, data: bytes) -> str:
     """Page texts joined by form feeds, so pages are counted from the text itself."""
     import io
+    import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file gets one line, not several
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise CorpusError(f"{path}: broken PDF ({exc})") from exc
+    except Exception as exc:  # pypdf raises many exception types on malformed files
+        raise CorpusError(f"{path}: broken PDF ({exc or type(exc).__name__})") from exc
     if not any(p.strip() for p in pages):
         raise CorpusError(f"{path}: PDF has no extractable text")
     return "\f".join(pages)

@@ -25,9 +25,10 @@ _STOPWORDS = frozenset(
     """a an and are as at be been by did do does for from had has have how in into is it its many
     much of on or that the their them these they this those to was were what when where which who
     whom why will with about also than then there so such any all each per over under can could
-    would should may might i we you he she me my our your us please tell say said""".split()
+    would should may might i we you he she me my our your please tell say said""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
+_INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
 _FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)\s*((?:19|20)\d\d)\b")
 _SPELLING = (
     (re.compile(r"is(e|es|ed|ing|ation|ations)\b"), r"iz\1"),
@@ -131,6 +132,7 @@ def expand_query(tokens: list[str]) -> list[str]:
 def normalize_words(text: str) -> str:
     """Lower-case with "fiscal 2012"/"FY 2012" as "fy2012" and British spellings made American."""
     text = _FISCAL_YEAR.sub(r"fy\1", text.lower().replace("’", "'"))
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)  # "u.k." is "uk"
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
     return text
@@ -185,7 +187,10 @@ class HybridSearcher:
         rankings: list[tuple[list[str], float]] = []
         if self.mode in ("hybrid", "dense"):
             vector = self.index.embedder.embed_query(query)
-            dense = self.index.dense(vector, len(self.passages))
+            # Passages this searcher loaded only: a re-ingest elsewhere may have added new ids.
+            dense = [
+                hit for hit in self.index.dense(vector, len(self.passages)) if hit[0] in self.by_id
+            ]
             if self.mode == "dense":
                 return [SearchResult(self.by_id[pid], s) for pid, s in dense[:k]]
             rankings.append(([pid for pid, _ in dense], DENSE_WEIGHT))

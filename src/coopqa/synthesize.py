@@ -43,7 +43,7 @@ class Evidence:
     table: Any | None = None  # FactTable, to resolve a derived fact's inputs
     numeric: bool = False  # the question asks for a number, date or duration
     library: list[Passage] = field(default_factory=list)  # every passage, to cite a fact's source
-    unreported: str | None = None  # a term the chapter never reports on
+    unreported: str | None = None  # why the chapter cannot answer, as a sentence
 
 
 @dataclass
@@ -181,14 +181,16 @@ class ExtractiveSynthesizer:
 
     def _unreported(self, evidence: Evidence) -> Draft:
         picks = best_sentences(evidence, limit=1)
-        text = f"The chapter does not say anything about {evidence.unreported} here."
+        text = evidence.unreported
+        echo = [(text, [])]  # repeats the question's own words: no claim to check
         if not picks:
-            return Draft(text=text, abstained=True)
+            return Draft(text=text, abstained=True, grounded=echo)
         n, sentence, _ = picks[0]
         return Draft(
             text=f"{text} The nearest it reports: “{sentence.text}” [{n}]",
             abstained=True,
             quotes={n: sentence},
+            grounded=echo,
         )
 
     def _not_stated(self, evidence: Evidence) -> Draft:

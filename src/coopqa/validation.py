@@ -19,16 +19,26 @@ def clean_question(question: Any) -> str:
     if not isinstance(question, str):
         raise InputError("question must be a string")
     text = question.strip()
-    if not text:
-        raise InputError("question is empty")
     if len(text) > MAX_QUESTION_CHARS:
         raise InputError(
             f"question is {len(text):,} characters; the limit is {MAX_QUESTION_CHARS:,}"
         )
-    bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
-    if bad:
-        raise InputError(f"question contains control characters (e.g. {ascii(bad[0])})")
+    _refuse_unprintable(text, "question")
+    # Zero-width, bidi-override and BOM characters change matching, not meaning: drop them.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.strip():
+        raise InputError("question is empty")
     return " ".join(text.split())
+
+
+def _refuse_unprintable(text: str, what: str) -> None:
+    """InputError for control characters and lone surrogates (undecodable bytes in argv)."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            raise InputError(f"{what} is not valid UTF-8 text")
+        if category == "Cc" and ch not in "\n\r\t":
+            raise InputError(f"{what} contains control characters (e.g. {ascii(ch)})")
 
 
 def clean_history(history: Any) -> list[dict[str, str]]:
@@ -52,5 +62,6 @@ def clean_history(history: Any) -> list[dict[str, str]]:
             raise InputError(f"history[{i}].content must be a string")
         if len(content) > 4 * MAX_QUESTION_CHARS:
             raise InputError(f"history[{i}].content is too long")
+        _refuse_unprintable(content, f"history[{i}].content")
         turns.append({"role": role, "content": content})
     return turns
