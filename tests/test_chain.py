@@ -138,3 +138,23 @@ def test_the_chain_is_made_of_langchain_runnables(assistant):
     assert isinstance(assistant._chain, Runnable)
     docs = assistant.retriever.invoke("Mike Mansfield Fellowship Program")
     assert any("Mansfield" in d.page_content for d in docs)
+
+
+def test_a_two_part_question_answers_both_parts(assistant):
+    answer = assistant.ask("How many officials took part in the middle-level seminar in FY2013, "
+                           "and how long was it?")
+    assert "10" in answer.answer and "three-week" in answer.answer.lower()
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert_cited_verbatim(answer)
+
+
+def test_asking_which_members_of_a_counted_group_is_not_stated(assistant):
+    answer = assistant.ask("Which 16 countries sent research groups to the NPA in FY2013?")
+    assert answer.abstained and "only the number" in answer.answer
+    assert not [n for n in answer.numbers if n.status in ("unverified", "contradicted")]
+
+
+def test_a_count_question_is_not_answered_with_a_year(assistant):
+    answer = assistant.ask("How many persons were on dispatch, given the FY2012 figures?")
+    assert not answer.answer.startswith("FY2012")
+    assert re.match(r"\d+ persons", answer.answer)

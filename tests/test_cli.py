@@ -115,6 +115,10 @@ def test_search_json_and_batch(data_dir, tmp_path):
         (("search", "bad\x07bell"), "control characters"),
         (("search", "q", "-k", "0"), "-k must be"),
         (("search", "--batch", "/nonexistent.jsonl"), "cannot read batch file"),
+        (("search", "--batch", "/dev/zero"), "larger than 20 MB"),
+        (("search", "caf\udce9"), "not valid UTF-8"),  # an undecodable byte in argv
+        (("check", ""), "answer text is empty"),
+        (("check", "1 " * 9000), "limit is 16,000"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(data_dir, args, fragment):

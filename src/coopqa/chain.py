@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -177,9 +178,21 @@ class Assistant:
         }
 
     def ask(self, question: str, history: Any = None) -> Answer:
-        """Answer a question (with earlier turns); InputError when the input is unusable."""
-        answer: Answer = self._chain.invoke(self._start(question, history))
-        return answer
+        """Answer a question (with earlier turns); InputError when the input is unusable.
+
+        "How long did it run, and when did it start?" is answered part by part, each later part
+        as a follow-up to the one before, and the parts are joined into one Answer.
+        """
+        first = self._start(question, history)
+        parts = split_question(first["question"])
+        if len(parts) == 1:
+            return self._chain.invoke(first)
+        answers: list[Answer] = []
+        turns = list(first["history"])
+        for part in parts:
+            answers.append(self._chain.invoke(self._start(part, turns)))
+            turns.append({"role": "user", "content": answers[-1].resolved_question or part})
+        return join_answers(first["question"], answers)
 
     # -- steps -------------------------------------------------------------------------------------
     def _timed(self, state: dict[str, Any], name: str, began: float) -> None:
@@ -375,6 +388,48 @@ class Assistant:
                 on_date = bool(dates) and all(d in sentence.text.lower() for d in dates)
                 scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
         return scores
+
+
+_SECOND_QUESTION = re.compile(
+    r"(?:,|\s[-—–]|;)?\s+and\s+(?=(?:how|what|which|when|who|where|why|in which|for how|from "
+    r"which|did|does|was|were|is)\b)|\?\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The separate questions in "How many ..., and for how long?" (at most three)."""
+    parts = [p.strip(" ,;—–-") for p in _SECOND_QUESTION.split(question)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or len(parts) > 3 or any(len(tokenize(p)) < 1 for p in parts):
+        return [question]
+    return [p if p.endswith("?") else f"{p}?" for p in parts]
+
+
+def join_answers(question: str, answers: list[Answer]) -> Answer:
+    """One Answer from the answers to a question's parts, citations renumbered in order."""
+    texts, citations, numbers, corrections, resolved = [], [], [], [], []
+    timings: dict[str, float] = {}
+    for answer in answers:
+        offset = len(citations)
+        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer))
+        citations += [replace(c, n=c.n + offset) for c in answer.citations]
+        numbers += answer.numbers
+        corrections += answer.corrections
+        resolved.append(answer.resolved_question or answer.question)
+        for step, ms in answer.timings_ms.items():
+            timings[step] = round(timings.get(step, 0.0) + ms, 2)
+    return Answer(
+        question=question,
+        answer=" ".join(texts),
+        abstained=all(a.abstained for a in answers),
+        citations=citations,
+        numbers=numbers,
+        backend=answers[0].backend,
+        timings_ms=timings,
+        corrections=list(dict.fromkeys(corrections)),
+        resolved_question=" | ".join(resolved),
+    )
 
 
 def mask_markers(text: str) -> tuple[str, list[str]]:

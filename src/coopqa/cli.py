@@ -12,6 +12,9 @@ from typing import Any, TextIO
 from .config import Settings, SettingsError
 from .validation import InputError, clean_history, clean_question
 
+MAX_BATCH_BYTES = 20_000_000  # a batch file bigger than this is a mistake (or /dev/zero)
+MAX_CHECK_CHARS = 16_000  # the number checker is quadratic in the count of numbers
+
 
 class CliError(Exception):
     """A failure to report as one line on stderr with a non-zero exit."""
@@ -85,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # one clear line, never a traceback
         from .corpus import CorpusError
+        from .facts import FactsError
         from .index import IndexUnavailable
 
-        if isinstance(exc, CorpusError | IndexUnavailable):
+        if isinstance(exc, CorpusError | IndexUnavailable | FactsError):
             print(f"coopqa: error: {exc}", file=sys.stderr)
             return 2
         print(f"coopqa: error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -187,6 +191,8 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from . import verify
 
+    if len(args.text) > MAX_CHECK_CHARS:
+        raise CliError(f"text is {len(args.text):,} characters; the limit is {MAX_CHECK_CHARS:,}")
     output, code = verify.cli_check(args.text, args.json, settings)
     return _print_result(output, code)
 
@@ -247,9 +253,12 @@ def _requests(args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, st
 def read_batch(path: Path) -> Iterator[tuple[str, list[dict[str, str]]]]:
     """A batch file: one JSON object ({"question", "history"}) or one plain question a line."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BATCH_BYTES + 1)
     except OSError as exc:
         raise CliError(f"{path}: cannot read batch file ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BATCH_BYTES:
+        raise CliError(f"{path}: batch file is larger than {MAX_BATCH_BYTES // 1_000_000} MB")
     if b"\x00" in data:
         raise CliError(f"{path}: looks binary, not a text batch file")
     try:
