@@ -235,3 +235,14 @@ def test_number_helpers_read_words_and_fiscal_years() -> None:
     }  # fmt: skip
     assert derivable(27, {9.0, 10.0, 8.0}, terms=3)
     assert not derivable(28, {9.0, 10.0, 8.0}, terms=2)
+
+
+def test_the_held_out_set_is_well_formed():
+    from coopqa.evaluation import load_items as load_eval_items
+
+    items, problems = load_eval_items([EVAL_DIR / "heldout.jsonl"], strict=True)
+    assert len(items) >= 60 and not problems
+    text = normalize_for_match(" ".join(p.text for p in load_corpus([ROOT / "corpus"]).passages))
+    for item in items:
+        if item.evidence:
+            assert normalize_for_match(item.evidence) in text, item.id
