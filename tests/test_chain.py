@@ -141,8 +141,9 @@ def test_the_chain_is_made_of_langchain_runnables(assistant):
 
 
 def test_a_two_part_question_answers_both_parts(assistant):
-    answer = assistant.ask("How many officials took part in the middle-level seminar in FY2013, "
-                           "and how long was it?")
+    answer = assistant.ask(
+        "How many officials took part in the middle-level seminar in FY2013, and how long was it?"
+    )
     assert "10" in answer.answer and "three-week" in answer.answer.lower()
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert_cited_verbatim(answer)

@@ -242,7 +242,8 @@ def test_abstaining_reply_is_an_abstention(llm_assistant, scripted, openai_env, 
 
     synth = LLMSynthesizer.from_settings(llm_settings)
     evidence = evidence_for(
-        llm_assistant, "Why did the NPA choose to invite officials from France and the UK in FY2013?"
+        llm_assistant,
+        "Why did the NPA choose to invite officials from France and the UK in FY2013?",
     )
     scripted.script(
         citing(

@@ -6,6 +6,7 @@ condense follow-up → hybrid retrieve → fact lookup → synthesize → verify
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
 from .corpus import Passage, Sentence, load_corpus, normalize_for_match
 from .followup import is_follow_up, resolve
-from .retrieve import SearchResult, expand_query, tokenize
+from .retrieve import SearchResult
 from .synthesize import (
     Draft,
     Evidence,
@@ -24,6 +25,7 @@ from .synthesize import (
     is_numeric_question,
     phrase,
 )
+from .text import expand_query, tokenize
 from .validation import clean_history, clean_question
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
@@ -47,6 +49,12 @@ _WHICH_COUNTED = re.compile(
 )
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
 EVIDENCE_PASSAGES = 3
+# Level facts this close to the best match are all weighed when checking a rise or fall.
+DIRECTION_MARGIN = 0.3
+# How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
+SIMILARITY_WEIGHT = 0.5
+# Taken off a fact of another kind than the question asks for (a date for "how many").
+KIND_MISMATCH = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
@@ -54,10 +62,14 @@ OVERLAP_WEIGHT = 0.6
 # ... and this much when it names every date the question names ("in November 2013").
 DATE_MATCH = 0.2
 
+# Instructions aimed at the assistant: "ignore the report ...", or an imperative "say that ..."
+# opening a sentence. "Does the chapter say that ..." is a question, not an instruction.
 _INJECTION = re.compile(
-    r"(ignore|disregard|forget|override)\b[^.?!]*\b(instructions?|rules?|report|chapter|above|"
-    r"previous|system|prompt)[^.?!]*[.?!]?|\b(pretend|act as|you are now|from now on)\b[^.?!]*[.?!]?|"
-    r"\b(say|answer|respond|reply|state) (that|with|only)\b[^.?!]*[.?!]?",
+    r"\b(?:ignore|disregard|forget|override)\b[^.?!]{0,40}?\b(?:instructions?|rules?|report|"
+    r"chapter|above|previous|system|prompt)\b[^.?!]*[.?!]?"
+    r"|(?:^|(?<=[.?!:]\s))(?:please\s+|just\s+|now\s+)?(?:pretend|act as|you are now|from now on|"
+    r"say|answer|respond|reply|state|write)\b[^.?!]*[.?!]?"
+    r"|\bsystem\s+override\b[^.?!]*[.?!]?|\balways\s+(?:say|answer|respond|reply)\b[^.?!]*[.?!]?",
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -74,10 +86,11 @@ _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{1,200}>", re.IGNORECAS
 
 
 def strip_injection(question: str) -> tuple[str, bool]:
-    """The question without markup or instructions aimed at the assistant; whether any were found."""
-    cleaned = _INJECTION.sub(" ", _MARKUP.sub(" ", question))
-    cleaned = " ".join(cleaned.split())
-    return (cleaned or question), cleaned != " ".join(question.split())
+    """The question without markup or instructions aimed at the assistant; whether there were
+    instructions."""
+    plain = " ".join(_MARKUP.sub(" ", question).split())
+    cleaned = " ".join(_INJECTION.sub(" ", plain).split())
+    return (cleaned or plain or question), cleaned != plain
 
 
 class Assistant:
@@ -89,28 +102,44 @@ class Assistant:
         offline_environment()
         from .embeddings import MiniLMEmbeddings
         from .index import PassageIndex
-        from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever
 
         self.settings = settings
         self.embedder = embedder or MiniLMEmbeddings()
         self.index = PassageIndex.open(settings, self.embedder)
         if self.index.active_name() is None:
             self.ensure_index()
-        self.corpus = None
-        if settings.retrieval_mode == "naive":
-            self.corpus = load_corpus(settings.corpus_dirs)
-            self.searcher: Any = NaiveSearcher(self.corpus, self.embedder)
-        else:
-            self.searcher = HybridSearcher(self.index, settings.retrieval_mode)
-        self.retriever = PassageRetriever(searcher=self.searcher, k=settings.top_k)
+        self.corpus = (
+            load_corpus(settings.corpus_dirs) if settings.retrieval_mode == "naive" else None
+        )
         self.facts = self._load_facts() if settings.use_facts else None
         self.synthesizer = synthesizer or _synthesizer_for(settings)
-        self._passages = {p.passage_id: p for p in getattr(self.searcher, "passages", [])}
-        self._sentence_vectors = self._embed_sentences()
-        self._passage_vectors = self.index.vectors() if settings.retrieval_mode != "naive" else {}
         self._fact_vectors = self._embed_facts()
-        self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
+        self._reload_lock = threading.Lock()
+        self._load_passages()
         self._chain = self._build_chain()
+
+    def _load_passages(self) -> None:
+        """Searcher, passages and their vectors for the index's active collection."""
+        from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever
+
+        naive = self.settings.retrieval_mode == "naive"
+        self._loaded = None if naive else self.index.active_name()
+        if naive:
+            self.searcher: Any = NaiveSearcher(self.corpus, self.embedder)
+        else:
+            self.searcher = HybridSearcher(self.index, self.settings.retrieval_mode)
+        self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
+        self._passages = {p.passage_id: p for p in self.searcher.passages}
+        self._sentence_vectors = self._embed_sentences()
+        self._passage_vectors = {} if naive else self.index.vectors()
+        self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
+
+    def _refresh(self) -> None:
+        """After `coopqa ingest` moved the index on, answer from the new collection."""
+        if self._loaded is not None and self.index.active_name() != self._loaded:
+            with self._reload_lock:
+                if self.index.active_name() != self._loaded:
+                    self._load_passages()
 
     # -- set-up ------------------------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -159,6 +188,7 @@ class Assistant:
 
     def search(self, question: str, k: int = 5, history: Any = None) -> list[SearchResult]:
         question = clean_question(question)
+        self._refresh()
         query = resolve(strip_injection(question)[0], clean_history(history)).search
         return self.searcher.search(query, k)
 
@@ -170,6 +200,7 @@ class Assistant:
         return self._evidence(state)
 
     def _start(self, question: str, history: Any) -> dict[str, Any]:
+        self._refresh()
         return {
             "question": clean_question(question),
             "history": clean_history(history),
@@ -264,10 +295,10 @@ class Assistant:
 
     def _rank_facts(self, question: str, vector: list[float], matches: list[Any]) -> list[Any]:
         """Table matches re-ranked by meaning: the lookup's score plus similarity to the fact."""
-        from .facts import FactMatch, _wanted_kind
+        from .facts import FactMatch, wanted_kind
 
         derives = bool(_DERIVATION_CUE.search(question))
-        wanted = _wanted_kind(question)
+        wanted = wanted_kind(question)
         lookup_top = matches[0].fact.id if matches else None
         ranked = []
         for match in matches:
@@ -338,17 +369,19 @@ class Assistant:
         draft: Draft = state["draft"]
         evidence: Evidence = state["evidence"]
         text, citations, corrections = resolve_citations(draft, evidence.passages)
-        numbers: list[Any] = []
-        if self.facts is not None or citations:
-            text, numbers, fixed = check_numbers(
-                text,
-                [c.quote for c in citations],
-                self.facts,
-                correct=draft.backend != "extractive",
-                grounded=draft.grounded + state["premise_grounded"],
-                question=state["question"],
-            )
-            corrections += fixed
+        written_by_llm = draft.backend.startswith("llm")
+        if written_by_llm:
+            text, unquoted = unquote_invented(text, self._passages.values())
+            corrections += unquoted
+        text, numbers, fixed = check_numbers(
+            text,
+            [c.quote for c in citations],
+            self.facts,
+            correct=written_by_llm,
+            grounded=draft.grounded + state["premise_grounded"],
+            question=state["question"],
+        )
+        corrections += fixed
         if state.get("injected"):
             corrections.append("instructions inside the question were ignored")
         self._timed(state, "verify", began)
@@ -440,7 +473,7 @@ def mask_markers(text: str) -> tuple[str, list[str]]:
 
 def unmask_markers(text: str, markers: list[str]) -> str:
     it = iter(markers)
-    return re.sub("\u27e6\u27e7", lambda _: f"[{next(it)}]", text)
+    return re.sub("\u27e6\u27e7", lambda _: f"[{next(it, '')}]", text)
 
 
 _QUOTED = re.compile(r"“([^”]+)”")
@@ -549,7 +582,8 @@ def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:
             fact_id=pool[0].id if pool else None,
         )
     for fact in pool:  # part of a programme's name or measure: "all three", "five-year"
-        if mention.text.lower() in f"{fact.subject} {fact.measure} {fact.period}".lower():
+        name = f"{fact.subject} {fact.measure} {fact.period}"
+        if re.search(rf"(?<![\w.]){re.escape(mention.text)}(?![\w]|\.\d)", name, re.IGNORECASE):
             return CheckedNumber(
                 text=mention.text, value=mention.value, status="verified", fact_id=fact.id
             )
@@ -577,12 +611,6 @@ _DIRECTIONS = {
     "grew": "increase",
     "higher": "increase",
 }
-# Taken off a fact of another kind than the question asks for (a date for "how many").
-KIND_MISMATCH = 0.5
-# How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
-SIMILARITY_WEIGHT = 0.5
-# Level facts this close to the best match are all weighed when checking a rise or fall.
-DIRECTION_MARGIN = 0.3
 _DIRECTION_WORD = re.compile(r"\b(" + "|".join(_DIRECTIONS) + r")\b", re.IGNORECASE)
 
 
@@ -658,6 +686,20 @@ def _change_fact(table: Any, level: Any) -> Any | None:
         ):
             return fact
     return None
+
+
+def unquote_invented(text: str, passages: Any) -> tuple[str, list[str]]:
+    """Quotation marks only around words the chapter has: an invented "quote" becomes plain text."""
+    corpus = [normalize_for_match(p.text) for p in passages]
+    notes: list[str] = []
+
+    def check(m: re.Match[str]) -> str:
+        if any(normalize_for_match(m.group(1)) in text for text in corpus):
+            return m.group(0)
+        notes.append(f"“{m.group(1)[:60]}” is not in the chapter; shown without quotation marks")
+        return m.group(1)
+
+    return _QUOTED.sub(check, text), notes
 
 
 def resolve_citations(

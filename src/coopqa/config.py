@@ -29,7 +29,7 @@ class Settings:
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 64_000
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,7 +59,8 @@ class Settings:
             collection=env.get("COOPQA_COLLECTION", "coopqa"),
             llm=env.get("COOPQA_LLM") or None,
             retrieval_mode=mode,
-            use_facts=env.get("COOPQA_USE_FACTS", "1") not in ("0", "false", "no"),
+            use_facts=env.get("COOPQA_USE_FACTS", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
             top_k=top_k,
             api_keys=_split(env.get("COOPQA_API_KEYS", "")),
             cors_origins=_split(env.get("COOPQA_CORS_ORIGINS", "")),

@@ -19,6 +19,7 @@ class MiniLMEmbeddings(Embeddings):
         self._model = _load_model()
         self._lock = threading.Lock()
         self._queries: dict[str, list[float]] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
@@ -34,16 +35,19 @@ class MiniLMEmbeddings(Embeddings):
         return vectors.tolist()
 
     def clear_cache(self) -> None:
-        self._queries.clear()
+        with self._cache_lock:
+            self._queries.clear()
 
     def embed_query(self, text: str) -> list[float]:
         # Search and answer often embed the same question in turn: keep recent ones.
-        cached = self._queries.get(text)
+        with self._cache_lock:
+            cached = self._queries.get(text)
         if cached is None:
             cached = self.embed_documents([text])[0]
-            self._queries[text] = cached
-            if len(self._queries) > 512:
-                self._queries.pop(next(iter(self._queries)))
+            with self._cache_lock:
+                self._queries[text] = cached
+                if len(self._queries) > 512:
+                    self._queries.pop(next(iter(self._queries)), None)
         return cached
 
 

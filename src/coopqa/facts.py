@@ -1179,7 +1179,7 @@ def _parse(question: str) -> _Query:
     return _Query(
         text=text,
         times=times,
-        wanted=_wanted_kind(text),
+        wanted=wanted_kind(text),
         over_time=over_time,
         across=across,
         unit=_asked_unit(text) or ("person" if _PERSON_Q.search(text) else ""),
@@ -1441,7 +1441,7 @@ def _report(fact: Fact) -> str:
     return f"{when} ({fact.value_text()}{extra})"
 
 
-def _wanted_kind(question: str) -> str:
+def wanted_kind(question: str) -> str:
     """What the question asks for first: a duration, a time, an ordinal or a count ("" = text)."""
     found = [
         (m.start(), kind)

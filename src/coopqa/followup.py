@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .retrieve import tokenize
+from .text import tokenize
 
 _FOLLOW_UP_START = re.compile(r"^(and|also|what about|how about|then|so|but|or)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|then)\b", re.I)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
-from .retrieve import tokenize
 
 NUMERIC_QUESTION = re.compile(
     r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|"
@@ -99,17 +98,10 @@ def locate_fact(fact: Any, evidence: Evidence) -> tuple[int, Sentence] | None:
     if found is not None:
         return found
     for passage in evidence.library:
-        if passage.passage_id == getattr(fact, "passage_id", None) or locate_quote(
-            fact.quote, [passage]
-        ):
+        if locate_quote(fact.quote, [passage]):
             evidence.passages.append(passage)
             return locate_quote(fact.quote, evidence.passages)
     return None
-
-
-def nearest_facts_text(facts: list[Any], limit: int = 2) -> str:
-    parts = [phrase(f.fact) for f in facts[:limit]]
-    return "; ".join(parts)
 
 
 _LIST_WORDS = re.compile(
@@ -253,7 +245,3 @@ def phrase(fact: Any) -> str:
 
 def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def content_words(text: str) -> set[str]:
-    return set(tokenize(text))

@@ -1,0 +1,118 @@
+"""Words for search: tokens, light stemming, fiscal-year and spelling folding, the thesaurus.
+
+Pure functions with no heavy imports, shared by retrieval, follow-ups and sentence scoring.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORDS = frozenset(
+    """a an and are as at be been by did do does for from had has have how in into is it its many
+    much of on or that the their them these they this those to was were what when where which who
+    whom why will with about also than then there so such any all each per over under can could
+    would should may might i we you he she me my our your please tell say said""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
+_FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)\s*((?:19|20)\d\d)\b")
+_SPELLING = (
+    (re.compile(r"is(e|es|ed|ing|ation|ations)\b"), r"iz\1"),
+    (re.compile(r"programme"), "program"),
+    (re.compile(r"\b(\w+)our\b"), r"\1or"),
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet 'dispatches'/'dispatched', 'seminars'/'seminar'."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+# Everyday words for the report's terms: a query saying "secondment" should meet "dispatch".
+THESAURUS = {
+    "secondment": "dispatch",
+    "seconded": "dispatch",
+    "posted": "dispatch",
+    "sent": "dispatch",
+    "overseas": "international foreign",
+    "abroad": "international foreign",
+    "staff": "personnel employee",
+    "worker": "employee",
+    "civil": "public",
+    "servant": "employee",
+    "bureaucrat": "official",
+    "region": "area",
+    "nation": "country",
+    "debate": "discussion",
+    "panel": "discussion",
+    "talk": "lecture",
+    "course": "seminar training",
+    "trainee": "participant",
+    "attendee": "participant",
+    "hr": "human resources personnel",
+    "mid": "middle",
+    "midcareer": "middle level",
+    "top": "senior executive",
+    "head": "director",
+    "start": "first",
+    "began": "first start",
+    "launch": "first start",
+    "establish": "first",
+    "delegation": "visitor research group",
+    "delegate": "visitor",
+    "visit": "visitor",
+    "fellowship": "fellow",
+    "scholar": "fellow",
+    "american": "us",
+    "british": "uk",
+    "korean": "korea",
+    "chinese": "china",
+    "vietnamese": "vietnam",
+    "french": "france",
+    "treaty": "agreement",
+    "memorandum": "agreement",
+    "homestay": "family",
+    "share": "common",
+    "event": "symposium seminar",
+    "conference": "symposium",
+    "yearly": "annually",
+    "annual": "annually",
+    "bring": "invite",
+    "host": "invite accept",
+    "receive": "accept",
+    "welcome": "accept",
+    "goal": "objective",
+    "aim": "objective",
+    "purpose": "objective",
+    "job": "duty",
+    "japanese": "japan",
+    "leader": "executive senior",
+    "rank": "level",
+    "grade": "level",
+    "junior": "assistant",
+}
+
+
+_STEMMED_THESAURUS = {stem(k): v for k, v in THESAURUS.items()}
+
+
+def expand_query(tokens: list[str]) -> list[str]:
+    """Query tokens plus the report's words for them."""
+    extra = [w for t in tokens for w in _STEMMED_THESAURUS.get(t, "").split()]
+    return tokens + [stem(w) for w in extra]
+
+
+def normalize_words(text: str) -> str:
+    """Lower-case with "fiscal 2012"/"FY 2012" as "fy2012" and British spellings made American."""
+    text = _FISCAL_YEAR.sub(r"fy\1", text.lower().replace("’", "'"))
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)  # "u.k." is "uk"
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    return [stem(t) for t in _TOKEN.findall(normalize_words(text)) if t not in _STOPWORDS]
