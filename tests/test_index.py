@@ -86,3 +86,14 @@ def test_an_unreachable_chroma_server_is_a_clear_error(settings, embedder):
     with pytest.raises((IndexUnavailable, Exception)) as info:
         PassageIndex.open(settings.with_(chroma_url="http://127.0.0.1:9"), embedder).passages()
     assert "127.0.0.1:9" in str(info.value) or "connect" in str(info.value).lower()
+
+
+def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.corpus import parse_text
+
+    assistant = Assistant(settings.with_(retrieval_mode="dense"), embedder=embedder)
+    assert assistant.search("Mansfield fellows homestay", 1)[0].passage.doc == "npa-ch8"
+    note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
+    PassageIndex.open(settings, embedder).ingest(Corpus(documents=(*corpus.documents, note)))
+    assert assistant.search("How many visitors came from Laos?", 1)[0].passage.doc == "note"

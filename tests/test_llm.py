@@ -143,6 +143,20 @@ def test_wrong_number_is_corrected_from_the_fact_table(llm_assistant, scripted):
     assert_quotes_verbatim(llm_assistant, answer)
 
 
+def test_an_invented_quotation_loses_its_quotation_marks(llm_assistant, scripted):
+    scripted.script(
+        citing(
+            "was 424",
+            "The report says “the NPA doubled its overseas staff” and 424 persons were on "
+            "dispatch at the end of FY2012 [{n}].",
+        )
+    )
+    answer = llm_assistant.ask(DISPATCH_Q)
+
+    assert "“the NPA doubled" not in answer.answer and "the NPA doubled" in answer.answer
+    assert any("not in the chapter" in c for c in answer.corrections), answer.corrections
+
+
 def test_citation_of_a_passage_that_was_not_given_is_removed(llm_assistant, scripted):
     scripted.script(
         citing(
