@@ -350,7 +350,6 @@ class Assistant:
             not_stated=state["not_stated"],
             premise_notes=state["premise"],
             in_scope=self._in_scope(state["resolved"], state["scope"]),
-            history=state["history"],
             table=self.facts,
             numeric=self._is_numeric(state["resolved"], state["facts"]),
             unreported=self._unreported(state["question"]),

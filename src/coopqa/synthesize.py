@@ -38,7 +38,6 @@ class Evidence:
     not_stated: Any | None = None  # NotStated from the fact table
     premise_notes: list[str] = field(default_factory=list)
     in_scope: bool = True
-    history: list[dict[str, str]] = field(default_factory=list)
     table: Any | None = None  # FactTable, to resolve a derived fact's inputs
     numeric: bool = False  # the question asks for a number, date or duration
     library: list[Passage] = field(default_factory=list)  # every passage, to cite a fact's source
