@@ -159,3 +159,22 @@ def test_a_count_question_is_not_answered_with_a_year(assistant):
     answer = assistant.ask("How many persons were on dispatch, given the FY2012 figures?")
     assert not answer.answer.startswith("FY2012")
     assert re.match(r"\d+ persons", answer.answer)
+
+
+def test_quoted_sentences_with_quotation_marks_inside_stay_verbatim(assistant):
+    from coopqa.chain import check_numbers
+
+    def sentence_with(words: str) -> str:
+        return next(
+            s.text for p in assistant.searcher.passages for s in p.sentences if words in s.text
+        )
+
+    courses = sentence_with("One is the")
+    symposium = sentence_with("over 120 people attended")
+    assert "“" in courses and "“" in symposium  # titles quoted inside the sentences
+    text = f"“{courses}” [1] “{symposium}” [2]"
+    checked, numbers, notes = check_numbers(
+        text, [courses, symposium], assistant.facts, correct=True
+    )
+    assert checked == text and notes == []
+    assert {n.status for n in numbers} == {"verified"}

@@ -36,6 +36,8 @@ def test_tokenize_folds_fiscal_years_spelling_and_plurals():
         "organization",
     ]
     assert tokenize("dispatches") == tokenize("dispatched") == ["dispatch"]
+    assert tokenize("share shared") == tokenize("shares sharing")
+    assert tokenize("course courses employee employees") == ["cours", "cours", "employe", "employe"]
 
 
 def test_heading_path_finds_passages_under_a_heading(index):

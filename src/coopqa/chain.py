@@ -503,6 +503,10 @@ def check_numbers(
         hidden.append((_token(len(hidden)), fragment))
         masked = masked[:at] + hidden[-1][0] + masked[at + len(fragment) :]
 
+    for quote in sorted(set(quotes), key=len, reverse=True):  # whole quoted sentences first:
+        while (at := masked.find(f"“{quote}”")) >= 0:  # they may hold quotation marks of their own
+            checked += [(at, _quoted_number(n, quote, table)) for n in _numbers_in(quote)]
+            hide(at, f"“{quote}”")
     cited = [normalize_for_match(q) for q in quotes]
     for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
         if any(normalize_for_match(m.group(1)) in q for q in cited):
@@ -693,7 +697,7 @@ def unquote_invented(text: str, passages: Any) -> tuple[str, list[str]]:
     notes: list[str] = []
 
     def check(m: re.Match[str]) -> str:
-        if any(normalize_for_match(m.group(1)) in text for text in corpus):
+        if any(normalize_for_match(m.group(1)) in passage for passage in corpus):
             return m.group(0)
         notes.append(f"“{m.group(1)[:60]}” is not in the chapter; shown without quotation marks")
         return m.group(1)

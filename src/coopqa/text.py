@@ -11,7 +11,7 @@ _STOPWORDS = frozenset(
     """a an and are as at be been by did do does for from had has have how in into is it its many
     much of on or that the their them these they this those to was were what when where which who
     whom why will with about also than then there so such any all each per over under can could
-    would should may might i we you he she me my our your please tell say said""".split()
+    would should may might i we you he she me my our your please tell say said s t d ll re ve""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
@@ -24,11 +24,18 @@ _SPELLING = (
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to meet 'dispatches'/'dispatched', 'seminars'/'seminar'."""
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
+    """A light stemmer: 'dispatches'/'dispatched', 'share'/'shared', 'course'/'courses' each meet."""
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")) and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        word = word[:-1]
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 # Everyday words for the report's terms: a query saying "secondment" should meet "dispatch".
