@@ -178,3 +178,29 @@ def test_quoted_sentences_with_quotation_marks_inside_stay_verbatim(assistant):
     )
     assert checked == text and notes == []
     assert {n.status for n in numbers} == {"verified"}
+
+
+def test_a_number_from_another_document_is_not_taken_from_this_fact_table(tmp_path, embedder):
+    import shutil
+
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    from .conftest import CORPUS_DIR
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CHAPTER, corpus)
+    (corpus / "language-training.md").write_text(
+        "# Secondment notes 2014\n\n## Language training\n\n"
+        "In FY2014, 37 officials received English language training before their dispatch.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(
+        data_dir=tmp_path / "data", corpus_dirs=(corpus,), facts_path=CORPUS_DIR / "facts.csv"
+    )
+    answer = Assistant(settings, embedder=embedder).ask(
+        "How many officials received English language training before dispatch in FY2014?"
+    )
+    assert "37" in answer.answer and "143" not in answer.answer
+    assert answer.citations[0].doc == "language-training"

@@ -1,4 +1,4 @@
-"""The one ``Answer`` type every interface returns, and its JSON shape (see DESIGN.md)."""
+"""The one ``Answer`` type every interface returns, and its JSON shape (shown in README.md)."""
 
 from __future__ import annotations
 

@@ -276,8 +276,16 @@ class Assistant:
             vector = (
                 self.embedder.embed_query(query) if query != state["resolved"] else state["vector"]
             )
-            state["facts"] = self._rank_facts(query, vector, matches)
-            state["not_stated"] = self.facts.not_stated(query)
+            top_doc = state["results"][0].passage.doc if state["results"] else None
+            ranked = self._rank_facts(query, vector, matches)
+            # A fact answers only when the question is about its document (another chapter
+            # dropped into corpus/ has no facts here, and its numbers are checked by quote).
+            state["facts"] = [m for m in ranked if m.fact.doc == top_doc]
+            not_stated = self.facts.not_stated(query) if state["facts"] else None
+            if not_stated is not None and not_stated.related:
+                if not_stated.related[0].subject != state["facts"][0].fact.subject:
+                    not_stated = None  # it judged another programme than the best-fitting fact's
+            state["not_stated"] = not_stated
             grounded = premise_corrections(state["question"], self.facts, self._rank)
             state["premise"] = [note for note, _ in grounded]
             state["premise_grounded"] = grounded
@@ -349,6 +357,7 @@ class Assistant:
             facts=state["facts"],
             not_stated=state["not_stated"],
             premise_notes=state["premise"],
+            premise_facts=[facts for _, facts in state["premise_grounded"]],
             in_scope=self._in_scope(state["resolved"], state["scope"]),
             table=self.facts,
             numeric=self._is_numeric(state["resolved"], state["facts"]),

@@ -1,6 +1,6 @@
 """Evaluation harness: load eval sets, run them through the Assistant, score every answer.
 
-Scoring follows DESIGN.md ("Evaluation item"); the report formats live in ``coopqa.report``.
+Scoring follows the team design ("Evaluation item", restated in eval/README.md); the report formats live in ``coopqa.report``.
 """
 
 from __future__ import annotations

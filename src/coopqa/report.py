@@ -208,7 +208,7 @@ def render_markdown(report: EvalReport) -> str:
 
 
 _METRICS_NOTE = (
-    "Accuracy: DESIGN.md scoring. hit@k / MRR (top 10): the item's evidence lies in one of the "
+    "Accuracy: the scoring in eval/README.md. hit@k / MRR (top 10): the item's evidence lies in one of the "
     "first k passages of `assistant.search`. Citation precision: of the answered, answerable "
     "items with evidence that cite something, the share citing a passage that contains the "
     "evidence. Numeric accuracy: items with expected numbers that state them all. Wrong numbers: "

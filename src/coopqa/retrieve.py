@@ -48,7 +48,11 @@ class BM25Ranker:
     """BM25 (bm25s) over each passage's heading path and de-hyphenated text."""
 
     def __init__(self, passages: Sequence[Passage]) -> None:
+        import logging
+
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build
 
         self.ids = [p.passage_id for p in passages]
         self._model = bm25s.BM25()

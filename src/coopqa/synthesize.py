@@ -37,6 +37,7 @@ class Evidence:
     facts: list[Any] = field(default_factory=list)  # FactMatch, best first
     not_stated: Any | None = None  # NotStated from the fact table
     premise_notes: list[str] = field(default_factory=list)
+    premise_facts: list[list[Any]] = field(default_factory=list)  # the facts each note states
     in_scope: bool = True
     table: Any | None = None  # FactTable, to resolve a derived fact's inputs
     numeric: bool = False  # the question asks for a number, date or duration
@@ -130,8 +131,8 @@ class ExtractiveSynthesizer:
 
     def _from_facts(self, evidence: Evidence) -> Draft | None:
         chosen = _chosen_facts(evidence)
-        lines: list[str] = list(evidence.premise_notes)
         quotes: dict[int, Sentence] = {}
+        lines = premise_lines(evidence, quotes)
         grounded: list[tuple[str, list[Any]]] = []
         for fact in chosen:
             sources = [fact]
@@ -162,7 +163,7 @@ class ExtractiveSynthesizer:
     def _from_sentences(self, evidence: Evidence) -> Draft:
         picks = best_sentences(evidence)
         quotes: dict[int, Sentence] = {}
-        lines: list[str] = list(evidence.premise_notes)
+        lines = premise_lines(evidence, quotes)
         for n, sentence, _ in picks:
             if n in quotes:
                 continue
@@ -205,6 +206,21 @@ class ExtractiveSynthesizer:
             quotes=quotes,
             grounded=[(text, related)],
         )
+
+
+def premise_lines(evidence: Evidence, quotes: dict[int, Sentence]) -> list[str]:
+    """Premise corrections, each cited to the sentences that state its facts."""
+    lines = []
+    for i, note in enumerate(evidence.premise_notes):
+        facts = evidence.premise_facts[i] if i < len(evidence.premise_facts) else []
+        marks = []
+        for fact in facts:
+            found = locate_fact(fact, evidence)
+            if found is not None:
+                quotes.setdefault(found[0], found[1])
+                marks.append(f"[{found[0]}]")
+        lines.append(f"{note} {''.join(dict.fromkeys(marks))}".rstrip())
+    return lines
 
 
 def _chosen_facts(evidence: Evidence) -> list[Any]:

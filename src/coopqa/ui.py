@@ -259,7 +259,7 @@ def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
 
 
 def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as JSON: a list of {question, answer (DESIGN.md shape) or error}."""
+    """A conversation as JSON: a list of {question, answer (the Answer JSON shape) or error}."""
     items = [
         {"question": t["question"], "answer": t.get("answer"), "error": t.get("error")}
         for t in turns
@@ -496,7 +496,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         return gr.update(value=write_export(turns, fmt), visible=True)
 
     def api_ask(question: str, history: list | None = None, request: gr.Request = None) -> dict:
-        """Ask a question; returns the answer dict (DESIGN.md shape)."""
+        """Ask a question; returns the answer dict (the Answer JSON shape)."""
         header = request.headers.get("authorization") if request is not None else None
         if not key_is_valid(header, settings.api_keys):
             raise gr.Error("missing or wrong API key (send Authorization: Bearer KEY)")
