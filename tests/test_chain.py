@@ -204,3 +204,14 @@ def test_a_number_from_another_document_is_not_taken_from_this_fact_table(tmp_pa
     )
     assert "37" in answer.answer and "143" not in answer.answer
     assert answer.citations[0].doc == "language-training"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many of our staff are currently seconded to international organisations?", "424"),
+        ("How many attended the middle-level seminar in FY2013?", "10 officials"),
+    ],
+)
+def test_the_count_fits_the_question_shape(assistant, question, expected):
+    assert assistant.ask(question).answer.startswith(expected)

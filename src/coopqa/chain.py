@@ -55,6 +55,19 @@ DIRECTION_MARGIN = 0.3
 SIMILARITY_WEIGHT = 0.5
 # Taken off a fact of another kind than the question asks for (a date for "how many").
 KIND_MISMATCH = 0.5
+# Taken off a count of the wrong shape: a flow for "currently", countries for "how many attended".
+SHAPE_MISMATCH = 0.3
+_STOCK = re.compile(
+    r"\b(currently|now|at present|at the moment|presently|still|are (?:on|serving|stationed|"
+    r"working|posted|seconded))\b",
+    re.IGNORECASE,
+)
+_PEOPLE_VERB = re.compile(
+    r"\bhow many (?:attended|took part|participated|came|joined|went|visited|were (?:there|sent|"
+    r"dispatched|accepted|invited))\b",
+    re.IGNORECASE,
+)
+PEOPLE_UNITS = frozenset({"persons", "officials", "people", "fellows", "employees"})
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
@@ -307,6 +320,8 @@ class Assistant:
 
         derives = bool(_DERIVATION_CUE.search(question))
         wanted = wanted_kind(question)
+        stock = bool(_STOCK.search(question))
+        people = bool(_PEOPLE_VERB.search(question))
         lookup_top = matches[0].fact.id if matches else None
         ranked = []
         for match in matches:
@@ -315,6 +330,10 @@ class Assistant:
             penalty = 0.1 if fact.derived and not derives and fact.id != lookup_top else 0.0
             if wanted and _kind_of(fact) != wanted:
                 penalty += KIND_MISMATCH  # a year does not answer "how many", nor a count "when"
+            if stock and fact.kind == "count" and not fact.at_period_end and fact.period:
+                penalty += SHAPE_MISMATCH  # "how many are seconded now" asks for a year-end level
+            if people and fact.kind == "count" and fact.unit.lower() not in PEOPLE_UNITS:
+                penalty += SHAPE_MISMATCH  # "how many attended" counts people, not countries
             ranked.append(FactMatch(fact, match.score + SIMILARITY_WEIGHT * similarity - penalty))
         return sorted(ranked, key=lambda m: -m.score)
 
