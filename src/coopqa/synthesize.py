@@ -25,6 +25,8 @@ NUMERIC_QUESTION = re.compile(
 
 # A second supporting sentence is quoted when it scores within this of the best one.
 SECOND_SENTENCE_MARGIN = 0.25
+# Sentences of higher-ranked passages win ties: this, divided by the passage's rank.
+PASSAGE_RANK_BONUS = 0.04
 
 
 @dataclass
@@ -70,7 +72,7 @@ def best_sentences(evidence: Evidence, limit: int = 2) -> list[tuple[int, Senten
     for n, passage in enumerate(evidence.passages, 1):
         for i, sentence in enumerate(passage.sentences):
             score = evidence.sentence_scores.get((passage.passage_id, i), 0.0)
-            ranked.append((n, sentence, score + 0.04 / n))
+            ranked.append((n, sentence, score + PASSAGE_RANK_BONUS / n))
     ranked.sort(key=lambda r: -r[2])
     if not ranked:
         return []
@@ -107,8 +109,6 @@ def locate_fact(fact: Any, evidence: Evidence) -> tuple[int, Sentence] | None:
 _LIST_WORDS = re.compile(
     r"\b(each|list|respectively|every one|all three|both|summari[sz]e)\b", re.I
 )
-# A fact leads the answer only when it fits the question about as well as the best sentence does.
-FACT_MARGIN = 0.15
 
 
 class ExtractiveSynthesizer:
