@@ -23,10 +23,10 @@ class Citation:
 @dataclass(frozen=True)
 class CheckedNumber:
     text: str
-    value: float
+    value: float | int
     status: NumberStatus
     fact_id: str | None = None
-    expected: float | None = None  # the table's value when status is "contradicted"
+    expected: float | int | None = None  # the table's value when status is "contradicted"
 
 
 @dataclass

@@ -75,6 +75,8 @@ def _models() -> dict[str, Any]:
     """Pydantic request/response models (built lazily so importing coopqa stays light)."""
     from pydantic import BaseModel, Field
 
+    from .answer import CheckedNumber, Citation
+
     class Turn(BaseModel):
         role: Literal["user", "assistant"]
         content: str
@@ -85,29 +87,12 @@ def _models() -> dict[str, Any]:
             default=None, description="Earlier turns, oldest first, for follow-up questions."
         )
 
-    class CitationOut(BaseModel):
-        n: int
-        doc: str
-        passage_id: str
-        section: str
-        page: int
-        quote: str
-        start: int
-        end: int
-
-    class NumberOut(BaseModel):
-        text: str
-        value: float | int
-        status: Literal["verified", "derived", "unverified", "contradicted"]
-        fact_id: str | None = None
-        expected: float | int | None = None
-
     class AskResponse(BaseModel):
         question: str
         answer: str
         abstained: bool
-        citations: list[CitationOut]
-        numbers: list[NumberOut]
+        citations: list[Citation]  # the Answer's own dataclasses: one definition of the shape
+        numbers: list[CheckedNumber]
         backend: str
         timings_ms: dict[str, float]
         corrections: list[str] = []

@@ -533,13 +533,12 @@ def check_numbers(
 
     for quote in sorted(set(quotes), key=len, reverse=True):  # whole quoted sentences first:
         while (at := masked.find(f"“{quote}”")) >= 0:  # they may hold quotation marks of their own
-            checked += [(at, _quoted_number(n, quote, table)) for n in _numbers_in(quote)]
+            checked += [(at, n) for n in _quoted_numbers(quote, table)]
             hide(at, f"“{quote}”")
     cited = [normalize_for_match(q) for q in quotes]
     for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
         if any(normalize_for_match(m.group(1)) in q for q in cited):
-            numbers = _numbers_in(m.group(1))
-            checked += [(m.start(), _quoted_number(n, m.group(1), table)) for n in numbers]
+            checked += [(m.start(), n) for n in _quoted_numbers(m.group(1), table)]
             hide(m.start(), m.group(0))
     echoes = {n.text for n in _numbers_in(question)}
     for fragment, facts in sorted(grounded or [], key=lambda g: -len(g[0])):  # longest first
@@ -579,17 +578,20 @@ def _token(i: int) -> str:
     return f"\u27ea{chr(ord('a') + i % 26) * (1 + i // 26)}\u27eb"
 
 
-def _quoted_number(mention: Any, quote: str, table: Any) -> CheckedNumber:
-    """A number inside a verbatim quote: the quote says it; name the fact when the table has it."""
+def _quoted_numbers(quote: str, table: Any) -> list[CheckedNumber]:
+    """The numbers inside a verbatim quote: the quote says them; each names its fact when the
+    table has one (the quote is checked once, its numbers matched in reading order)."""
     from .verify import verify_answer
 
-    fact_id = None
-    if table is not None:
-        for n in verify_answer(quote, [quote], table):
-            if n.text == mention.text and n.status in ("verified", "derived") and n.fact_id:
-                fact_id = n.fact_id
-                break
-    return CheckedNumber(text=mention.text, value=mention.value, status="verified", fact_id=fact_id)
+    named = list(verify_answer(quote, [quote], table)) if table is not None else []
+    out = []
+    for mention in _numbers_in(quote):
+        match = next((n for n in named if n.text == mention.text), None)
+        if match is not None:
+            named.remove(match)
+        fact_id = match.fact_id if match and match.status in ("verified", "derived") else None
+        out.append(CheckedNumber(mention.text, mention.value, "verified", fact_id))
+    return out
 
 
 def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:

@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 from .config import offline_environment
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+_MODEL_LOCK = threading.Lock()
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -17,7 +18,6 @@ class MiniLMEmbeddings(Embeddings):
 
     def __init__(self) -> None:
         self._model = _load_model()
-        self._lock = threading.Lock()
         self._queries: dict[str, list[float]] = {}
         self._cache_lock = threading.Lock()
 
@@ -28,7 +28,7 @@ class MiniLMEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        with self._lock:
+        with _MODEL_LOCK:  # one model per process, shared by every instance: one encode at a time
             vectors = self._model.encode(
                 texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
             )

@@ -6,7 +6,6 @@ too, so every figure can be compared with it in the same run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,7 +14,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .corpus import Corpus, Passage, split_sentences
+from .corpus import Corpus, Passage, fold, split_sentences
+from .corpus import Document as SourceDocument
 from .text import expand_query, tokenize
 
 RRF_K = 5
@@ -114,11 +114,8 @@ class NaiveSearcher:
         for document in corpus.documents:
             for i, chunk in enumerate(splitter.create_documents([document.text])):
                 start = chunk.metadata["start_index"]
-                chunk.metadata = {
-                    "passage": _chunk_passage(
-                        document.doc, document.text, i, start, start + len(chunk.page_content)
-                    )
-                }
+                end = start + len(chunk.page_content)
+                chunk.metadata = {"passage": _chunk_passage(document, i, start, end)}
                 documents.append(chunk)
         self.store.add_documents(documents)
         self.passages = [d.metadata["passage"] for d in documents]
@@ -128,21 +125,21 @@ class NaiveSearcher:
         return [SearchResult(doc.metadata["passage"], float(score)) for doc, score in hits]
 
 
-def _chunk_passage(doc: str, raw: str, i: int, start: int, end: int) -> Passage:
-    from .corpus import fold
-
-    page = 1 + sum(1 for m in re.finditer(r"\n ", raw[:start]))
+def _chunk_passage(document: SourceDocument, i: int, start: int, end: int) -> Passage:
+    """A baseline chunk as a Passage; its page and section are those of the paragraph it starts in."""
+    home = next((p for p in reversed(document.passages) if p.start <= start), document.passages[0])
+    text = fold(document.text[start:end])
     return Passage(
-        doc=doc,
-        passage_id=f"{doc}:chunk{i:03d}",
-        section="",
-        page=page,
+        doc=document.doc,
+        passage_id=f"{document.doc}:chunk{i:03d}",
+        section=home.section,
+        page=home.page,
         paragraph=i,
-        text=fold(raw[start:end]),
+        text=text,
         start=start,
         end=end,
-        sentences=split_sentences(raw, start, end),
-        search_text=fold(raw[start:end]),
+        sentences=split_sentences(document.text, start, end),
+        search_text=text,
     )
 
 
