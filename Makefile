@@ -12,11 +12,12 @@ export ANONYMIZED_TELEMETRY := False
 install: $(STAMP)
 
 # torch first: pinned to the CPU wheel on these machines, so nothing pulls a CUDA build.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-nlp.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-nlp.txt
 	touch $(STAMP)
 
 index: $(STAMP)

@@ -120,7 +120,9 @@ def test_chat_streams_cites_highlights_and_takes_feedback(page, live_server, cor
     store = FeedbackStore(feedback_path(live_server.data_dir))
     rows = [r for r in store.list(50) if r.source == "ui" and r.comment == "clear and cited"]
     assert rows and rows[0].rating == 1 and QUESTION in rows[0].question
-    assert rows[0].citations and rows[0].citations[0]["passage_id"].startswith("npa-ch8:")
+    assert rows[0].citations and rows[0].citations[0]["passage_id"].startswith(
+        "npa-annual-report-ch8-international-cooperation:"
+    )
 
 
 def test_user_text_is_shown_as_text_never_run(page):

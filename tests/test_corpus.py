@@ -20,7 +20,7 @@ from .conftest import CHAPTER
 
 
 def test_every_passage_and_sentence_span_folds_to_its_text(corpus):
-    doc = corpus.document("npa-ch8")
+    doc = corpus.document("npa-annual-report-ch8-international-cooperation")
     assert doc.text == CHAPTER.read_text(encoding="utf-8")
     assert len(doc.passages) >= 20
     for passage in doc.passages:
@@ -32,7 +32,9 @@ def test_every_passage_and_sentence_span_folds_to_its_text(corpus):
 
 
 def test_paragraphs_are_recovered_not_lines(corpus):
-    texts = [p.text for p in corpus.document("npa-ch8").passages]
+    texts = [
+        p.text for p in corpus.document("npa-annual-report-ch8-international-cooperation").passages
+    ]
     dispatch = next(t for t in texts if "143 persons" in t)
     assert dispatch.startswith("In FY2012, 143 persons were newly dispatched")
     assert dispatch.endswith("an increase of 14 persons from that in FY2011 (Figure 27).")
@@ -44,7 +46,7 @@ def test_paragraphs_are_recovered_not_lines(corpus):
 
 
 def test_pages_and_heading_paths(corpus):
-    passages = corpus.document("npa-ch8").passages
+    passages = corpus.document("npa-annual-report-ch8-international-cooperation").passages
     assert {p.page for p in passages} == set(range(1, 7))
     middle = [p for p in passages if "158 officials" in p.text][0]
     assert middle.section == (
@@ -62,7 +64,11 @@ def test_pages_and_heading_paths(corpus):
 
 
 def test_hyphenated_line_breaks_are_joined_for_search_only(corpus):
-    middle = [p for p in corpus.document("npa-ch8").passages if "158 officials" in p.text][0]
+    middle = [
+        p
+        for p in corpus.document("npa-annual-report-ch8-international-cooperation").passages
+        if "158 officials" in p.text
+    ][0]
     assert "Pro- gram" in middle.text and "sem- inar" in middle.text
     assert "Personnel Administration Training Program" in middle.search_text
     assert "this seminar during" in middle.search_text

@@ -111,7 +111,16 @@ def answer(text: str, abstained: bool = False, citations=(), numbers=()) -> Answ
 
 
 def passage(pid: str, text: str) -> Passage:
-    return Passage("npa-ch8", pid, "Section 1", 1, 0, text, 0, len(text))
+    return Passage(
+        "npa-annual-report-ch8-international-cooperation",
+        pid,
+        "Section 1",
+        1,
+        0,
+        text,
+        0,
+        len(text),
+    )
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
@@ -223,15 +232,41 @@ def test_evidence_matching_folds_whitespace_case_hyphens_and_quotes() -> None:
 
 def test_citation_judged_by_full_passage_then_by_quote() -> None:
     full = "In FY2012, 143 persons were newly dispatched. Meanwhile, 119 persons returned to Japan."
-    cite = Citation(1, "npa-ch8", "npa-ch8:003", "s", 1, "In FY2012, 143 persons", 0, 20)
+    cite = Citation(
+        1,
+        "npa-annual-report-ch8-international-cooperation",
+        "npa-annual-report-ch8-international-cooperation:003",
+        "s",
+        1,
+        "In FY2012, 143 persons",
+        0,
+        20,
+    )
     it = item(expected_numbers=(119.0,), evidence="119 persons returned to Japan")
     ans = answer("119 [1]", citations=[cite])
-    assert score_item(it, ans, [], {"npa-ch8:003": full}).citation_correct is True
-    assert score_item(it, ans, []).citation_correct is False  # the quote alone lacks it
-    other = Citation(1, "npa-ch8", "npa-ch8:009", "s", 1, "Developing countries", 0, 20)
     assert (
         score_item(
-            it, answer("119 [1]", citations=[other]), [], {"npa-ch8:003": full}
+            it, ans, [], {"npa-annual-report-ch8-international-cooperation:003": full}
+        ).citation_correct
+        is True
+    )
+    assert score_item(it, ans, []).citation_correct is False  # the quote alone lacks it
+    other = Citation(
+        1,
+        "npa-annual-report-ch8-international-cooperation",
+        "npa-annual-report-ch8-international-cooperation:009",
+        "s",
+        1,
+        "Developing countries",
+        0,
+        20,
+    )
+    assert (
+        score_item(
+            it,
+            answer("119 [1]", citations=[other]),
+            [],
+            {"npa-annual-report-ch8-international-cooperation:003": full},
         ).citation_correct
         is False
     )
@@ -649,5 +684,8 @@ def test_real_assistant_through_the_cli(tmp_path: Path, capsys) -> None:
     assert shipped["n01"].hit_rank == 1 and shipped["n01"].citation_correct
     assert shipped["o01"].abstained
     naive = {r.id: r for r in report.run("naive").results}
-    assert all(pid.startswith("npa-ch8:chunk") for pid in naive["n01"].retrieved)
+    assert all(
+        pid.startswith("npa-annual-report-ch8-international-cooperation:chunk")
+        for pid in naive["n01"].retrieved
+    )
     assert latest_report_path(settings).is_file()

@@ -82,7 +82,11 @@ def test_stated_facts_carry_page_section_and_quote(table, corpus):
     fact = table.get("dispatch.total.end_fy2012")
     assert (fact.value, fact.unit, fact.period, fact.page) == (424, "persons", "end of FY2012", 1)
     assert fact.section.startswith("Section 1.")
-    assert "424" in fact.quote and fact.quote in corpus.document("npa-ch8").passages[3].text
+    assert (
+        "424" in fact.quote
+        and fact.quote
+        in corpus.document("npa-annual-report-ch8-international-cooperation").passages[3].text
+    )
     assert len(table.stated) >= 50
 
 

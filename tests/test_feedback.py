@@ -11,7 +11,12 @@ import pytest
 from coopqa.feedback import MAX_COMMENT_CHARS, FeedbackStore, feedback_path, parse_rating
 from coopqa.validation import InputError
 
-CITATION = {"n": 1, "passage_id": "npa-ch8:003", "page": 1, "quote": "143 persons"}
+CITATION = {
+    "n": 1,
+    "passage_id": "npa-annual-report-ch8-international-cooperation:003",
+    "page": 1,
+    "quote": "143 persons",
+}
 
 
 def test_add_list_and_update_round_trip(tmp_path):

@@ -96,7 +96,10 @@ def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedde
     from coopqa.corpus import parse_text
 
     assistant = Assistant(settings.with_(retrieval_mode="dense"), embedder=embedder)
-    assert assistant.search("Mansfield fellows homestay", 1)[0].passage.doc == "npa-ch8"
+    assert (
+        assistant.search("Mansfield fellows homestay", 1)[0].passage.doc
+        == "npa-annual-report-ch8-international-cooperation"
+    )
     note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
     PassageIndex.open(settings, embedder).ingest(Corpus(documents=(*corpus.documents, note)))
     assert assistant.search("How many visitors came from Laos?", 1)[0].passage.doc == "note"

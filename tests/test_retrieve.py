@@ -62,7 +62,7 @@ def test_langchain_retriever_returns_documents_with_citable_metadata(index):
 
 def test_naive_baseline_chunks_are_exact_spans(corpus, embedder):
     naive = NaiveSearcher(corpus, embedder)
-    raw = corpus.document("npa-ch8").text
+    raw = corpus.document("npa-annual-report-ch8-international-cooperation").text
     results = naive.search("How many persons were on dispatch?", 4)
     assert len(results) == 4
     for r in results:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
-from .corpus import Passage, Sentence, load_corpus, normalize_for_match
+from .corpus import Passage, Sentence, doc_id_for, load_corpus, normalize_for_match
 from .followup import is_follow_up, resolve
 from .retrieve import SearchResult
 from .synthesize import (
@@ -26,7 +26,7 @@ from .synthesize import (
     phrase,
 )
 from .text import expand_query, tokenize
-from .validation import clean_history, clean_question
+from .validation import InputError, clean_history, clean_question
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -146,6 +146,8 @@ class Assistant:
         self._sentence_vectors = self._embed_sentences()
         self._passage_vectors = {} if naive else self.index.vectors()
         self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
+        self._extracted = {} if naive else self.index.facts()
+        self._document_facts: dict[frozenset[str], Any] = {}
 
     def _refresh(self) -> None:
         """After `coopqa ingest` moved the index on, answer from the new collection."""
@@ -199,42 +201,68 @@ class Assistant:
     def passage(self, passage_id: str) -> Passage | None:
         return self._passages.get(passage_id)
 
-    def search(self, question: str, k: int = 5, history: Any = None) -> list[SearchResult]:
+    def search(
+        self, question: str, k: int = 5, history: Any = None, docs: Any = None
+    ) -> list[SearchResult]:
         question = clean_question(question)
         self._refresh()
         query = resolve(strip_injection(question)[0], clean_history(history)).search
-        return self.searcher.search(query, k)
+        return self.searcher.search(query, k, self._scope(docs))
 
-    def gather(self, question: str, history: Any = None) -> Evidence:
+    @property
+    def documents(self) -> list[str]:
+        """The ids of the documents in the index, in order."""
+        return list(dict.fromkeys(p.doc for p in self._passages.values()))
+
+    def _scope(self, docs: Any) -> frozenset[str] | None:
+        """The documents a question is limited to (None: all); InputError for unknown names."""
+        if not docs:
+            return None
+        if isinstance(docs, str) or not all(isinstance(d, str) for d in docs):
+            raise InputError("docs must be a list of document names")
+        known = self.documents
+        wanted = set()
+        for name in docs:
+            doc = doc_id_for(Path(name.strip()))
+            if doc not in known:
+                raise InputError(
+                    f"unknown document {name!r}; the index holds: {', '.join(known) or 'none'}"
+                )
+            wanted.add(doc)
+        return frozenset(wanted)
+
+    def gather(self, question: str, history: Any = None, docs: Any = None) -> Evidence:
         """The evidence a synthesizer would get for this question, without synthesizing."""
-        state = self._start(question, history)
+        state = self._start(question, history, docs)
         for step in (self._step_condense, self._step_retrieve, self._step_facts):
             state = step(state)
         return self._evidence(state)
 
-    def _start(self, question: str, history: Any) -> dict[str, Any]:
+    def _start(self, question: str, history: Any, docs: Any = None) -> dict[str, Any]:
         self._refresh()
         return {
             "question": clean_question(question),
             "history": clean_history(history),
+            "docs": self._scope(docs),
             "timings": {},
             "started": time.perf_counter(),
         }
 
-    def ask(self, question: str, history: Any = None) -> Answer:
-        """Answer a question (with earlier turns); InputError when the input is unusable.
+    def ask(self, question: str, history: Any = None, docs: Any = None) -> Answer:
+        """Answer a question (with earlier turns), from ``docs`` only when given; InputError
+        when the input is unusable.
 
         "How long did it run, and when did it start?" is answered part by part, each later part
         as a follow-up to the one before, and the parts are joined into one Answer.
         """
-        first = self._start(question, history)
+        first = self._start(question, history, docs)
         parts = split_question(first["question"])
         if len(parts) == 1:
             return self._chain.invoke(first)
         answers: list[Answer] = []
         turns = list(first["history"])
         for part in parts:
-            answers.append(self._chain.invoke(self._start(part, turns)))
+            answers.append(self._chain.invoke(self._start(part, turns, docs)))
             turns.append({"role": "user", "content": answers[-1].resolved_question or part})
         return join_answers(first["question"], answers)
 
@@ -260,7 +288,9 @@ class Assistant:
         began = time.perf_counter()
         query = state["resolved"]
         vector = self.embedder.embed_query(query)
-        results = self.searcher.search(query, max(self.settings.top_k, EVIDENCE_PASSAGES))
+        results = self.searcher.search(
+            query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"]
+        )
         state["results"] = results
         state["vector"] = vector
         state["scope"] = max(
@@ -384,10 +414,51 @@ class Assistant:
             library=list(self._passages.values()),
         )
 
+    @property
+    def reviewed_docs(self) -> frozenset[str]:
+        """Documents with a reviewed fact table (corpus/facts.csv rows)."""
+        return (
+            frozenset(f.doc for f in self.facts.stated) if self.facts is not None else frozenset()
+        )
+
+    def _answer_docs(self, state: dict[str, Any]) -> frozenset[str]:
+        """The documents an answer comes from: the scope, else the best passage's document."""
+        if state["docs"]:
+            return state["docs"]
+        results = state["results"]
+        return frozenset([results[0].passage.doc]) if results else frozenset()
+
+    def document_facts(self, docs: frozenset[str]) -> Any:
+        """The extracted facts of ``docs``, ready to match questions against (cached)."""
+        from .facts.match import DocumentFacts
+
+        if docs not in self._document_facts:
+            facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
+            texts = [s.text for p in self._passages.values() if p.doc in docs for s in p.sentences]
+            self._document_facts[docs] = DocumentFacts(facts, texts)
+        return self._document_facts[docs]
+
     def _step_synthesize(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         state["evidence"] = self._evidence(state)
-        state["draft"] = self.synthesizer.synthesize(state["evidence"])
+        docs = self._answer_docs(state)
+        general = (
+            self.synthesizer.name == "extractive"
+            and bool(docs)
+            and not docs <= self.reviewed_docs
+            and self.settings.retrieval_mode != "naive"
+        )
+        if general:
+            from .respond import out_of_scope, respond
+
+            name = "document" if len(docs) == 1 else "documents"
+            evidence = state["evidence"]
+            if not evidence.in_scope or not evidence.passages:
+                state["draft"] = out_of_scope(self._titles(docs), name)
+            else:
+                state["draft"] = respond(evidence, self.document_facts(docs), name)
+        else:
+            state["draft"] = self.synthesizer.synthesize(state["evidence"])
         self._timed(state, "synthesize", began)
         return state
 
@@ -400,10 +471,13 @@ class Assistant:
         if written_by_llm:
             text, unquoted = unquote_invented(text, self._passages.values())
             corrections += unquoted
+        cited_docs = {c.doc for c in citations} or set(self._answer_docs(state))
+        # Each document's numbers are checked against its own facts only.
+        table = self.facts if cited_docs and cited_docs <= self.reviewed_docs else None
         text, numbers, fixed = check_numbers(
             text,
             [c.quote for c in citations],
-            self.facts,
+            table,
             correct=written_by_llm,
             grounded=draft.grounded + state["premise_grounded"],
             question=state["question"],
@@ -424,6 +498,14 @@ class Assistant:
             corrections=corrections,
             resolved_question=state["resolved"] if state["resolved"] != state["question"] else None,
         )
+
+    def _titles(self, docs: frozenset[str]) -> list[str]:
+        """Each document's headings, to say what the corpus covers."""
+        titles = []
+        for doc in sorted(docs):
+            sections = [p.section.split(" > ")[0] for p in self._passages.values() if p.doc == doc]
+            titles.append(next((s for s in sections if s), doc))
+        return titles
 
     # -- scoring helpers -----------------------------------------------------------------------------
     def _passage_vector(self, passage: Passage) -> list[float]:

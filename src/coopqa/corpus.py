@@ -24,8 +24,6 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"[.?!][”\"’)]?(?=\s+[“\"(]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset({"ms", "mr", "mrs", "dr", "st", "no", "fig", "vs", "e.g", "i.e", "jr"})
 _TERMINAL = re.compile(r"[.?!:][”\"’)]?$")
 
 
@@ -54,6 +52,7 @@ class Passage:
     end: int
     sentences: tuple[Sentence, ...] = ()
     search_text: str = ""
+    kind: str = "text"  # "table" for a pipe table: its sentences are its rows
 
     @property
     def content_hash(self) -> str:
@@ -139,19 +138,28 @@ def dehyphenate(raw: str, start: int, end: int) -> str:
 
 
 def split_sentences(raw: str, start: int, end: int) -> tuple[Sentence, ...]:
-    """Sentences of ``raw[start:end]`` with their exact offsets."""
+    """Sentences of ``raw[start:end]`` (spaCy's parser) with their exact offsets."""
+    from .nlp import sentence_spans
+
     folded, offsets = fold_with_offsets(raw, start, end)
-    sentences: list[Sentence] = []
-    begin = 0
-    for m in _SENTENCE_END.finditer(folded):
-        word = re.search(r"([\w.]+)[.?!]?[”\"’)]?$", folded[begin : m.end()])
-        if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-            continue
-        sentences.append(_sentence(folded, offsets, begin, m.end()))
-        begin = m.end() + 1
-    if begin < len(folded):
-        sentences.append(_sentence(folded, offsets, begin, len(folded)))
-    return tuple(sentences)
+    return tuple(_sentence(folded, offsets, a, b) for a, b in sentence_spans(folded))
+
+
+def table_rows(raw: str, start: int, end: int) -> tuple[Sentence, ...]:
+    """Each line of a pipe table as one citable unit (a row is quoted, never the whole table)."""
+    rows = []
+    pos = start
+    for line in raw[start:end].splitlines(keepends=True):
+        body = line.strip()
+        lead = len(line) - len(line.lstrip())
+        if body and not re.fullmatch(r"\|?[\s:|-]+\|?", body):
+            rows.append(Sentence(text=body, start=pos + lead, end=pos + lead + len(body)))
+        pos += len(line)
+    return tuple(rows)
+
+
+def is_table_line(text: str) -> bool:
+    return text.startswith("|") and text.endswith("|") and len(text) > 2
 
 
 def _sentence(folded: str, offsets: list[int], a: int, b: int) -> Sentence:
@@ -214,8 +222,12 @@ def _is_double_spaced(raw: str) -> bool:
     text_rows = [i for i, r in enumerate(rows) if r.strip()]
     if len(text_rows) < 6:
         return False
-    followed_by_blank = sum(1 for i in text_rows if i + 1 < len(rows) and not rows[i + 1].strip())
-    return followed_by_blank / len(text_rows) > 0.6
+    followed = [i for i in text_rows if i + 1 < len(rows) and not rows[i + 1].strip()]
+    if len(followed) / len(text_rows) <= 0.6:
+        return False
+    # One-line paragraphs (ordinary Markdown) end in punctuation; wrapped lines mostly do not.
+    carried_on = sum(1 for i in followed if not _TERMINAL.search(rows[i].rstrip()))
+    return carried_on / len(followed) > 0.3
 
 
 def _paragraph_ends(lines: list[_Line], double_spaced: bool, width: float) -> list[bool]:
@@ -253,6 +265,7 @@ def parse_text(
         start, end = block[0].start, block[-1].end
         text = fold(raw[start:end])
         section = _section_path(headings)
+        table = all(is_table_line(ln.text) for ln in block)
         search = (
             f"{section}. {dehyphenate(raw, start, end)}"
             if section
@@ -269,8 +282,11 @@ def parse_text(
                 text=text,
                 start=start,
                 end=end,
-                sentences=split_sentences(raw, start, end),
+                sentences=table_rows(raw, start, end)
+                if table
+                else split_sentences(raw, start, end),
                 search_text=search,
+                kind="table" if table else "text",
             )
         )
         block.clear()
@@ -287,6 +303,8 @@ def parse_text(
             continue
         if block and block[-1].page != line.page and not double_spaced and line.blank_before:
             flush()
+        if block and is_table_line(block[-1].text) != is_table_line(line.text):
+            flush()  # a table is a passage of its own, never merged with the prose around it
         block.append(line)
         if ends[id(line)]:
             flush()
@@ -303,10 +321,8 @@ def _section_path(headings: list[tuple[int, str]]) -> str:
 
 
 def doc_id_for(path: Path) -> str:
-    """A short stable id: the file stem, shortened for the chapter that ships."""
-    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    m = re.match(r"npa-annual-report-ch(\d+)", stem)
-    return f"npa-ch{m.group(1)}" if m else stem or "doc"
+    """A stable id: the file stem in lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "doc"
 
 
 def read_document(path: Path) -> Document:

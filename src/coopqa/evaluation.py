@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings
+from .corpus import doc_id_for
 
 CATEGORIES = (
     "numeric",
@@ -30,6 +31,10 @@ CATEGORIES = (
     "false_premise",
     "injection",
     "followup",
+    "span",
+    "multi_span",
+    "arithmetic",
+    "count",
 )
 CONFIG_NAMES = ("shipped", "dense", "no-facts", "naive")
 DEFAULT_SET = Path("eval/chapter8.jsonl")
@@ -39,7 +44,7 @@ MRR_DEPTH = 10
 _UNANSWERABLE_CATEGORIES = ("unanswerable", "out_of_scope")
 _ITEM_KEYS = frozenset(
     "id question category answerable history expected_numbers expected_any forbidden_numbers "
-    "evidence notes".split()
+    "evidence notes doc tolerance".split()
 )
 
 
@@ -66,6 +71,11 @@ class EvalItem:
     evidence: str | None = None
     source: str = ""
     unknown_fields: tuple[str, ...] = ()
+    doc: str | None = None  # the document (file name) the item is asked of, answered from it alone
+    tolerance: tuple[float | None, int | None] = (
+        None,
+        None,
+    )  # (relative, decimals) for computed values
 
     @property
     def known_category(self) -> bool:
@@ -154,7 +164,31 @@ def parse_item(line: str, source: str = "") -> EvalItem:
         evidence=evidence.strip() if evidence and evidence.strip() else None,
         source=source,
         unknown_fields=tuple(sorted(set(data) - _ITEM_KEYS)),
+        doc=_doc(data.get("doc")),
+        tolerance=_tolerance(data.get("tolerance")),
     )
+
+
+def _doc(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise EvalInputError("'doc' must be a document's file name")
+    return value.strip()
+
+
+def _tolerance(value: Any) -> tuple[float | None, int | None]:
+    """{"rel": 0.005, "decimals": 2}: a computed value within 0.5%, or equal once rounded."""
+    if value is None:
+        return (None, None)
+    if not isinstance(value, dict) or set(value) - {"rel", "decimals"}:
+        raise EvalInputError("'tolerance' must be an object with 'rel' and/or 'decimals'")
+    rel, decimals = value.get("rel"), value.get("decimals")
+    if rel is not None and (isinstance(rel, bool) or not isinstance(rel, int | float) or rel < 0):
+        raise EvalInputError("'tolerance.rel' must be a non-negative number")
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)):
+        raise EvalInputError("'tolerance.decimals' must be a whole number")
+    return (float(rel) if rel is not None else None, decimals)
 
 
 def _strings(value: Any, name: str) -> tuple[str, ...]:
@@ -284,10 +318,23 @@ def _run_value(run: list[str]) -> list[float]:
     return [float(total + current)]
 
 
-def states_number(text: str, value: float, stated: Sequence[float] | None = None) -> bool:
-    """Whether ``text`` states ``value`` (see numbers_stated)."""
+def states_number(
+    text: str,
+    value: float,
+    stated: Sequence[float] | None = None,
+    tolerance: tuple[float | None, int | None] = (None, None),
+) -> bool:
+    """Whether ``text`` states ``value`` (see numbers_stated), within the item's tolerance."""
     stated = numbers_stated(text) if stated is None else stated
-    return any(math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-9) for v in stated)
+    rel, decimals = tolerance
+    for v in stated:
+        if math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-9):
+            return True
+        if rel is not None and abs(v - value) <= rel * abs(value):
+            return True
+        if decimals is not None and round(v, decimals) == round(value, decimals):
+            return True
+    return False
 
 
 def contains_evidence(text: str, evidence: str) -> bool:
@@ -364,7 +411,9 @@ def score_item(
     text = answer.answer or ""
     stated = numbers_stated(text)
     reasons: list[str] = []
-    missing = [v for v in item.expected_numbers if not states_number(text, v, stated)]
+    missing = [
+        v for v in item.expected_numbers if not states_number(text, v, stated, item.tolerance)
+    ]
     forbidden = [v for v in item.forbidden_numbers if states_number(text, v, stated)]
     if item.answerable:
         if answer.abstained:
@@ -739,11 +788,12 @@ def _corpus_passages(settings: Settings) -> dict[str, str]:
 def run_item(assistant: Any, item: EvalItem, passages: Mapping[str, str]) -> ItemResult:
     """Ask one item and score it; an exception becomes a failed result, never a crash."""
     history = item.history_turns()
+    docs = [doc_id_for(Path(item.doc))] if item.doc else None
     started = time.perf_counter()
     try:
-        answer = assistant.ask(item.question, history=history)
+        answer = assistant.ask(item.question, history=history, docs=docs)
         latency = (time.perf_counter() - started) * 1000
-        retrieved = assistant.search(item.question, k=MRR_DEPTH, history=history)
+        retrieved = assistant.search(item.question, k=MRR_DEPTH, history=history, docs=docs)
     except Exception as exc:  # an item that breaks the assistant is a failure to report
         return _error_result(item, f"{type(exc).__name__}: {exc}")
     result = score_item(item, answer, retrieved, passages)

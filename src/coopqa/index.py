@@ -19,7 +19,8 @@ from .config import Settings, offline_environment
 from .corpus import Corpus, Passage, Sentence
 
 POINTER_SUFFIX = "-pointer"
-SCHEMA_VERSION = "1"
+FACTS_SUFFIX = "-facts"
+SCHEMA_VERSION = "2"
 
 
 class IndexUnavailable(RuntimeError):
@@ -43,6 +44,9 @@ class IngestReport:
     documents: int
     seconds: float
     unchanged: bool
+    facts: int = 0
+    extracted_documents: int = 0
+    skipped_cells: int = 0
 
 
 def make_client(settings: Settings) -> Any:
@@ -93,6 +97,7 @@ def passage_metadata(passage: Passage) -> dict[str, Any]:
         "end": passage.end,
         "sentences": json.dumps([[s.text, s.start, s.end] for s in passage.sentences]),
         "hash": passage.content_hash,
+        "kind": passage.kind,
     }
 
 
@@ -108,6 +113,7 @@ def passage_from_metadata(passage_id: str, document: str, meta: dict[str, Any]) 
         end=int(meta["end"]),
         sentences=tuple(Sentence(t, int(a), int(b)) for t, a, b in json.loads(meta["sentences"])),
         search_text=document,
+        kind=meta.get("kind", "text"),
     )
 
 
@@ -184,9 +190,11 @@ class PassageIndex:
                 documents=[p.search_text for p in chunk],
                 metadatas=[passage_metadata(p) for p in chunk],
             )
+        facts = self._write_facts(target, corpus, previous)
         self._pointer().modify(metadata={"active": target})
         if previous is not None:
             self._drop(previous.name)
+            self._drop(previous.name + FACTS_SUFFIX)
         return IngestReport(
             target,
             len(passages),
@@ -195,7 +203,44 @@ class PassageIndex:
             len(corpus.documents),
             time.perf_counter() - started,
             unchanged=False,
+            **facts,
         )
+
+    def _write_facts(self, target: str, corpus: Corpus, previous: Any | None) -> dict[str, int]:
+        """Each document's extracted facts beside the new collection (reused when unchanged)."""
+        from .facts.store import decode, previous_records, records_for
+
+        earlier = None
+        if previous is not None:
+            earlier = self._collection_or_none(previous.name + FACTS_SUFFIX)
+        records, extracted = records_for(corpus.documents, previous_records(earlier))
+        self._drop(target + FACTS_SUFFIX)
+        store = self.client.create_collection(target + FACTS_SUFFIX, embedding_function=None)
+        store.add(
+            ids=[doc for doc, _, _ in records],
+            embeddings=[[0.0] for _ in records],  # a record store: nothing is searched by vector
+            documents=[payload for _, _, payload in records],
+            metadatas=[{"doc": doc, "hash": digest} for doc, digest, _ in records],
+        )
+        summaries = [decode(payload)[1] for _, _, payload in records]
+        return {
+            "facts": sum(s.get("facts", 0) for s in summaries),
+            "extracted_documents": extracted,
+            "skipped_cells": sum(s.get("skipped_cells", 0) for s in summaries),
+        }
+
+    def _collection_or_none(self, name: str) -> Any | None:
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception:  # absent: an index from before facts were stored
+            return None
+
+    def facts(self) -> dict[str, Any]:
+        """doc -> (facts, summary) extracted at ingest, for the active collection."""
+        from .facts.store import load_records
+
+        name = self.active_name()
+        return load_records(self._collection_or_none(name + FACTS_SUFFIX) if name else None)
 
     def _embeddings_by_hash(self, collection: Any | None) -> dict[str, list[float]]:
         if collection is None:

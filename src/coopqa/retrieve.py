@@ -30,7 +30,9 @@ class SearchResult:
 
 
 class Searcher(Protocol):
-    def search(self, query: str, k: int) -> list[SearchResult]: ...
+    def search(
+        self, query: str, k: int, docs: frozenset[str] | None = None
+    ) -> list[SearchResult]: ...
 
 
 def reciprocal_rank_fusion(
@@ -78,18 +80,21 @@ class HybridSearcher:
         self.by_id = {p.passage_id: p for p in self.passages}
         self.bm25 = BM25Ranker(self.passages)
 
-    def search(self, query: str, k: int) -> list[SearchResult]:
+    def search(self, query: str, k: int, docs: frozenset[str] | None = None) -> list[SearchResult]:
+        """The k best passages, of the documents in ``docs`` only when it is given."""
+
+        def wanted(pid: str) -> bool:
+            # Passages this searcher loaded only: a re-ingest elsewhere may have added new ids.
+            return pid in self.by_id and (docs is None or self.by_id[pid].doc in docs)
+
         rankings: list[tuple[list[str], float]] = []
         if self.mode in ("hybrid", "dense"):
             vector = self.index.embedder.embed_query(query)
-            # Passages this searcher loaded only: a re-ingest elsewhere may have added new ids.
-            dense = [
-                hit for hit in self.index.dense(vector, len(self.passages)) if hit[0] in self.by_id
-            ]
+            dense = [hit for hit in self.index.dense(vector, len(self.passages)) if wanted(hit[0])]
             if self.mode == "dense":
                 return [SearchResult(self.by_id[pid], s) for pid, s in dense[:k]]
             rankings.append(([pid for pid, _ in dense], DENSE_WEIGHT))
-        bm25 = self.bm25.rank(query)
+        bm25 = [hit for hit in self.bm25.rank(query) if wanted(hit[0])]
         if self.mode == "bm25":
             return [SearchResult(self.by_id[pid], s) for pid, s in bm25[:k]]
         rankings.append(([pid for pid, _ in bm25], BM25_WEIGHT))
@@ -120,8 +125,9 @@ class NaiveSearcher:
         self.store.add_documents(documents)
         self.passages = [d.metadata["passage"] for d in documents]
 
-    def search(self, query: str, k: int) -> list[SearchResult]:
-        hits = self.store.similarity_search_with_score(query, k=k)
+    def search(self, query: str, k: int, docs: frozenset[str] | None = None) -> list[SearchResult]:
+        keep = None if docs is None else (lambda d: d.metadata["passage"].doc in docs)
+        hits = self.store.similarity_search_with_score(query, k=k, filter=keep)
         return [SearchResult(doc.metadata["passage"], float(score)) for doc, score in hits]
 
 

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import CheckedNumber
-from .facts import (
-    OPERATION_RE,
-    UNIT_CLASS,
-    Fact,
-    FactTable,
-    mention_matches,
-    over_time_words,
-    same_unit_kind,
-)
+from .facts.lookup import FactTable
+from .facts.model import Fact, same_unit_kind
+from .facts.overlay import mention_matches
+from .facts.query import OPERATION_RE, UNIT_CLASS, over_time_words
 from .numbers import NumberMention, find_numbers, number_words
 
 # A change ("rose by 14", "a decrease of 4", "4 fewer than") as opposed to a level ("rose to 424").

@@ -1,0 +1,76 @@
+"""Arithmetic on demand over stated facts: change, percentage change, average, sum, difference,
+ratio. Each result is a derived Fact with its formula ("721,453 = 509,000 + 212,453") and inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..numbers import format_value
+from .model import Fact
+
+
+def _num(value: float) -> str:
+    text = format_value(round(value, 2))
+    return f"({text.lstrip('-')})" if value < 0 else text
+
+
+def _derived(base: Fact, value: float, formula: str, inputs: Sequence[Fact], measure: str) -> Fact:
+    return replace(
+        base,
+        id=f"{base.id}.{measure.replace(' ', '_')}",
+        value=round(value, 4),
+        derived=True,
+        formula=formula,
+        inputs=tuple(f.id for f in inputs),
+        measure=measure,
+        quote="",
+        origin="derived",
+    )
+
+
+def change(earlier: Fact, later: Fact) -> Fact:
+    value = later.value - earlier.value
+    formula = f"{_num(value)} = {_num(later.value)} − {_num(earlier.value)}"
+    return _derived(later, value, formula, [earlier, later], "change")
+
+
+def percent_change(earlier: Fact, later: Fact) -> Fact | None:
+    if earlier.value == 0:
+        return None
+    value = (later.value - earlier.value) / abs(earlier.value) * 100
+    formula = (
+        f"{format_value(round(value, 2))}% = ({_num(later.value)} − {_num(earlier.value)}) "
+        f"/ {_num(abs(earlier.value))} × 100"
+    )
+    return replace(_derived(later, value, formula, [earlier, later], "percentage change"), unit="%")
+
+
+def average(facts: Sequence[Fact]) -> Fact:
+    value = sum(f.value for f in facts) / len(facts)
+    terms = " + ".join(_num(f.value) for f in facts)
+    formula = f"{_num(value)} = ({terms}) / {len(facts)}"
+    return _derived(facts[-1], value, formula, facts, "average")
+
+
+def total(facts: Sequence[Fact]) -> Fact:
+    value = sum(f.value for f in facts)
+    formula = f"{_num(value)} = " + " + ".join(_num(f.value) for f in facts)
+    return _derived(facts[-1], value, formula, facts, "sum")
+
+
+def difference(first: Fact, second: Fact) -> Fact:
+    value = first.value - second.value
+    formula = f"{_num(value)} = {_num(first.value)} − {_num(second.value)}"
+    return _derived(first, value, formula, [first, second], "difference")
+
+
+def ratio(numerator: Fact, denominator: Fact) -> Fact | None:
+    if denominator.value == 0:
+        return None
+    value = numerator.value / denominator.value
+    formula = (
+        f"{format_value(round(value, 4))} = {_num(numerator.value)} / {_num(denominator.value)}"
+    )
+    return _derived(numerator, value, formula, [numerator, denominator], "ratio")

@@ -1,0 +1,283 @@
+"""Facts extracted at ingest: every number a document states, from its prose and its tables.
+
+Prose: each number mention (``numbers.find_numbers``) in a sentence parsed by spaCy gets the noun
+it quantifies as its unit, the noun phrase it is about as its subject, the nearest period, its
+qualifier and, for "a decrease of 4 persons from that in FY2011", a change relation to the level
+stated beside it. Tables: one fact per cell, row label × column header, under the table's heading
+and unit line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..numbers import NumberMention, find_numbers
+from .model import Fact
+from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
+
+if TYPE_CHECKING:
+    from ..corpus import Document, Passage, Sentence
+
+MAX_FACTS_PER_DOCUMENT = 50_000
+_CHANGE_LEMMAS = frozenset(
+    "increase decrease rise fall decline drop growth grow gain loss reduction reduce up down "
+    "climb jump shrink".split()
+)
+_DOWN = frozenset("decrease fall decline drop loss reduction reduce down shrink".split())
+_CURRENCY = re.compile(r"([$€£¥]|[A-Z]{2,3}\$|RMB|USD|EUR|GBP)\s*$")
+_SCALE_AFTER = re.compile(r"^\s*(thousand|million|billion|trillion|bn|m)\b", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"^\s*(%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE)
+_CUMULATIVE = re.compile(r"\b(cumulative|in total|a total of|altogether|so far|to date)\b", re.I)
+_BASE_BEFORE = re.compile(
+    r"\b(?:from|compared (?:to|with)|over|versus|vs\.?|than)\b(?:\s+\w+){0,3}\s*$", re.I
+)
+_NEWLY = re.compile(r"\bnew(?:ly)?\b", re.I)
+
+
+@dataclass
+class Extraction:
+    """A document's facts and what could not be read (counted for the ingest summary)."""
+
+    facts: list[Fact] = field(default_factory=list)
+    skipped_cells: int = 0
+    skipped_rows: int = 0
+
+
+def extract_document(document: Document) -> Extraction:
+    """Every fact of one document, prose and tables."""
+    out = Extraction()
+    prose: list[tuple[Passage, int, Sentence]] = []
+    for passage in document.passages:
+        if passage.kind == "table":
+            table = parse_markdown_table(document.text, passage.start, passage.end)
+            if table is None:
+                out.skipped_rows += len(passage.sentences)
+                continue
+            _table_facts(document.doc, passage, table, out)
+        else:
+            prose += [(passage, i, s) for i, s in enumerate(passage.sentences)]
+    _prose_facts(document.doc, prose, out)
+    del out.facts[MAX_FACTS_PER_DOCUMENT:]
+    return out
+
+
+def _slug(doc: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", doc.lower()).strip("_") or "doc"
+
+
+# ------------------------------------------------------------------------------------------ tables
+
+
+def _table_facts(doc: str, passage: Passage, table: Table, out: Extraction) -> None:
+    heading = passage.section.rsplit(" > ", 1)[-1] if passage.section else ""
+    out.skipped_rows += table.skipped
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            if not cell.strip() or is_nil(cell):
+                continue
+            value = read_cell(cell)
+            header = table.headers[c] if c < len(table.headers) else ""
+            if value is None:
+                out.skipped_cells += 1
+                continue
+            years = header_years(header) or header_years(row.group) or header_years(row.label)
+            percent = value.percent or "%" in header or "%" in table.unit
+            unit = "%" if percent else " ".join(p for p in (value.currency, table.unit) if p)
+            subject = f"{row.label} ({row.group})" if row.group else row.label
+            out.facts.append(
+                Fact(
+                    id=f"{_slug(doc)}.t{passage.paragraph}.r{r}.c{c}",
+                    subject=subject or heading,
+                    measure=header or heading,
+                    value=value.value,
+                    unit=(unit + (f" {value.scale}" if value.scale else "")).strip(),
+                    period=" ".join(str(y) for y in years[:1]),
+                    scope=heading,
+                    doc=doc,
+                    page=passage.page,
+                    section=passage.section,
+                    quote=row.text,
+                    kind="percentage" if percent else "amount" if unit else "count",
+                    start=row.start,
+                    end=row.end,
+                    origin="table",
+                )
+            )
+
+
+# ------------------------------------------------------------------------------------------- prose
+
+
+def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: Extraction) -> None:
+    from ..nlp import parse_many
+
+    candidates = [(p, i, s, find_numbers(s.text)) for p, i, s in sentences]
+    candidates = [c for c in candidates if any(_is_quantity(m) for m in c[3])]
+    parsed = parse_many([s.text for _, _, s, _ in candidates])
+    for (passage, i, sentence, mentions), parsed_sentence in zip(candidates, parsed, strict=True):
+        times = [m for m in mentions if m.is_time]
+        level_ids: dict[int, str] = {}
+        facts = []
+        for n, mention in enumerate(mentions):
+            if not _is_quantity(mention):
+                continue
+            fact = _prose_fact(doc, passage, i, n, sentence, mention, times, parsed_sentence)
+            facts.append(fact)
+            if not fact.measure.startswith(("increase in", "decrease in")):
+                level_ids[n] = fact.id
+        for fact in facts:  # a change links to the level stated in the same sentence
+            if fact.measure.startswith(("increase in", "decrease in")) and level_ids:
+                fact = _with_inputs(fact, tuple(level_ids.values())[:1])
+            out.facts.append(fact)
+
+
+def _with_inputs(fact: Fact, inputs: tuple[str, ...]) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, inputs=inputs)
+
+
+def _is_quantity(mention: NumberMention) -> bool:
+    return mention.kind in ("count", "duration", "ordinal")
+
+
+def _prose_fact(
+    doc: str,
+    passage: Passage,
+    i: int,
+    n: int,
+    sentence: Sentence,
+    mention: NumberMention,
+    times: list[NumberMention],
+    parsed: Any,
+) -> Fact:
+    text = sentence.text
+    token = _token_at(parsed, mention.start)
+    unit, kind = _unit_and_kind(text, mention, token)
+    change = _change_word(token)
+    subject = _subject(token, mention) or (passage.section.rsplit(" > ", 1)[-1])
+    measure = _measure(token, unit)
+    if change:
+        measure = f"{'decrease' if change in _DOWN else 'increase'} in {measure}".strip()
+    period, scope = _period(text, mention, times, bool(change))
+    qualifier = mention.qualifier
+    if qualifier == "exact" and (scope and _CUMULATIVE.search(text)):
+        qualifier = "cumulative"
+    if _NEWLY.search(text) and "new" not in measure:
+        measure = f"newly {measure}".strip()
+    return Fact(
+        id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
+        subject=subject,
+        measure=measure,
+        value=mention.value,
+        unit=unit,
+        period=period,
+        qualifier=qualifier,
+        scope=scope,
+        doc=doc,
+        page=passage.page,
+        section=passage.section,
+        quote=text,
+        kind=kind,
+        start=sentence.start,
+        end=sentence.end,
+        origin="prose",
+    )
+
+
+def _token_at(parsed: Any, char: int) -> Any:
+    for token in parsed:
+        if token.idx <= char < token.idx + max(len(token.text), 1):
+            return token
+    return parsed[0]
+
+
+def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, str]:
+    after = text[mention.end :]
+    before = text[: mention.start]
+    if mention.kind == "duration":
+        return mention.unit or "years", "duration"
+    if mention.kind == "ordinal":
+        return "ordinal", "ordinal"
+    if _PERCENT_AFTER.match(after):
+        return "%", "percentage"
+    currency = _CURRENCY.search(before)
+    scale = _SCALE_AFTER.match(after)
+    if currency:
+        return f"{currency.group(1)}{' ' + scale.group(1).lower() if scale else ''}", "amount"
+    head = token.head if token.dep_ in ("nummod", "quantmod", "compound") else None
+    if head is not None and head.pos_ in ("NOUN", "PROPN") and head.i != token.i:
+        return head.text.lower(), "count"
+    return mention.unit or "", "count"
+
+
+def _change_word(token: Any) -> str:
+    """The change a number measures: "a decrease of 4", "rose by 14", "up 5%"."""
+    for node in (token.head, token.head.head, token.head.head.head):
+        lemma = node.lemma_.lower()
+        if lemma in _CHANGE_LEMMAS and node.i != token.i:
+            between = {t.lower_ for t in node.doc[min(node.i, token.i) : max(node.i, token.i)]}
+            if "to" not in between or "by" in between:  # "rose to 424" states a level
+                return lemma
+    return ""
+
+
+def _subject(token: Any, mention: NumberMention) -> str:
+    """The noun phrase the number is about: its noun with the phrases attached to it."""
+    noun = token.head if token.head.pos_ in ("NOUN", "PROPN") else None
+    if noun is None:
+        verb = token.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")]
+        noun = subjects[0] if subjects else None
+    if noun is None:
+        return ""
+    words = [
+        t
+        for t in noun.subtree
+        if not (t.idx >= mention.start and t.idx < mention.end) and t.dep_ != "punct"
+    ]
+    words = [t for t in words if t.dep_ not in ("relcl", "acl") or t.i < noun.i]
+    return " ".join(t.text for t in words[:12]).strip()
+
+
+def _measure(token: Any, unit: str) -> str:
+    """What is counted of the subject: the verb it hangs from ("returned", "newly dispatched")."""
+    node = token.head
+    for _ in range(3):
+        if node.pos_ == "VERB":
+            adverbs = [c.text for c in node.children if c.dep_ == "advmod" and c.i < node.i]
+            particle = [c.text for c in node.children if c.dep_ in ("prt", "prep")][:1]
+            return " ".join(adverbs + [node.text] + particle).lower()
+        node = node.head
+    return unit
+
+
+def _period(
+    text: str, mention: NumberMention, times: list[NumberMention], change: bool
+) -> tuple[str, str]:
+    """The period nearest the number ("end of FY2012"), and a range when the sentence gives one.
+
+    A change is dated by the later period; the one it is measured from ("from that in FY2011",
+    "compared with 2018") makes its scope."""
+    if not times:
+        return "", ""
+    ranged = [t for t in times if t.note.startswith("range")]
+    scope = ranged[0].note.removeprefix("range ").strip() if ranged else ""
+    if change:
+        bases = [t for t in times if _BASE_BEFORE.search(text[max(0, t.start - 40) : t.start])]
+        others = [t for t in times if t not in bases]
+        if bases and others:
+            times = others
+            scope = f"{bases[0].text}–{others[0].text}"
+    after = [t for t in times if t.start >= mention.end]
+    nearest = min(times, key=lambda t: abs(t.start - mention.start) + (0 if t in after else 5))
+    label = nearest.text
+    if nearest.kind == "year" and not label.isdigit():
+        label = str(int(nearest.value))
+    if nearest.position == "end":
+        label = f"end of {label}"
+    return label, scope

