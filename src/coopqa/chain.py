@@ -676,19 +676,30 @@ def _quoted_numbers(quote: str, table: Any) -> list[CheckedNumber]:
     return out
 
 
+def _in_formula(mention: Any, fact: Any) -> bool:
+    """A number of a derived fact's own formula (an input, a rounded result, a count divided by)."""
+    if not fact.derived:
+        return False
+    return any(abs(n.value - mention.value) < 1e-9 for n in _numbers_in(fact.formula))
+
+
 def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:
     """A number in a phrase built from ``facts``: it must be one of theirs (value, input, year)."""
     pool = list(facts)
     for fact in facts:
         if fact.derived and table is not None:
             pool += [f for f in map(table.get, fact.inputs) if f is not None]
-    for fact in pool:
-        if abs(fact.value - mention.value) < 1e-9:
+    for fact in pool:  # the reader gives digits without their sign: "(618)" reads 618
+        if abs(abs(fact.value) - mention.value) < 1e-9 or _in_formula(mention, fact):
             status = "derived" if fact.derived else "verified"
             return CheckedNumber(
                 text=mention.text, value=mention.value, status=status, fact_id=fact.id
             )
-    years = {int(y) for f in pool for y in re.findall(r"(?:19|20)\d\d", f"{f.period} {f.scope}")}
+    years = {
+        int(y)
+        for f in pool
+        for y in re.findall(r"(?:19|20)\d\d", f"{f.period} {f.scope} {f.subject} {f.measure}")
+    }
     if mention.is_time and int(mention.value) in years:
         return CheckedNumber(
             text=mention.text,

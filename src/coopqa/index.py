@@ -80,7 +80,9 @@ def make_client(settings: Settings) -> Any:
 
 
 def corpus_fingerprint(passages: Sequence[Passage], model_id: str) -> str:
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x1f{model_id}".encode())
+    from .facts.store import extractor_version
+
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x1f{model_id}\x1f{extractor_version()}".encode())
     for passage in passages:
         digest.update(f"\x1e{passage.passage_id}\x1f{passage.content_hash}".encode())
     return digest.hexdigest()[:16]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .corpus import Passage, Sentence
 from .facts import compute
-from .facts.match import DocumentFacts, Scored, Series, fact_years
+from .facts.match import DocumentFacts, Scored, Series, fact_years, strip_years
 from .facts.model import Fact
 from .numbers import format_value
 from .question import Question, analyse
@@ -112,7 +112,33 @@ def _value(fact: Fact) -> str:
     return f"{text} {fact.unit}".strip()
 
 
+def _sources(
+    facts: list[Fact], evidence: Evidence, quotes: dict[int, Sentence], cites: _Cites
+) -> list[str]:
+    """Each fact's source once: two cells of one row quote that row once."""
+    return list(dict.fromkeys(s for s in (_source(f, evidence, quotes, cites) for f in facts) if s))
+
+
+def _per_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """ "X in 2018 and 2019 (respectively)": the value for each year asked, from one series."""
+    series = _series_for(q, facts)
+    if series is None or not all(y in series.by_year for y in q.years):
+        return None
+    chosen = [series.by_year[y] for y in q.years]
+    quotes: dict[int, Sentence] = {}
+    sources = _sources(chosen, evidence, quotes, _Cites(evidence))
+    label = strip_years(_label(chosen[0]))
+    claim = f"{label}: " + "; ".join(
+        f"{_value(f)} in {y}" for y, f in zip(q.years, chosen, strict=True)
+    )
+    return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, chosen)])
+
+
 def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
+    if len(q.years) >= 2:
+        draft = _per_year(q, evidence, facts)
+        if draft is not None:
+            return draft
     ranked = facts.rank(q.terms, q.years)
     if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE or not _names_covered(q, ranked[0]):
         if q.years and q.answer_type == "quantity":
@@ -150,11 +176,9 @@ def _year_not_covered(
     quotes: dict[int, Sentence] = {}
     source = _source(best, evidence, quotes, _Cites(evidence))
     years = ", ".join(map(str, stated)) or "other periods"
-    text = (
-        f"The {name} does not say this for {asked}; it gives {_label(best)} for {years}"
-        f"{': ' + source if source else '.'}"
-    )
-    return Draft(text=text, abstained=True, quotes=quotes, grounded=[(text, [best])])
+    claim = f"The {name} does not say this for {asked}; it gives {_label(best)} for {years}"
+    text = f"{claim}{': ' + source if source else '.'}"
+    return Draft(text=text, abstained=True, quotes=quotes, grounded=[(claim, [best])])
 
 
 def _series_for(q: Question, facts: DocumentFacts) -> Series | None:
@@ -176,7 +200,7 @@ def _arithmetic(q: Question, evidence: Evidence, facts: DocumentFacts, name: str
         years = list(series.by_year)
     chosen = [series.by_year[y] for y in sorted(years)]
     result = None
-    if q.operation == "average" and chosen:
+    if q.operation == "average" and len(chosen) >= 2:
         result = compute.average(chosen)
     elif q.operation == "sum" and len(chosen) >= 2:
         result = compute.total(chosen)
@@ -188,7 +212,7 @@ def _arithmetic(q: Question, evidence: Evidence, facts: DocumentFacts, name: str
         return None
     quotes: dict[int, Sentence] = {}
     cites = _Cites(evidence)
-    sources = [s for s in (_source(f, evidence, quotes, cites) for f in chosen) if s]
+    sources = _sources(chosen, evidence, quotes, cites)
     label = _label(chosen[-1]).replace(f" {sorted(years)[-1]}", "")
     span = f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
     what = result.measure
@@ -216,7 +240,7 @@ def _year_choice(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft
     pick = max(items, key=key) if _GREATER.search(q.text) else min(items, key=key)
     quotes: dict[int, Sentence] = {}
     cites = _Cites(evidence)
-    sources = [s for s in (_source(f, evidence, quotes, cites) for _, f in items) if s]
+    sources = _sources([f for _, f in items], evidence, quotes, cites)
     others = "; ".join(f"{y}: {_value(f)}" for y, f in items if y != pick[0])
     claim = f"{pick[0]} ({_value(pick[1])} against {others})"
     return Draft(

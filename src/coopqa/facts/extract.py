@@ -73,9 +73,10 @@ def _slug(doc: str) -> str:
 def _table_facts(doc: str, passage: Passage, table: Table, out: Extraction) -> None:
     heading = passage.section.rsplit(" > ", 1)[-1] if passage.section else ""
     out.skipped_rows += table.skipped
+    notes = _footnote_columns(table)
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row.cells):
-            if not cell.strip() or is_nil(cell):
+            if not cell.strip() or is_nil(cell) or c in notes:
                 continue
             value = read_cell(cell)
             header = table.headers[c] if c < len(table.headers) else ""
@@ -105,6 +106,17 @@ def _table_facts(doc: str, passage: Passage, table: Table, out: Extraction) -> N
                     origin="table",
                 )
             )
+
+
+def _footnote_columns(table: Table) -> set[int]:
+    """Columns holding only footnote marks ("(1)", "(2)") beside the figures they annotate."""
+    columns: set[int] = set()
+    for c in range(len(table.headers)):
+        cells = [row.cells[c].strip() for row in table.rows if c < len(row.cells)]
+        filled = [cell for cell in cells if cell]
+        if filled and all(re.fullmatch(r"\(\d\)", cell) for cell in filled):
+            columns.add(c)
+    return columns
 
 
 # ------------------------------------------------------------------------------------------- prose

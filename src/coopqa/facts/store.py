@@ -11,6 +11,8 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Fact
@@ -19,11 +21,22 @@ if TYPE_CHECKING:
     from ..corpus import Document
 
 FACTS_SUFFIX = "-facts"
-EXTRACTOR_VERSION = "1"
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A digest of the extractor's own code: a changed extractor extracts every document again."""
+    from .. import numbers
+    from . import extract, model, table
+
+    digest = hashlib.sha256()
+    for module in (extract, model, table, numbers):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def document_hash(document: Document) -> str:
-    payload = f"{EXTRACTOR_VERSION}\x1f{document.doc}\x1f{document.text}"
+    payload = f"{extractor_version()}\x1f{document.doc}\x1f{document.text}"
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

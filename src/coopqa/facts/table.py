@@ -156,15 +156,25 @@ def _has_label_and_empty(body: list[tuple[list[str], str, int, int]]) -> bool:
 
 
 def _join_headers(rows: list[list[str]], width: int) -> list[str]:
-    """Header lines joined per column; a spanning cell ("Net additions") carries right."""
+    """Header lines joined per column. A line with one cell ("Years ended December 31,") heads
+    every column; otherwise a cell spans the empty cells to its right ("2019" over two)."""
     out = [""] * width
     for cells in rows:
         cells = (cells + [""] * width)[:width]
+        named = [
+            i
+            for i, c in enumerate(cells)
+            if i > 0 and c.strip() and not _UNIT_CELL.match(c.strip())
+        ]
+        if len(named) == 1 and width > 2:
+            text = cells[named[0]].strip()
+            out = [out[0]] + [f"{h} {text}".strip() for h in out[1:]]
+            continue
         carried = ""
         for i, cell in enumerate(cells):
             text = cell.strip()
             if text and not _UNIT_CELL.match(text):
-                carried = text if not _YEAR.fullmatch(_FOOTNOTE.sub("", text)) else ""
+                carried = text
                 out[i] = f"{out[i]} {text}".strip()
             elif carried and i > 0 and not text:
                 out[i] = f"{out[i]} {carried}".strip()
@@ -179,9 +189,14 @@ def _unit_of(rows: list[list[str]]) -> str:
     return ""
 
 
+_SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*/\s*((?:19|20)?\d\d)\b")
+
+
 def header_years(text: str) -> list[int]:
-    """The years a header, group or label names ("2018(1)" -> 2018)."""
-    return [int(y) for y in _YEAR.findall(text)]
+    """The years a header, group or label names ("2018(1)" -> 2018); a split year
+    ("2018/2019", "2018/19") is named by the year it ends in."""
+    ends = [int(b) if len(b) == 4 else int(a[:2] + b) for a, b in _SPLIT_YEAR.findall(text)]
+    return ends or [int(y) for y in _YEAR.findall(text)]
 
 
 def pdf_tables(data: bytes) -> list[tuple[int, list[list[str]]]]:
