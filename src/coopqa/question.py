@@ -19,7 +19,11 @@ _PERCENT_CHANGE = re.compile(
     re.I,
 )
 _AVERAGE = re.compile(r"\b(average|mean)\b", re.I)
-_RATIO = re.compile(r"\b(ratio|proportion)\b|\bas a (?:percent(?:age)?|share) of\b", re.I)
+_RATIO = re.compile(
+    r"\b(ratio|proportion)\b|\bas a (?:percent(?:age)?|share) of\b|\bwhat (?:percent(?:age)?|share|"
+    r"portion|fraction) of\b|\bpercent(?:age)? of\b",
+    re.I,
+)
 _CHANGE = re.compile(
     r"\b(change|changes|increase|decrease|increased|decreased|difference|grow|grew|growth|"
     r"decline|declined|rise|rose|fall|fell|drop|dropped|variance|movement)\b",
@@ -34,8 +38,8 @@ _YEAR_CHOICE = re.compile(
 )
 _QUANTITY = re.compile(
     r"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){0,6}?(amount|value|total|"
-    r"number|balance|cost|price|rate|revenue|sales|income|expense|percentage|ratio|margin|"
-    r"figure|count)|how (?:large|big|high|low))\b",
+    r"number|balance|cost|price|rate|revenue|sale|income|expense|percentage|ratio|margin|"
+    r"figure|count|profit|loss|earning|asset|liabilit(?:y|ie))s?|how (?:large|big|high|low))\b",
     re.I,
 )
 _WHEN = re.compile(
@@ -57,11 +61,11 @@ _FRAME = frozenset(
     tokenize(
         "what which who whom whose when where why how many much long was were is are the a an "
         "of in on for to from by at and or between during did does do value amount figure "
-        "number total year years fiscal respectively change changes increase decrease "
+        "number year years fiscal respectively respective change changes increase decrease "
         "difference percentage percent average mean ratio proportion sum combined altogether "
         "greater higher larger more most less lower smaller fewer least highest lowest largest "
         "smallest bigger compared compare period reported report state stated give given "
-        "according document company group its their there this that these those it"
+        "according document company company's group its their there this that these those it"
     )
 )
 
@@ -122,7 +126,14 @@ def operation(text: str, years: tuple[int, ...] = ()) -> str:
     return ""
 
 
+_SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+
+
 def _years(text: str) -> list[int]:
+    """The years a question names; a split year ("2017/18", "2018-2019") by the year it ends in."""
+    text = _SPLIT_YEAR.sub(
+        lambda m: m.group(2) if len(m.group(2)) == 4 else m.group(1)[:2] + m.group(2), text
+    )
     return [
         int(m.value)
         for m in find_numbers(text)

@@ -8,7 +8,7 @@ table; arithmetic shows its formula; a sentence answers only when it holds the q
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .corpus import Passage, Sentence
 from .facts import compute
@@ -17,10 +17,12 @@ from .facts.model import Fact
 from .numbers import format_value
 from .question import Question, analyse
 from .synthesize import Draft, Evidence, best_sentences
+from .text import tokenize
 
 # Share of the question's (idf-weighted) terms a fact or sentence must hold to answer it.
 MIN_FACT_COVERAGE = 0.6
 MIN_SENTENCE_COVERAGE = 0.55
+TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
@@ -61,7 +63,7 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         draft = _year_choice(q, evidence, facts)
         if draft is not None:
             return draft
-    if q.answer_type == "quantity" or (q.years and q.answer_type == "text"):
+    if q.answer_type in ("quantity", "text"):
         draft = _single_fact(q, evidence, facts, corpus_name)
         if draft is not None:
             return draft
@@ -147,6 +149,10 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
     best = ranked[0]
     if best.fact.origin == "prose":
         return None  # a sentence answers: quoted whole below, with its number verified
+    if q.answer_type == "text" and (
+        best.coverage < TEXT_FACT_COVERAGE or not q.years and best.precision < 1
+    ):
+        return None  # "what were the operating expenses for X": a cell only when it fits closely
     quotes: dict[int, Sentence] = {}
     cites = _Cites(evidence)
     source = _source(best.fact, evidence, quotes, cites)
@@ -170,6 +176,8 @@ def _year_not_covered(
     anywhere = facts.rank(q.terms)
     if not anywhere or anywhere[0].coverage < MIN_FACT_COVERAGE:
         return None
+    if all(facts.mentions_year(q.terms, y, MIN_FACT_COVERAGE) for y in q.years):
+        return None  # the years are there, in words the facts did not pair: a sentence answers
     best = anywhere[0].fact
     stated = sorted({y for s in anywhere[:6] for y in fact_years(s.fact)})
     asked = ", ".join(str(y) for y in q.years)
@@ -189,43 +197,97 @@ def _series_for(q: Question, facts: DocumentFacts) -> Series | None:
 
 
 def _arithmetic(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
+    if q.operation in ("ratio", "difference", "sum") and len(q.years) < 2:
+        draft = _two_things(q, evidence, facts)
+        if draft is not None:
+            return draft
     series = _series_for(q, facts)
     if series is None:
         return None
     years = [y for y in q.years if y in series.by_year]
-    missing = [y for y in q.years if y not in series.by_year]
-    if missing:
+    if len(years) < len(q.years):
         return _year_not_covered(q, evidence, facts, name)
     if not years:
         years = list(series.by_year)
     chosen = [series.by_year[y] for y in sorted(years)]
-    result = None
-    if q.operation == "average" and len(chosen) >= 2:
-        result = compute.average(chosen)
-    elif q.operation == "sum" and len(chosen) >= 2:
-        result = compute.total(chosen)
-    elif q.operation in ("change", "difference") and len(chosen) >= 2:
-        result = compute.change(chosen[0], chosen[-1])
-    elif q.operation == "percent_change" and len(chosen) >= 2:
-        result = compute.percent_change(chosen[0], chosen[-1])
+    result = _compute(q.operation, chosen)
     if result is None:
         return None
+    return _computed_draft(q, evidence, result, chosen, f"{min(years)}–{max(years)}")
+
+
+def _compute(operation: str, chosen: list[Fact]) -> Fact | None:
+    # Amounts shown in parentheses throughout (outflows, costs) are compared by size.
+    if len(chosen) >= 2 and all(f.value < 0 for f in chosen):
+        chosen = [replace(f, value=-f.value) for f in chosen]
+    if operation == "average" and len(chosen) >= 2:
+        return compute.average(chosen)
+    if operation == "sum" and len(chosen) >= 2:
+        return compute.total(chosen)
+    if operation in ("change", "difference") and len(chosen) >= 2:
+        return compute.change(chosen[0], chosen[-1])
+    if operation == "percent_change" and len(chosen) >= 2:
+        return compute.percent_change(chosen[0], chosen[-1])
+    return None
+
+
+def _computed_draft(
+    q: Question, evidence: Evidence, result: Fact, chosen: list[Fact], span: str
+) -> Draft:
     quotes: dict[int, Sentence] = {}
-    cites = _Cites(evidence)
-    sources = _sources(chosen, evidence, quotes, cites)
-    label = _label(chosen[-1]).replace(f" {sorted(years)[-1]}", "")
-    span = f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
-    what = result.measure
+    sources = _sources(chosen, evidence, quotes, _Cites(evidence))
+    label = strip_years(_label(chosen[-1]))
     direction = ""
     if q.operation in ("change", "difference", "percent_change") and result.value:
         direction = " (a decrease)" if result.value < 0 else " (an increase)"
-    claim = f"{_value(result)}{direction}: the {what} of {label}, {span}"
-    text = f"{claim}, computed as {result.formula}. " + " ".join(sources)
+    claim = f"{_value(result)}{direction}: the {result.measure} of {label}, {span}, computed as {result.formula}"
     return Draft(
-        text=text,
-        quotes=quotes,
-        grounded=[(f"{claim}, computed as {result.formula}", [result, *chosen])],
+        text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, [result, *chosen])]
     )
+
+
+def _two_things(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """ "the difference between Total Assets and Total Goodwill", "what percentage of revenue was
+    Platforms": the best fact, and the best fact for the words its own labels leave out."""
+    ranked = [s for s in facts.rank(q.terms, q.years) if s.fact.origin == "table"]
+    if not ranked:
+        return None
+    first = ranked[0]
+    label_words = set(tokenize(strip_years(first.fact.subject)))
+    rest = tuple(t for t in q.terms if t not in label_words)
+    if not rest or len(rest) == len(q.terms):
+        return None
+    others = [
+        s
+        for s in facts.rank(rest, q.years)
+        if s.fact.origin == "table"
+        and s.fact.subject != first.fact.subject
+        and s.fact.measure == first.fact.measure
+        and s.coverage >= MIN_FACT_COVERAGE
+    ]
+    if not others or first.coverage < 0.4:
+        return None
+    second = others[0].fact
+    a, b = first.fact, second
+    if q.operation == "ratio":
+        part, whole = sorted((a, b), key=lambda f: abs(f.value))
+        result = compute.ratio(part, whole)
+        if result is None:
+            return None
+        result = replace(
+            result,
+            value=round(result.value * 100, 4),
+            unit="%",
+            measure="share",
+            formula=f"{format_value(round(result.value * 100, 2))}% = {format_value(part.value)} / {format_value(whole.value)}",
+        )
+        chosen = [part, whole]
+    elif q.operation == "sum":
+        result, chosen = compute.total([a, b]), [a, b]
+    else:
+        result, chosen = compute.difference(a, b), [a, b]
+    span = ", ".join(str(y) for y in q.years) or (a.period or "as stated")
+    return _computed_draft(q, evidence, result, chosen, span)
 
 
 def _year_choice(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:

@@ -226,13 +226,15 @@ def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, 
 
 
 def _change_word(token: Any) -> str:
-    """The change a number measures: "a decrease of 4", "rose by 14", "up 5%"."""
+    """The change a number measures: "a decrease of 4", "rose by 14", "up 5%". A number after
+    "from" or "to" ("rose from 618 to 668") is a level, not a change."""
+    governor = token.head
+    if token.dep_ == "pobj" and governor.lower_ in ("from", "to"):
+        return ""
     for node in (token.head, token.head.head, token.head.head.head):
         lemma = node.lemma_.lower()
         if lemma in _CHANGE_LEMMAS and node.i != token.i:
-            between = {t.lower_ for t in node.doc[min(node.i, token.i) : max(node.i, token.i)]}
-            if "to" not in between or "by" in between:  # "rose to 424" states a level
-                return lemma
+            return lemma
     return ""
 
 

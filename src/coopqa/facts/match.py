@@ -88,6 +88,14 @@ class DocumentFacts:
     def known(self, term: str) -> bool:
         return term in self.idf
 
+    def mentions_year(self, terms: tuple[str, ...], year: int, minimum: float) -> bool:
+        """Whether a fact covering ``terms`` well is of ``year`` or quotes it."""
+        return any(
+            year in fact_years(s.fact) or str(year) in s.fact.quote
+            for s in self.rank(terms)
+            if s.coverage >= minimum
+        )
+
     def rank(self, terms: tuple[str, ...], years: tuple[int, ...] = ()) -> list[Scored]:
         """Facts by coverage of ``terms``; only facts of an asked year when years are asked."""
         if not terms:
@@ -107,15 +115,20 @@ class DocumentFacts:
         return sorted(out, key=lambda s: -s.score)
 
     def series(self, terms: tuple[str, ...]) -> list[Series]:
-        """Facts grouped by what they measure with the period taken out, best coverage first."""
+        """Facts grouped by what they measure with the period taken out, best coverage first:
+        a table row (or column) across periods, or the levels one sentence gives for each year
+        ("from $618.3 million in 2018 to $668.6 million in 2019")."""
         groups: dict[tuple[str, str, str], dict[int, Fact]] = defaultdict(dict)
         scored: dict[tuple[str, str, str], Scored] = {}
         for item in self.rank(terms):
             fact = item.fact
             years = sorted(fact_years(fact))
-            if len(years) != 1:
+            if len(years) != 1 or fact.measure.startswith(("increase in", "decrease in")):
                 continue
-            key = (fact.doc, strip_years(fact.subject), strip_years(fact.measure))
+            if fact.origin == "prose":
+                key = (fact.doc, f"sentence {fact.start}", fact.unit)
+            else:
+                key = (fact.doc, strip_years(fact.subject), strip_years(fact.measure))
             groups[key].setdefault(years[0], fact)
             if key not in scored or item.score > scored[key].score:
                 scored[key] = item
