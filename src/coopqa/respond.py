@@ -178,6 +178,8 @@ def _year_not_covered(
         return None
     if all(facts.mentions_year(q.terms, y, MIN_FACT_COVERAGE) for y in q.years):
         return None  # the years are there, in words the facts did not pair: a sentence answers
+    if any(not s.fact.period for s in anywhere if s.coverage >= MIN_FACT_COVERAGE):
+        return None  # an undated statement ("during the period") may be the asked year's
     best = anywhere[0].fact
     stated = sorted({y for s in anywhere[:6] for y in fact_years(s.fact)})
     asked = ", ".join(str(y) for y in q.years)
@@ -328,6 +330,9 @@ def _sentence_coverage(
 
 
 def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
+    unknown = _unknown_terms(q, facts)
+    if unknown:
+        return _not_found(q, evidence, facts, name, unknown)
     picks = best_sentences(evidence, limit=3)
     good = []
     for n, sentence, _ in picks:
@@ -352,12 +357,19 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
     return Draft(text=" ".join(lines), quotes=quotes)
 
 
-def _not_found(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
-    unknown = [t for t in q.terms if not facts.known(t)]
-    if q.answer_type == "reason":
+def _unknown_terms(q: Question, facts: DocumentFacts) -> list[str]:
+    """The question's words the documents never use (numbers aside): what cannot be covered."""
+    return [t for t in q.terms if not facts.known(t) and len(t) > 3 and not t.isdigit()]
+
+
+def _not_found(
+    q: Question, evidence: Evidence, facts: DocumentFacts, name: str, unknown: list[str] = ()
+) -> Draft:
+    words = [w for w in re.findall(r"[\w'&.-]+", q.text) if set(tokenize(w)) & set(unknown)]
+    if words:
+        what = "anything about " + ", ".join(f"“{w}”" for w in dict.fromkeys(words))
+    elif q.answer_type == "reason":
         what = "why"
-    elif q.names and any(not facts.known(t) for t in unknown):
-        what = f"anything about {q.names[0]}"
     else:
         what = "this"
     text = f"The {name} does not say {what}."

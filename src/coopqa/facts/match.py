@@ -47,8 +47,13 @@ class Series:
         return self.coverage + 0.35 * self.precision
 
 
+_SPLIT_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*(?:19|20)?\d\d\b")
+
+
 def strip_years(text: str) -> str:
-    return " ".join(_YEAR.sub(" ", _FOOTNOTE.sub(" ", text)).split())
+    """A label without its periods: "Gavin Darby 2017/18" and "Gavin Darby 2018/19" meet."""
+    text = _SPLIT_YEAR.sub(" ", _FOOTNOTE.sub(" ", text))
+    return " ".join(_YEAR.sub(" ", text).split())
 
 
 def fact_years(fact: Fact) -> set[int]:

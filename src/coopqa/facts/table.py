@@ -135,7 +135,7 @@ def parse_markdown_table(raw: str, start: int, end: int) -> Table | None:
             group = label
             continue
         if not label and all(_UNIT_CELL.match(v) or not v for v in values):
-            unit = unit or next(v for v in values if v)
+            unit = unit or unit_words(next(v for v in values if v))
             continue
         rows.append(TableRow(label, values, group, text, s, e))
     return Table(
@@ -185,8 +185,14 @@ def _unit_of(rows: list[list[str]]) -> str:
     for cells in rows:
         for cell in cells:
             if cell.strip() and _UNIT_CELL.match(cell.strip()):
-                return cell.strip()
+                return unit_words(cell.strip())
     return ""
+
+
+def unit_words(unit: str) -> str:
+    """A unit line in words: "$'000" -> "$ thousand", so its zeros are not read as a figure."""
+    text = re.sub(r"['’]?000s?\b", " thousand", unit.strip("() "))
+    return " ".join(text.split())
 
 
 _SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*/\s*((?:19|20)?\d\d)\b")
