@@ -358,8 +358,17 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
 
 
 def _unknown_terms(q: Question, facts: DocumentFacts) -> list[str]:
-    """The question's words the documents never use (numbers aside): what cannot be covered."""
-    return [t for t in q.terms if not facts.known(t) and len(t) > 3 and not t.isdigit()]
+    """Words naming a thing the documents never mention ("preferred shares", "the Life
+    portfolio"): nouns and adjectives of the question they never use. Verbs ("caused", "went")
+    only frame a question and are not held against it."""
+    from .nlp import parse
+
+    unknown = []
+    for token in parse(q.text):
+        if token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        unknown += [t for t in tokenize(token.text) if t in q.terms and not facts.known(t)]
+    return [t for t in dict.fromkeys(unknown) if len(t) > 3 and not t.isdigit()]
 
 
 def _not_found(

@@ -105,7 +105,7 @@ def _fact_from_cells(header: list[str], cells: list[str], n: int) -> tuple[Fact 
 
 def quote_problem(fact: Fact, corpus: Corpus) -> str:
     """Why the fact's quote is not a verbatim span stating its value at its page and section ("" = OK)."""
-    from .corpus import fold
+    from ..corpus import fold
 
     try:
         document = corpus.document(fact.doc)
@@ -151,7 +151,7 @@ def covers(fact: Fact, mention: NumberMention) -> bool:
 
 def coverage(table: FactTable, corpus: Corpus) -> tuple[int, int, list[str]]:
     """(covered, total, uncovered) over every non-label number mention in the corpus passages."""
-    from .corpus import fold
+    from ..corpus import fold
 
     by_doc: dict[str, list[Fact]] = defaultdict(list)
     for fact in table.stated:

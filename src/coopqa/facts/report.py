@@ -43,8 +43,8 @@ def format_table(table: FactTable, fmt: str = "text") -> str:
 
 
 def _load_inputs(settings: object | None) -> tuple[Path, Corpus]:
-    from .config import Settings
-    from .corpus import load_corpus
+    from ..config import Settings
+    from ..corpus import load_corpus
 
     settings = settings or Settings.from_env()
     return Path(settings.facts_path), load_corpus(list(settings.corpus_dirs))  # type: ignore[attr-defined]
@@ -52,7 +52,7 @@ def _load_inputs(settings: object | None) -> tuple[Path, Corpus]:
 
 def cli_facts(settings: object | None = None, fmt: str = "text") -> tuple[str, int]:
     """`coopqa facts [--json|--csv]`: the table, or a one-line error and exit code 1."""
-    from .corpus import CorpusError
+    from ..corpus import CorpusError
 
     if isinstance(settings, str):  # cli_facts("json") reads as well as cli_facts(settings, "json")
         settings, fmt = None, settings
@@ -65,7 +65,7 @@ def cli_facts(settings: object | None = None, fmt: str = "text") -> tuple[str, i
 
 def cli_facts_check(settings: object | None = None) -> tuple[str, int]:
     """`coopqa facts check`: every problem (exit 1) or a summary with the coverage figure (exit 0)."""
-    from .corpus import CorpusError
+    from ..corpus import CorpusError
 
     try:
         path, corpus = _load_inputs(settings)
