@@ -14,7 +14,7 @@ from .corpus import Passage, Sentence
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, Series, fact_years, strip_years
 from .facts.model import Fact
-from .numbers import format_value
+from .numbers import find_numbers, format_value
 from .question import Question, analyse
 from .synthesize import Draft, Evidence, best_sentences
 from .text import tokenize
@@ -340,7 +340,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
         if passage.kind == "table":
             continue  # never paste a table: cells are answered from facts
         coverage = _sentence_coverage(q, sentence, passage.section, facts)
-        if coverage < MIN_SENTENCE_COVERAGE:
+        if coverage < MIN_SENTENCE_COVERAGE or not _fits(q, sentence, facts):
             continue
         if q.answer_type == "reason" and not _CAUSE.search(sentence.text):
             continue
@@ -369,6 +369,25 @@ def _unknown_terms(q: Question, facts: DocumentFacts) -> list[str]:
             continue
         unknown += [t for t in tokenize(token.text) if t in q.terms and not facts.known(t)]
     return [t for t in dict.fromkeys(unknown) if len(t) > 3 and not t.isdigit()]
+
+
+def _fits(q: Question, sentence: Sentence, facts: DocumentFacts) -> bool:
+    """A sentence answers only with what the question asks: a figure for "how many/much", one of
+    the asked years (or none at all), and every name the question uses that the documents know."""
+    mentions = find_numbers(sentence.text)
+    if q.answer_type == "quantity" and not any(
+        not m.is_time and m.kind != "label" for m in mentions
+    ):
+        return False
+    said = {int(m.value) for m in mentions if m.is_time}
+    if q.years and said and not said & set(q.years):
+        return False
+    words = set(tokenize(sentence.text))
+    for name in q.names:
+        known = [t for t in tokenize(name) if facts.known(t)]
+        if known and not set(known) <= words:
+            return False
+    return True
 
 
 def _not_found(

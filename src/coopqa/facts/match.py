@@ -87,6 +87,23 @@ class DocumentFacts:
             out.append((words, label))
         return out
 
+    @cached_property
+    def _header_words(self) -> dict[tuple[str, int], set[str]]:
+        """Per table (doc, paragraph): the words of all its column headers."""
+        out: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for fact in self.facts:
+            if fact.origin == "table":
+                out[_table_key(fact)] |= set(tokenize(strip_years(fact.measure)))
+        return out
+
+    def _wrong_column(self, fact: Fact, terms: tuple[str, ...]) -> bool:
+        """The question names another column of this fact's table ("penetration" for a count)."""
+        if fact.origin != "table":
+            return False
+        headers = self._header_words.get(_table_key(fact), set())
+        own = set(tokenize(fact.measure)) | set(tokenize(fact.subject))
+        return any(t in headers and t not in own for t in terms)
+
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.default_idf)
 
@@ -109,6 +126,8 @@ class DocumentFacts:
         out = []
         for fact, (words, label) in zip(self.facts, self._words, strict=True):
             if years and not (fact_years(fact) & set(years)):
+                continue
+            if self._wrong_column(fact, terms):
                 continue
             have = [t for t in terms if t in words]
             if not have:
@@ -142,3 +161,7 @@ class DocumentFacts:
             for key, by_year in groups.items()
         ]
         return sorted(out, key=lambda s: -s.score)
+
+
+def _table_key(fact: Fact) -> tuple[str, int]:
+    return (fact.doc, int(fact.id.split(".t", 1)[1].split(".", 1)[0]) if ".t" in fact.id else 0)
