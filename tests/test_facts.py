@@ -344,22 +344,6 @@ def test_not_stated_stays_silent_for_unknown_subjects(table):
     assert table.not_stated("How many returned to Japan in FY2011?") is not None
 
 
-def test_lookup_is_fast(table):
-    questions = [
-        "How many staff were on dispatch at the end of FY2012?",
-        "How many officials took part in the middle-level seminar in FY2012?",
-        "When was the Mike Mansfield Fellowship Act enacted?",
-    ] * 20
-    start = time.perf_counter()
-    for q in questions:
-        table.lookup(q)
-        table.not_stated(q)
-    assert (time.perf_counter() - start) / len(questions) < 0.005
-
-
-# ----------------------------------------------------------------------------- output and CLI
-
-
 def test_format_table_json_and_csv(table):
     rows = json.loads(format_table(table, "json"))
     assert len(rows) == len(table.facts)

@@ -86,6 +86,10 @@ def _models() -> dict[str, Any]:
         history: list[Turn | str] | None = Field(
             default=None, description="Earlier turns, oldest first, for follow-up questions."
         )
+        docs: list[str] | None = Field(
+            default=None,
+            description="Answer from these documents only (file names, as in /api/health).",
+        )
 
     class AskResponse(BaseModel):
         question: str
@@ -194,6 +198,7 @@ def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "F
             "auth_required": bool(settings.api_keys),
             "facts": len(getattr(facts, "facts", []) or []) if facts is not None else 0,
             "retrieval": settings.retrieval_mode,
+            "documents": list(getattr(assistant, "documents", [])),
             "llm": bool(settings.llm),
         }
 
@@ -210,7 +215,7 @@ def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "F
             [t if isinstance(t, str) else t.model_dump() for t in body.history or []]
         )
         try:
-            return assistant.ask(question, history=history).to_dict()
+            return assistant.ask(question, history=history, docs=body.docs).to_dict()
         except InputError:
             raise
         except Exception as exc:

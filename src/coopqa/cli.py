@@ -23,8 +23,8 @@ class CliError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopqa",
-        description="Cited, number-checked answers about Chapter 8 (International Cooperation) "
-        "of the NPA annual report.",
+        description="Cited, number-checked answers about the reports in a corpus folder: every "
+        "sentence quotes its source, every number is checked, and it says when they do not say.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -33,25 +33,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="show the passages retrieved for a question")
     p.add_argument("question", nargs="?")
+    p.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer from this document only (file name; repeatable)",
+    )
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
+    p.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer from this document only (file name; repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
 
     sub.add_parser("chat", help="interactive chat in the terminal")
 
     p = sub.add_parser("facts", help="print the fact table, or check it against the text")
-    p.add_argument("action", nargs="?", choices=["check"], help="validate facts.csv")
+    p.add_argument("action", nargs="?", choices=["check"], help="validate facts.csv, coverage")
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="NAME", help="this document's facts"
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
     p = sub.add_parser("check", help="verify every number in an answer text")
     p.add_argument("text")
+    p.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="check against this document's facts",
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="run evaluation sets and write a report")
@@ -126,7 +150,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     requests = list(_requests(args))
     assistant = _assistant(settings)
     for question, history in requests:
-        results = assistant.search(question, k=args.k, history=history)
+        results = assistant.search(question, k=args.k, history=history, docs=args.doc or None)
         rows = [_result_dict(r) for r in results]
         if args.json or args.batch:
             _emit({"question": question, "results": rows})
@@ -142,7 +166,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     requests = list(_requests(args))
     assistant = _assistant(settings)
     for question, history in requests:
-        answer = assistant.ask(question, history=history)
+        answer = assistant.ask(question, history=history, docs=args.doc or None)
         if args.json or args.batch:
             _emit(answer.to_dict())
         else:
@@ -153,9 +177,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     history: list[dict[str, str]] = []
-    print(
-        "coopqa chat — ask about Chapter 8 (International Cooperation). Empty line or Ctrl-D quits."
-    )
+    print("coopqa chat — ask about the documents in the corpus. Empty line or Ctrl-D quits.")
     while True:
         try:
             question = input("\nyou> ")
@@ -183,7 +205,7 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
         output, code = facts.cli_facts_check(settings)
     else:
         output, code = facts.cli_facts(
-            settings, "json" if args.json else "csv" if args.csv else "text"
+            settings, "json" if args.json else "csv" if args.csv else "text", args.doc
         )
     return _print_result(output, code)
 
@@ -193,7 +215,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     if len(args.text) > MAX_CHECK_CHARS:
         raise CliError(f"text is {len(args.text):,} characters; the limit is {MAX_CHECK_CHARS:,}")
-    output, code = verify.cli_check(args.text, args.json, settings)
+    output, code = verify.cli_check(args.text, args.json, settings, args.doc)
     return _print_result(output, code)
 
 

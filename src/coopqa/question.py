@@ -113,17 +113,22 @@ def answer_type(text: str) -> str:
 
 
 def operation(text: str, years: tuple[int, ...] = ()) -> str:
+    """The computation asked for; when several words could name one ("the change in average
+    daily hire rate"), the first in the question is the operation, the rest name the measure."""
     if _PERCENT_CHANGE.search(text):
         return "percent_change"
-    if _AVERAGE.search(text):
-        return "average"
-    if _RATIO.search(text):
-        return "ratio"
-    if _CHANGE.search(text) and (len(years) >= 2 or re.search(r"\bbetween\b|\bfrom\b", text, re.I)):
-        return "difference" if re.search(r"\bdifference\b", text, re.I) else "change"
-    if _SUM.search(text):
-        return "sum"
-    return ""
+    found = []
+    if m := _AVERAGE.search(text):
+        found.append((m.start(), "average"))
+    if m := _RATIO.search(text):
+        found.append((m.start(), "ratio"))
+    m = _CHANGE.search(text)
+    if m and (len(years) >= 2 or re.search(r"\bbetween\b|\bfrom\b", text, re.I)):
+        word = "difference" if re.search(r"\bdifference\b", text, re.I) else "change"
+        found.append((m.start(), word))
+    if m := _SUM.search(text):
+        found.append((m.start(), "sum"))
+    return min(found)[1] if found else ""
 
 
 _SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")

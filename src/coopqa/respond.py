@@ -192,10 +192,10 @@ def _year_not_covered(
 
 
 def _series_for(q: Question, facts: DocumentFacts) -> Series | None:
-    for series in facts.series(q.terms)[:5]:
-        if series.coverage >= MIN_FACT_COVERAGE and len(series.by_year) >= 1:
-            return series
-    return None
+    """The best-covered series, preferring one that has every year the question asks for."""
+    good = [s for s in facts.series(q.terms)[:8] if s.coverage >= MIN_FACT_COVERAGE]
+    complete = [s for s in good if all(y in s.by_year for y in q.years)]
+    return (complete or good or [None])[0]
 
 
 def _arithmetic(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -481,16 +482,30 @@ def load_default_table(settings: object | None = None) -> FactTable:
     return load_fact_table(Path(settings.facts_path), corpus)  # type: ignore[attr-defined]
 
 
-def cli_check(text: str, as_json: bool = False, settings: object | None = None) -> tuple[str, int]:
-    """`coopqa check "ANSWER" [--json]`: exit 0 when every number is verified or derived, 1 when
-    any is contradicted or unverified, 2 when the input or the fact table cannot be used."""
-    from .corpus import CorpusError
+def cli_check(
+    text: str, as_json: bool = False, settings: object | None = None, docs: Sequence[str] = ()
+) -> tuple[str, int]:
+    """`coopqa check "ANSWER" [--doc NAME] [--json]`: exit 0 when every number is verified or
+    derived, 1 when any is contradicted or unverified, 2 when the input or the fact table cannot
+    be used. With --doc, only that document's facts (extracted and reviewed) check the text."""
+    from .config import Settings
+    from .corpus import CorpusError, doc_id_for, load_corpus
     from .facts import FactsError
+    from .facts.report import merged_table
 
     if not isinstance(text, str) or not text.strip():
         return "error: the answer text is empty", 2
     try:
-        table = load_default_table(settings)
+        if docs:
+            settings = settings or Settings.from_env()
+            corpus = load_corpus(list(settings.corpus_dirs))  # type: ignore[attr-defined]
+            wanted = [doc_id_for(Path(d)) for d in docs]
+            known = {d.doc for d in corpus.documents}
+            if not set(wanted) <= known:
+                return f"error: unknown document {sorted(set(wanted) - known)[0]!r}", 2
+            table = merged_table(settings, corpus, wanted)
+        else:
+            table = load_default_table(settings)
     except (FactsError, CorpusError) as exc:
         return f"error: {exc}", 2
     checked = verify_answer(text, [], table)

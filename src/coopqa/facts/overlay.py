@@ -237,3 +237,21 @@ def section_texts(corpus: Corpus) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------- derivation rules
+
+
+def overlay_facts(extracted: list[Fact], overlay: list[Fact]) -> list[Fact]:
+    """Extracted facts with the reviewed rows laid over them: a row replaces the extracted facts
+    of the same value whose sentence holds its quote, and adds what the extractor missed."""
+    from ..corpus import normalize_for_match
+
+    replaced: set[str] = set()
+    for row in overlay:
+        quote = normalize_for_match(row.quote)
+        for fact in extracted:
+            if (
+                fact.doc == row.doc
+                and abs(fact.value - row.value) < 1e-9
+                and quote in normalize_for_match(fact.quote)
+            ):
+                replaced.add(fact.id)
+    return [f for f in extracted if f.id not in replaced] + list(overlay)
