@@ -380,7 +380,19 @@ def _pdf_text(path: Path, data: bytes) -> str:
         raise CorpusError(f"{path}: broken PDF ({exc or type(exc).__name__})") from exc
     if not any(p.strip() for p in pages):
         raise CorpusError(f"{path}: PDF has no extractable text")
+    for number, table in _pdf_tables(data):  # each table again as rows × columns
+        pages[number - 1] += "\n\n" + table + "\n"
     return "\f".join(pages)
+
+
+def _pdf_tables(data: bytes) -> list[tuple[int, str]]:
+    """(page, pipe table) for each table pdfplumber finds; none when it cannot read the file."""
+    from .facts.table import markdown_from_rows, pdf_tables
+
+    try:
+        return [(page, markdown_from_rows(rows)) for page, rows in pdf_tables(data)]
+    except Exception:  # pdfplumber fails on files pypdf could read: keep their text
+        return []
 
 
 def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -10,7 +10,7 @@ and unit line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..numbers import NumberMention, find_numbers
@@ -139,16 +139,14 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
             facts.append(fact)
             if not fact.measure.startswith(("increase in", "decrease in")):
                 level_ids[n] = fact.id
+        levels = [f for f in facts if f.id in level_ids.values()]
         for fact in facts:  # a change links to the level stated in the same sentence
-            if fact.measure.startswith(("increase in", "decrease in")) and level_ids:
-                fact = _with_inputs(fact, tuple(level_ids.values())[:1])
+            if fact.measure.startswith(("increase in", "decrease in")) and levels:
+                direction = fact.measure.split(" ", 1)[0]
+                fact = replace(
+                    fact, inputs=(levels[0].id,), measure=f"{direction} in {levels[0].measure}"
+                )
             out.facts.append(fact)
-
-
-def _with_inputs(fact: Fact, inputs: tuple[str, ...]) -> Fact:
-    from dataclasses import replace
-
-    return replace(fact, inputs=inputs)
 
 
 def _is_quantity(mention: NumberMention) -> bool:
@@ -177,7 +175,7 @@ def _prose_fact(
     qualifier = mention.qualifier
     if qualifier == "exact" and (scope and _CUMULATIVE.search(text)):
         qualifier = "cumulative"
-    if _NEWLY.search(text) and "new" not in measure:
+    if _NEWLY.search(text) and "new" not in measure and not change:
         measure = f"newly {measure}".strip()
     return Fact(
         id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
