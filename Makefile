@@ -46,6 +46,7 @@ test-all: $(STAMP) chromium lint index
 
 bench: index
 	$(PY) bench/run.py
+	$(PY) bench/facts_any_report.py
 
 clean:
 	rm -rf .coopqa .pytest_cache

@@ -79,7 +79,11 @@ def test_cell_facts_carry_row_column_period_and_quote():
     assert cell.subject == "Video customers"
     assert cell.period == "2019"
     assert cell.origin == "table"
-    assert TABLE_DOC[cell.start : cell.end] == cell.quote == "| Video customers | 649,583 | (39,185) | – |"
+    assert (
+        TABLE_DOC[cell.start : cell.end]
+        == cell.quote
+        == "| Video customers | 649,583 | (39,185) | – |"
+    )
     assert not [f for f in facts if f.subject == "Video customers" and f.period == "2018"]
 
 

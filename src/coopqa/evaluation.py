@@ -788,12 +788,12 @@ def _corpus_passages(settings: Settings) -> dict[str, str]:
 def run_item(assistant: Any, item: EvalItem, passages: Mapping[str, str]) -> ItemResult:
     """Ask one item and score it; an exception becomes a failed result, never a crash."""
     history = item.history_turns()
-    docs = [doc_id_for(Path(item.doc))] if item.doc else None
+    scope = {"docs": [doc_id_for(Path(item.doc))]} if item.doc else {}
     started = time.perf_counter()
     try:
-        answer = assistant.ask(item.question, history=history, docs=docs)
+        answer = assistant.ask(item.question, history=history, **scope)
         latency = (time.perf_counter() - started) * 1000
-        retrieved = assistant.search(item.question, k=MRR_DEPTH, history=history, docs=docs)
+        retrieved = assistant.search(item.question, k=MRR_DEPTH, history=history, **scope)
     except Exception as exc:  # an item that breaks the assistant is a failure to report
         return _error_result(item, f"{type(exc).__name__}: {exc}")
     result = score_item(item, answer, retrieved, passages)

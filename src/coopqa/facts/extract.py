@@ -126,14 +126,22 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
     from ..nlp import parse_many
 
     candidates = [(p, i, s, find_numbers(s.text)) for p, i, s in sentences]
-    candidates = [c for c in candidates if any(_is_quantity(m) for m in c[3])]
+    candidates = [c for c in candidates if any(m.kind != "label" for m in c[3])]
     parsed = parse_many([s.text for _, _, s, _ in candidates])
+    context: dict[str, list[NumberMention]] = {}  # the last period named in each passage
     for (passage, i, sentence, mentions), parsed_sentence in zip(candidates, parsed, strict=True):
         times = [m for m in mentions if m.is_time]
+        if times:
+            context[passage.passage_id] = times
+        else:  # "The symposium was attended by over 120 people": dated by the sentence before
+            times = [_elsewhere(m) for m in context.get(passage.passage_id, [])]
         level_ids: dict[int, str] = {}
         facts = []
         for n, mention in enumerate(mentions):
-            if not _is_quantity(mention):
+            if mention.kind == "label":
+                continue
+            if mention.is_time:
+                facts.append(_time_fact(doc, passage, i, n, sentence, mention))
                 continue
             fact = _prose_fact(doc, passage, i, n, sentence, mention, times, parsed_sentence)
             facts.append(fact)
@@ -149,8 +157,35 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
             out.facts.append(fact)
 
 
-def _is_quantity(mention: NumberMention) -> bool:
-    return mention.kind in ("count", "duration", "ordinal")
+def _elsewhere(mention: NumberMention) -> NumberMention:
+    """A period from an earlier sentence: it dates a number without standing next to it."""
+    return replace(mention, start=10**9, end=10**9)
+
+
+_TIME_UNITS = {"fiscal_year": "fiscal year", "year": "calendar year", "date": "date"}
+
+
+def _time_fact(
+    doc: str, passage: Passage, i: int, n: int, sentence: Sentence, mention: NumberMention
+) -> Fact:
+    """A year or date the text states ("started in FY1991", "signed in April 1994")."""
+    label = f"end of {mention.text}" if mention.position == "end" else mention.text
+    return Fact(
+        id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
+        subject=passage.section.rsplit(" > ", 1)[-1],
+        measure="date",
+        value=mention.value,
+        unit=_TIME_UNITS.get(mention.kind, "date"),
+        period=label,
+        doc=doc,
+        page=passage.page,
+        section=passage.section,
+        quote=sentence.text,
+        kind=mention.kind,
+        start=sentence.start,
+        end=sentence.end,
+        origin="prose",
+    )
 
 
 def _prose_fact(

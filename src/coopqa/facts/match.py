@@ -147,7 +147,7 @@ class DocumentFacts:
         for item in self.rank(terms):
             fact = item.fact
             years = sorted(fact_years(fact))
-            if len(years) != 1 or fact.measure.startswith(("increase in", "decrease in")):
+            if len(years) != 1 or fact.measure.startswith(("increase in", "decrease in", "date")):
                 continue
             if fact.origin == "prose":
                 key = (fact.doc, f"sentence {fact.start}", fact.unit)
