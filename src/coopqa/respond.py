@@ -106,7 +106,7 @@ def _label(fact: Fact) -> str:
 
 
 def _value(fact: Fact) -> str:
-    text = format_value(abs(fact.value))
+    text = format_value(round(abs(fact.value), 2) if fact.derived else abs(fact.value))
     if fact.value < 0:
         text = f"−{text}"
     if fact.unit == "%":
@@ -393,11 +393,27 @@ def _fits(q: Question, sentence: Sentence, facts: DocumentFacts) -> bool:
 def _not_found(
     q: Question, evidence: Evidence, facts: DocumentFacts, name: str, unknown: list[str] = ()
 ) -> Draft:
+    picks = [
+        p for p in best_sentences(evidence, limit=1) if evidence.passages[p[0] - 1].kind != "table"
+    ]
+    nearest = set(tokenize(picks[0][1].text)) if picks else set()
+    absent_years = [y for y in q.years if not facts.mentions_year(q.terms, y, MIN_FACT_COVERAGE)]
     words = [w for w in re.findall(r"[\w'&.-]+", q.text) if set(tokenize(w)) & set(unknown)]
+    uncovered = [
+        w
+        for w in re.findall(r"[\w'&.-]+", q.text)
+        if (found := set(tokenize(w)) & set(q.terms)) and not found & nearest
+    ]
     if words:
         what = "anything about " + ", ".join(f"“{w}”" for w in dict.fromkeys(words))
+    elif absent_years:
+        what = "this for " + ", ".join(map(str, absent_years))
     elif q.answer_type == "reason":
         what = "why"
+    elif uncovered:
+        what = "this: nothing it states covers " + ", ".join(
+            f"“{w}”" for w in dict.fromkeys(uncovered)
+        )
     else:
         what = "this"
     text = f"The {name} does not say {what}."
