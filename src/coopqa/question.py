@@ -147,6 +147,7 @@ def _years(text: str) -> list[int]:
 
 
 def _without_years(text: str) -> str:
+    text = _SPLIT_YEAR.sub(" ", text)
     return re.sub(r"\b(?:FY\s?)?(?:19|20)\d\d\b", " ", text)
 
 

@@ -180,15 +180,16 @@ def _year_not_covered(
         return None  # the years are there, in words the facts did not pair: a sentence answers
     if any(not s.fact.period for s in anywhere if s.coverage >= MIN_FACT_COVERAGE):
         return None  # an undated statement ("during the period") may be the asked year's
-    best = anywhere[0].fact
-    stated = sorted({y for s in anywhere[:6] for y in fact_years(s.fact)})
+    covering = [s.fact for s in anywhere if s.coverage >= MIN_FACT_COVERAGE][:6]
+    best = covering[0]
+    stated = sorted({y for f in covering for y in fact_years(f)} - set(q.years))
     asked = ", ".join(str(y) for y in q.years)
     quotes: dict[int, Sentence] = {}
     source = _source(best, evidence, quotes, _Cites(evidence))
     years = ", ".join(map(str, stated)) or "other periods"
     claim = f"The {name} does not say this for {asked}; it gives {_label(best)} for {years}"
     text = f"{claim}{': ' + source if source else '.'}"
-    return Draft(text=text, abstained=True, quotes=quotes, grounded=[(claim, [best])])
+    return Draft(text=text, abstained=True, quotes=quotes, grounded=[(claim, covering)])
 
 
 def _series_for(q: Question, facts: DocumentFacts) -> Series | None:
