@@ -207,13 +207,19 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         try:
             question = clean_question(question)
         except InputError as exc:  # stays on screen under the box until the next question
-            yield gr.update(), chat, conv, *keep, render_error_html(str(exc))
+            yield (
+                gr.update(),
+                chat,
+                conv,
+                *keep,
+                gr.update(value=render_error_html(str(exc)), visible=True),
+            )
             return
         chat += [
             {"role": "user", "content": render_question_html(question)},
             {"role": "assistant", "content": render_partial_html("…")},
         ]
-        yield "", chat, conv, *keep, ""
+        yield "", chat, conv, *keep, gr.update(value="", visible=False)
         try:
             answer = assistant.ask(
                 question, history=history_of(conv["turns"]), **ask_scope(doc, scoped)
@@ -224,7 +230,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                 log.exception("answering %r failed: %r", question[:200], exc)
             conv, _ = add_turn(conv, question, None, message)
             chat[-1] = {"role": "assistant", "content": render_error_html(message)}
-            yield "", chat, conv, *keep[:3], *exports(conv), ""
+            yield "", chat, conv, *keep[:3], *exports(conv), gr.update()
             return
         for prefix in stream_prefixes(answer.answer):
             if prefix == answer.answer:
@@ -232,11 +238,12 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             chat[-1] = {"role": "assistant", "content": render_partial_html(prefix)}
             yield gr.update(), chat, conv, *keep, gr.update()
             time.sleep(STREAM_DELAY_S)
+        follow_up = bool(history_of(conv["turns"]))
         conv, aid = add_turn(conv, question, answer.to_dict())
-        html = render_answer_html(answer, aid, abbreviations)
+        html = render_answer_html(answer, aid, abbreviations, follow_up)
         chat[-1] = {"role": "assistant", "content": html}
         chips_update, view = chips_for(conv, aid, pick_first=True)  # sources open on their own
-        yield gr.update(), chat, conv, chips_update, view, aid, *exports(conv), ""
+        yield gr.update(), chat, conv, chips_update, view, aid, *exports(conv), gr.update()
 
     def clear() -> tuple:
         """A new conversation: nothing of the old one stays reachable from any control."""
@@ -248,7 +255,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             NO_SOURCE,
             "",
             *exports(conv),
-            "",
+            gr.update(value="", visible=False),
             gr.update(visible=False),
             "",
             "",
@@ -383,7 +390,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                                     scale=5,
                                 )
                                 save = gr.Button("Save", size="sm", elem_id="coop-save", scale=1)
-                        input_error = gr.HTML("", elem_id="coop-input-error")
+                        input_error = gr.HTML("", elem_id="coop-input-error", visible=False)
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(
                                 label="Question",

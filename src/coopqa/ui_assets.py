@@ -34,7 +34,6 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
 .coop-passage-text { line-height: 1.5; }
 .coop-sheet-close { display: none; float: right; border: 1px solid #cbd5e1; border-radius: 6px;
   padding: 0 .6em; background: #f8fafc; cursor: pointer; }
-#coop-input-error:empty { display: none; }
 #coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
 #coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
 #coop-feedback { border: 1px solid #c7d2fe; border-radius: 8px; padding: .25em .5em; }
@@ -67,6 +66,7 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
     box-shadow: 0 -6px 24px rgba(15, 23, 42, .25); border-radius: 14px 14px 0 0;
     padding: .6em .8em; margin: 0; }
   #coop-side.coop-sheet-open .coop-sheet-close { display: inline-block; }
+  #coop-side.coop-sheet-open #coop-chips { display: none; }
   #coop-chat .bot { scroll-margin-top: 8px; }
 }
 """
@@ -83,10 +83,19 @@ UI_HEAD = r"""
     if (!el) return;
     el.scrollIntoView({block: phone() ? 'start' : 'nearest', inline: 'nearest'});
   }
+  let shownMark = null;
+  function revealMark(always) {  // the marked sentence, not the passage top, in the sheet
+    const s = side();
+    const mark = s && s.classList.contains('coop-sheet-open') && s.querySelector('mark');
+    if (!mark || (mark === shownMark && !always)) return;
+    shownMark = mark;
+    s.scrollTop += mark.getBoundingClientRect().top - s.getBoundingClientRect().top - 48;
+  }
   function openSheet(answer) {
     if (!phone() || !side()) return;
     side().classList.add('coop-sheet-open');
     follow(answer);
+    revealMark(true);
   }
   window.coopCloseSheet = () => side() && side().classList.remove('coop-sheet-open');
   // Inline [n] chips pick the matching source chip: value "answer id:n:k".
@@ -113,15 +122,17 @@ UI_HEAD = r"""
   document.addEventListener('focusin', (ev) => {
     if (ev.target.closest && ev.target.closest('#coop-question')) window.coopCloseSheet();
   });
-  // Character counter under the question box.
-  document.addEventListener('input', (ev) => {
-    const box = ev.target.closest && ev.target.closest('#coop-question textarea');
+  // Character counter under the question box (also after Gradio empties the box).
+  function count() {
+    const box = document.querySelector('#coop-question textarea');
     const out = document.getElementById('coop-counter-text');
     if (!box || !out) return;
     const max = parseInt(box.getAttribute('maxlength') || '0', 10);
-    out.textContent = box.value.length.toLocaleString('en') + ' / ' + max.toLocaleString('en');
+    const text = box.value.length.toLocaleString('en') + ' / ' + max.toLocaleString('en');
+    if (out.textContent !== text) out.textContent = text;
     out.classList.toggle('coop-near-limit', max > 0 && box.value.length > 0.9 * max);
-  });
+  }
+  document.addEventListener('input', count);
   // The view follows each new answer, and again when it is complete.
   let seen = 0, streaming = false;
   new MutationObserver(() => {
@@ -129,6 +140,8 @@ UI_HEAD = r"""
     const now = !!document.querySelector('#coop-chat .coop-streaming');
     if (n > seen || (streaming && !now)) follow(lastBot());
     seen = n; streaming = now;
+    count();
+    revealMark(false);
   }).observe(document.documentElement, {subtree: true, childList: true});
   window.coopShowFeedback = () => {
     const box = document.getElementById('coop-feedback');

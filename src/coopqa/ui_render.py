@@ -19,7 +19,7 @@ NUMBER_MARKS = {
     "contradicted": ("✗", "contradicted: the report states a different value"),
 }
 STREAM_CHUNKS = 24
-SECTION_LABEL_CHARS = 44
+SECTION_LABEL_CHARS = 60
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -152,7 +152,7 @@ def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
 def short_section(section: str, limit: int = SECTION_LABEL_CHARS) -> str:
     """The last heading of a section path, cut to ``limit`` characters."""
     last = (section or "").split(" > ")[-1].strip() or "(no heading)"
-    return last if len(last) <= limit else last[: limit - 1].rstrip() + "…"
+    return last if len(last) <= limit else last[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def cite_value(answer_id: str, n: int, k: int) -> str:
@@ -190,16 +190,19 @@ def render_answer_body(
 
 
 def render_answer_html(
-    answer: Answer, answer_id: str, abbreviations: Mapping[str, str] | None = None
+    answer: Answer,
+    answer_id: str,
+    abbreviations: Mapping[str, str] | None = None,
+    follow_up: bool = True,
 ) -> str:
-    """The final answer message, carrying its id; abstentions look different from answers."""
+    """The final answer message, carrying its id; a follow-up shows how it was understood."""
     body = render_answer_body(answer, answer_id, abbreviations)
     notes = "".join(
         f'<div class="coop-correction"><strong>Correction:</strong> {esc(c)}</div>'
         for c in answer.corrections
     )
     resolved = (answer.resolved_question or "").strip()
-    if resolved and resolved != answer.question.strip():
+    if follow_up and resolved and resolved != answer.question.strip():
         notes = f'<div class="coop-understood">Understood as: {esc(resolved)}</div>' + notes
     if answer.abstained:
         return (
