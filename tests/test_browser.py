@@ -84,21 +84,28 @@ def phone(browser, live_server):
     page.context.close()
 
 
+FINAL = (
+    "#coop-chat .bot .coop-answer:not(.coop-streaming), #coop-chat .bot .coop-abstain,"
+    " #coop-chat .bot .coop-error"
+)
+
+
+def finished(page) -> int:
+    return page.locator(FINAL).count()
+
+
 def wait_answer(page, before: int) -> None:
+    """Until one more final answer is on screen and nothing is streaming."""
     page.wait_for_function(
-        "n => document.querySelectorAll('#coop-chat .bot').length > n"
-        " && !document.querySelector('#coop-chat .coop-streaming')"
-        " && document.querySelectorAll('#coop-chat .bot .coop-streaming').length === 0",
-        arg=before,
+        "([sel, n]) => document.querySelectorAll(sel).length > n"
+        " && !document.querySelector('#coop-chat .coop-streaming')",
+        arg=[FINAL, before],
         timeout=STEP_MS,
-    )
-    page.wait_for_function(
-        "() => !document.querySelector('#coop-chat .pending, #coop-chat .generating')"
     )
 
 
 def ask(page, text: str):
-    before = page.locator("#coop-chat .bot").count()
+    before = finished(page)
     box = page.locator("#coop-question textarea")
     box.fill(text)
     box.press("Enter")
@@ -143,16 +150,16 @@ def test_chat_streams_cites_highlights_and_takes_feedback(page, live_server, cor
 
     buttons = page.locator("#coop-chat .bot").last.locator("xpath=..").locator("..")
     answer.hover()
-    like = page.locator("#coop-chat").get_by_role("button", name="Like").last
-    dislike = page.locator("#coop-chat").get_by_role("button", name="Dislike").last
+    like = page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last
+    dislike = page.locator("#coop-chat").get_by_role("button", name="Dislike", exact=True).last
     assert like.bounding_box()["x"] < dislike.bounding_box()["x"], "👍 comes before 👎"
     like.click()
-    page.locator("#coop-feedback").get_by_text("Thanks for the 👍").wait_for()
+    page.locator("#coop-feedback").first.get_by_text("Thanks for the 👍").wait_for()
     comment = page.locator("#coop-comment input, #coop-comment textarea").first
     comment.fill("clear and cited")
     comment.press("Enter")  # Enter saves
     page.get_by_text("saved. Thank you!").wait_for()
-    fb = page.locator("#coop-feedback").bounding_box()
+    fb = page.locator("#coop-feedback").first.bounding_box()
     chat = page.locator("#coop-chat").bounding_box()
     assert 0 <= fb["y"] - (chat["y"] + chat["height"]) < 40  # the comment box sits with the chat
     del buttons
@@ -173,7 +180,9 @@ def test_clear_starts_a_new_conversation_and_thumbs_land_on_the_visible_answer(p
     assert alone.locator(".coop-understood").count() == 0
     assert "147" not in alone.inner_text()
 
-    page.locator("#coop-chat").get_by_role("button", name="Clear").click()  # the trash icon
+    page.locator("#coop-chat").get_by_role(
+        "button", name="Clear", exact=True
+    ).click()  # the trash icon
     page.wait_for_function("() => document.querySelectorAll('#coop-chat .bot').length === 0")
     first = ask(page, OTHER)
     follow = ask(page, FOLLOW_UP)
@@ -182,8 +191,8 @@ def test_clear_starts_a_new_conversation_and_thumbs_land_on_the_visible_answer(p
 
     before = {r.id for r in feedback_rows(live_server)}
     first.hover()
-    page.locator("#coop-chat").get_by_role("button", name="Like").first.click()
-    page.locator("#coop-feedback").get_by_text("answer 1").wait_for()
+    page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).first.click()
+    page.locator("#coop-feedback").first.get_by_text("answer 1").wait_for()
     new = [r for r in feedback_rows(live_server) if r.id not in before]
     assert len(new) == 1 and new[0].question == OTHER and new[0].rating == 1
 
@@ -283,8 +292,8 @@ def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
     phone.locator(".coop-sheet-close").tap()
     phone.wait_for_function("() => !document.querySelector('#coop-side.coop-sheet-open')")
     answer.tap(position={"x": 4, "y": 4})
-    phone.locator("#coop-chat").get_by_role("button", name="Like").last.tap()
-    box = phone.locator("#coop-feedback")
+    phone.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.tap()
+    box = phone.locator("#coop-feedback").first
     box.get_by_text("Thanks for the 👍").wait_for()
     phone.wait_for_timeout(400)
     assert in_view(phone, box, height), box.bounding_box()

@@ -36,7 +36,6 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
   padding: 0 .6em; background: #f8fafc; cursor: pointer; }
 #coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
 #coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
-#coop-feedback { border: 1px solid #c7d2fe; border-radius: 8px; padding: .25em .5em; }
 /* 👍 before 👎: Gradio lays the two out in the opposite order. */
 #coop-chat button[aria-label="Like"] { order: -1; }
 .coop-facts { font-family: var(--font, system-ui, sans-serif); font-size: .95em; }
