@@ -320,7 +320,7 @@ def test_facts_and_evaluation_tabs(browser, live_server, viewport):
         size = "phone" if viewport is PHONE else "desktop"
         page.get_by_role("tab", name="Facts").click()
         facts = page.locator("#coop-facts")
-        facts.locator("tr").first.wait_for()
+        facts.locator("tbody tr").first.wait_for()
         font = facts.locator("td").first.evaluate("e => getComputedStyle(e).fontFamily")
         assert "mono" not in font.lower()
         assert facts.locator("h3").count() >= 1 and facts.locator("summary").count() > 3
@@ -343,7 +343,7 @@ def test_facts_and_evaluation_tabs(browser, live_server, viewport):
         assert "Verdict:" in text and "89% of 128 questions answered correctly" in text
         page.locator("#coop-eval-run input").click()
         page.get_by_role("option", name=re.compile("three.jsonl.*ad-hoc")).click()
-        report.get_by_text("Ad-hoc run").wait_for()
+        report.get_by_text("Ad-hoc run", exact=True).wait_for()
         page.screenshot(path=str(DOCS / f"evaluation-{size}.png"))
     finally:
         page.context.close()

@@ -258,6 +258,7 @@ def test_facts_tab_groups_by_document_and_subject_with_full_periods(assistant):
     assert period_label("FY2012", "FY2011 to FY2012") == "FY2011–FY2012"
     assert period_label("FY2012", "") == "FY2012" and period_label("", "") == "—"
     assert value_label(12345.0, "persons") == "12,345 persons"
+    assert value_label(1991.0, "fiscal year") == "1991 fiscal year"
     facts = assistant.facts.facts
     shown = render_facts_html(facts)
     assert shown.count("<tr>") == len(facts) + len({(f.doc, f.subject) for f in facts})

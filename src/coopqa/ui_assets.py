@@ -37,15 +37,17 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
 #coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
 #coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
 /* 👍 before 👎: Gradio lays the two out in the opposite order. */
-#coop-chat button[aria-label="Like"] { order: -1; }
+#coop-chat button[aria-label="Like"], #coop-chat button[aria-label="Liked"] { order: -1; }
 .coop-facts { font-family: var(--font, system-ui, sans-serif); font-size: .95em; }
 .coop-facts h3 { margin: .8em 0 .3em; }
 .coop-facts summary { font-weight: 600; cursor: pointer; padding: .25em 0; }
 .coop-facts-n, .coop-facts-count { color: #64748b; font-weight: 400; }
 .coop-facts-table { width: 100%; border-collapse: collapse; table-layout: fixed;
-  margin-bottom: .6em; }
+  margin: 0 0 .6em !important; border: 0 !important; }
+.coop-facts-table tr { border: 0 !important; background: none !important; }
 .coop-facts-table th, .coop-facts-table td { text-align: left; vertical-align: top;
-  padding: .3em .5em; border-bottom: 1px solid #e2e8f0; overflow-wrap: break-word;
+  padding: .3em .5em !important; border: 0 !important; border-bottom: 1px solid #e2e8f0 !important;
+  overflow-wrap: break-word;
   word-break: normal; hyphens: auto; }
 .coop-facts-table th:nth-child(1) { width: 24%; } .coop-facts-table th:nth-child(2) { width: 16%; }
 .coop-facts-table th:nth-child(3) { width: 16%; }
@@ -57,8 +59,8 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
   .coop-facts-table thead { display: none; }
   .coop-facts-table, .coop-facts-table tbody, .coop-facts-table tr,
   .coop-facts-table td { display: block; width: auto; }
-  .coop-facts-table tr { border-bottom: 1px solid #e2e8f0; padding: .35em 0; }
-  .coop-facts-table td { border: 0; padding: .05em 0; }
+  .coop-facts-table tr { border-bottom: 1px solid #e2e8f0 !important; padding: .4em 0; }
+  .coop-facts-table td { border: 0 !important; padding: .05em 0 !important; }
   .coop-fact-value { white-space: normal; }
   #coop-side.coop-sheet-open { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
     max-height: 42vh; overflow-y: auto; background: var(--background-fill-primary, #fff);

@@ -21,10 +21,11 @@ def period_label(period: str, scope: str = "") -> str:
 
 
 def value_label(value: Any, unit: str = "") -> str:
-    """12345.0 persons → "12,345 persons"."""
+    """12345.0 persons → "12,345 persons"; 1991.0 fiscal year → "1991 fiscal year"."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    shown = f"{value:,}" if isinstance(value, int) else str(value)
+    yearly = "year" in unit.lower() and isinstance(value, int) and 1000 <= value <= 2999
+    shown = f"{value:,}" if isinstance(value, int) and not yearly else str(value)
     return f"{shown} {unit}".strip()
 
 
