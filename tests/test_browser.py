@@ -168,10 +168,13 @@ def test_chat_streams_cites_highlights_and_takes_feedback(page, live_server, cor
 
     rows = [r for r in feedback_rows(live_server) if r.comment == "clear and cited"]
     assert rows and rows[0].rating == 1 and rows[0].question == QUESTION and rows[0].source == "ui"
-    assert rows[0].citations and rows[0].citations[0]["passage_id"].startswith("npa-ch8:")
+    doc = corpus.documents[0].doc
+    assert rows[0].citations and rows[0].citations[0]["passage_id"].startswith(f"{doc}:")
 
 
-def test_clear_starts_a_new_conversation_and_thumbs_land_on_the_visible_answer(page, live_server):
+def test_clear_starts_a_new_conversation_and_thumbs_land_on_the_visible_answer(
+    page, live_server, corpus
+):
     ask(page, QUESTION)
     page.locator("#coop-clear").click()
     page.wait_for_function("() => document.querySelectorAll('#coop-chat .bot').length === 0")
@@ -204,7 +207,8 @@ def test_clear_starts_a_new_conversation_and_thumbs_land_on_the_visible_answer(p
     with page.expect_download() as download:
         page.locator("#coop-json").click()  # one click
     name = download.value.suggested_filename
-    assert re.fullmatch(r"coopqa-npa-ch8-\d{4}-\d\d-\d\d\.json", name), name
+    doc = re.escape(corpus.documents[0].doc)
+    assert re.fullmatch(rf"coopqa-{doc}-\d{{4}}-\d\d-\d\d\.json", name), name
     exported = json.loads(Path(download.value.path()).read_text())["conversation"]
     assert [t["question"] for t in exported] == [OTHER, FOLLOW_UP]  # nothing from before Clear
 
