@@ -395,7 +395,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             question = gr.Textbox(
                                 label="Question",
                                 elem_id="coop-question",
-                                placeholder="e.g. How many persons were dispatched in FY2012?",
+                                placeholder="Type a question about the reports; Enter asks.",
                                 max_lines=4,
                                 max_length=MAX_QUESTION_CHARS,
                                 scale=5,
@@ -435,7 +435,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                     )
                     facts_filter = gr.Textbox(
                         label="Filter",
-                        placeholder="words, e.g. dispatched FY2012",
+                        placeholder="words, e.g. a measure or a year",
                         elem_id="coop-facts-filter",
                     )
                 facts = gr.HTML(render_facts_html(fact_list), elem_id="coop-facts")

@@ -17,7 +17,7 @@ from typing import Any
 log = logging.getLogger("coopqa.ui")
 
 EVAL_DIR = Path("eval")  # the project's evaluation sets and thresholds.toml
-NO_RUN = "No evaluation run yet — run `coopqa eval eval/chapter8.jsonl`."
+NO_RUN = "No evaluation run yet — run `coopqa eval eval/<set>.jsonl`."
 
 
 @dataclass(frozen=True)
