@@ -1,35 +1,59 @@
-"""The chat's rendering (escaping, chips, number marks, highlights, export) and Gradio's own API."""
+"""The chat's rendering, conversation state, Facts and Evaluation tabs, and Gradio's own API."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
+from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
 from coopqa.answer import Answer, CheckedNumber, Citation
-from coopqa.corpus import fold
+from coopqa.config import Settings
+from coopqa.corpus import Sentence, fold
 from coopqa.feedback import FeedbackStore
 from coopqa.ui import (
-    EXAMPLE_QUESTIONS,
-    NUMBER_MARKS,
+    abbreviations_of,
+    accepts_docs,
+    ask_scope,
     build_ui,
-    chip_choices,
+    citation_view,
     conversation_json,
     conversation_markdown,
-    evaluation_markdown,
-    fact_table_frame,
-    history_of,
-    locate_quote,
+    example_questions,
     passage_for,
+    write_export,
+)
+from coopqa.ui_eval import default_run, list_runs, render_run
+from coopqa.ui_facts import ALL_DOCS, period_label, render_facts_html, value_label
+from coopqa.ui_render import (
+    NUMBER_MARKS,
+    chip_choices,
+    claim_sentence,
+    claims,
+    find_abbreviations,
+    locate_quote,
     render_answer_html,
     render_passage_html,
     render_question_html,
     stream_prefixes,
 )
+from coopqa.ui_state import (
+    add_turn,
+    answer_id_in,
+    export_name,
+    find_turn,
+    history_of,
+    new_conversation,
+    set_feedback,
+)
+
+from .conftest import CORPUS_DIR
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
+EXAMPLES = example_questions(Settings(corpus_dirs=(CORPUS_DIR,)))
 
 
 def citation_of(passage, n: int = 1, sentence: int = 0) -> Citation:
@@ -42,7 +66,12 @@ def citation_of(passage, n: int = 1, sentence: int = 0) -> Citation:
 @pytest.fixture(scope="module")
 def answers(assistant):
     """Real answers from the real pipeline to the example questions shown in the UI."""
-    return [assistant.ask(q) for q in EXAMPLE_QUESTIONS]
+    return [assistant.ask(q) for q in EXAMPLES]
+
+
+def test_examples_come_from_the_corpus_folder():
+    assert len(EXAMPLES) >= 3 and all(q.endswith("?") for q in EXAMPLES)
+    assert example_questions(Settings(corpus_dirs=(CORPUS_DIR / "missing",))) == []
 
 
 def test_user_and_answer_text_is_escaped(corpus):
@@ -54,50 +83,98 @@ def test_user_and_answer_text_is_escaped(corpus):
         citations=[citation_of(passage)],
         numbers=[CheckedNumber("143", 143, "verified")],
     )
-    for rendered in (render_question_html(HOSTILE), render_answer_html(answer, 0)):
+    for rendered in (render_question_html(HOSTILE), render_answer_html(answer, "a" * 12)):
         assert "<script" not in rendered and "<img" not in rendered
         assert html.escape(HOSTILE) in rendered
     assert html.unescape(re.sub(r"<[^>]+>", "", render_question_html(HOSTILE))) == HOSTILE
 
 
-def test_citation_markers_become_chips_and_numbers_carry_marks(corpus):
+def test_markers_become_chips_and_quantities_not_years_carry_marks(corpus):
     passage = corpus.passages[3]
     numbers = [
         CheckedNumber(t, float(t), status)
         for t, status in [
             ("143", "verified"),
+            ("2012", "verified"),
             ("4", "derived"),
             ("119", "unverified"),
             ("424", "contradicted"),
+            ("2011", "contradicted"),
         ]
     ]
-    text = "143 new, 4 fewer [1]; 119 returned; 424 in all [2]; see [7]."
+    text = "143 new in FY2012, 4 fewer [1]; 119 returned; 424 in all [2] [1]; FY2011 [7]."
     answer = Answer(
         question="q",
-        answer=text,
+        answer=text.replace("FY2012", "2012").replace("FY2011", "2011"),
         abstained=False,
         citations=[citation_of(passage, 1, 0), citation_of(passage, 2, 2)],
         numbers=numbers,
     )
-    rendered = render_answer_html(answer, turn=5)
-    assert re.findall(r'href="#coop-cite-(\d+)-(\d+)"', rendered) == [("5", "1"), ("5", "2")]
+    aid = "0123456789ab"
+    rendered = render_answer_html(answer, aid)
+    assert re.findall(r'href="#coop-cite-(\w+)-(\d+)-(\d+)"', rendered) == [
+        (aid, "1", "0"),
+        (aid, "2", "0"),
+        (aid, "1", "1"),
+    ]
     assert "[7]" in rendered  # a marker with no citation stays plain text
+    assert "2012<sup>" not in rendered and "2012" in rendered  # a verified year stays plain
+    assert "2011<sup>✗</sup>" in rendered  # a contradicted year is flagged
     for number in numbers:
-        mark, _ = NUMBER_MARKS[number.status]
-        assert f'coop-num-{number.status}"' in rendered
-        assert f"{number.text}<sup>{mark}</sup>" in rendered
-    assert rendered.count("<sup>") == len(numbers)  # the "1" inside "[1]" is not a number
-    assert chip_choices(answer, 5) == [("[1] p. 1", "5:1"), ("[2] p. 1", "5:2")]
+        if number.text != "2012":
+            assert f"{number.text}<sup>{NUMBER_MARKS[number.status][0]}</sup>" in rendered
+    assert rendered.count("<sup>") == 5
+    assert answer_id_in(rendered) == aid
+    labels = [label for label, _ in chip_choices(answer, aid)]
+    assert [v for _, v in chip_choices(answer, aid)] == [f"{aid}:1:0", f"{aid}:2:0", f"{aid}:1:1"]
+    section = passage.section.split(" > ")[-1][:20]
+    assert labels[0].startswith("[1·1] ") and section in labels[0] and "p. 1" in labels[0]
+    assert labels[1].startswith("[2] ")
 
 
-def test_abstention_looks_different(corpus):
-    base = dict(question="q", citations=[], numbers=[])
-    abstained = render_answer_html(
-        Answer(answer="The chapter does not say.", abstained=True, **base), 0
+def test_each_marker_highlights_the_sentence_behind_its_own_claim():
+    text = "Alpha rose to 424 people. Beta fell to 143 people. Gamma stayed at 57 staff."
+    sentences = [
+        Sentence(m.group(0), 100 + m.start(), 100 + m.end()) for m in re.finditer(r"[^.]+\.", text)
+    ]
+    sentences = [Sentence(s.text.strip(), s.end - len(s.text.strip()), s.end) for s in sentences]
+    passage = SimpleNamespace(text=text, start=100, sentences=sentences, passage_id="d:1")
+    first = sentences[0]
+    cite = Citation(1, "d", "d:1", "S", 1, first.text, first.start, first.end)
+    answer = Answer(
+        question="q",
+        answer="It rose to 424 [1]. What did decrease: 143 [1]; steady staff: 57 [1].",
+        abstained=False,
+        citations=[cite],
     )
-    answered = render_answer_html(Answer(answer="It says so.", abstained=False, **base), 0)
-    assert 'class="coop-abstain"' in abstained and "Not answered by the chapter" in abstained
-    assert "coop-abstain" not in answered and 'class="coop-answer"' in answered
+    spans = [claim_sentence(c, passage, cite) for c in claims(answer).values()]
+    assert [text[a - 100 : b - 100] for a, b in spans] == [s.text for s in sentences]
+    marked = re.findall(r"<mark>(.*?)</mark>", render_passage_html(cite, passage, spans[1]))
+    assert marked == ["Beta fell to 143 people."]
+    assert claim_sentence("", passage, cite) == (cite.start, cite.end)
+
+
+def test_follow_ups_show_how_they_were_understood():
+    answer = Answer(question="And in FY2011?", answer="It was 147.", abstained=False)
+    assert "Understood as" not in render_answer_html(answer, "a" * 12)
+    answer.resolved_question = "How many persons were newly dispatched in FY2011?"
+    shown = render_answer_html(answer, "a" * 12)
+    assert f"Understood as: {html.escape(answer.resolved_question)}" in shown
+
+
+def test_abbreviations_defined_in_the_corpus_are_spelled_out_once(corpus):
+    found = find_abbreviations([d.text for d in corpus.documents])
+    assert found.get("JICA") == "Japan International Cooperation Agency"
+    known = abbreviations_of(Settings(corpus_dirs=(CORPUS_DIR,)), corpus)
+    assert known["NPA"] == "National Personnel Authority"  # used, never defined: the glossary
+    assert known["JICA"] == found["JICA"]
+    text = "The Acme Widget Board (AWB) met. Later the AWB met again; so did the AWB."
+    assert find_abbreviations(text) == {"AWB": "Acme Widget Board"}
+    answer = Answer(question="q", answer="The AWB met twice; the AWB agreed.", abstained=False)
+    shown = render_answer_html(answer, "a" * 12, {"AWB": "Acme Widget Board"})
+    assert shown.count("(Acme Widget Board)") == 1
+    spelled = Answer(question="q", answer="The Acme Widget Board (AWB) met.", abstained=False)
+    assert "coop-abbr" not in render_answer_html(spelled, "a" * 12, {"AWB": "Acme Widget Board"})
 
 
 def test_passage_view_highlights_exactly_the_quote(assistant, answers, corpus):
@@ -112,6 +189,17 @@ def test_passage_view_highlights_exactly_the_quote(assistant, answers, corpus):
         source = corpus.document(cite.doc).text[cite.start : cite.end]
         assert fold(html.unescape(marked[0])) == fold(source)
         assert html.escape(cite.section) in view and f"page {cite.page}" in view
+
+
+def test_every_chip_of_a_real_answer_marks_corpus_text(assistant, answers, corpus):
+    for answer in answers:
+        conv, aid = add_turn(None, answer.question, answer.to_dict())
+        for _, value in chip_choices(answer, aid):
+            view = citation_view(assistant, conv, value)
+            marked = re.findall(r"<mark>(.*?)</mark>", view, re.S)
+            assert len(marked) == 1 and len(marked[0]) > 10
+            assert fold(html.unescape(marked[0])) in fold(corpus.documents[0].text)
+    assert "coop-passage-empty" in citation_view(assistant, new_conversation(), "nope:1:0")
 
 
 def test_quote_is_found_across_line_breaks_and_nearest_the_offset():
@@ -129,40 +217,99 @@ def test_streaming_only_grows_toward_the_final_text(answers):
         assert all(len(a) < len(b) for a, b in zip(prefixes, prefixes[1:], strict=False))
 
 
-def test_export_round_trips(answers):
-    turns = [{"question": a.question, "answer": a.to_dict(), "error": None} for a in answers]
-    turns.append({"question": "???", "answer": None, "error": "question is empty"})
+def test_conversation_state_names_answers_by_id():
+    conv = new_conversation()
+    conv, first = add_turn(conv, "q1", {"answer": "a1", "citations": []})
+    conv, second = add_turn(conv, "q2", None, "question is empty")
+    assert first != second and find_turn(conv, first)["question"] == "q1"
+    assert find_turn(new_conversation(), first) is None  # Clear: the old answer is gone
+    assert history_of(conv["turns"]) == [
+        {"role": "user", "content": "q1"},
+        {"role": "assistant", "content": "a1"},
+    ]
+    assert find_turn(set_feedback(conv, first, 7), first)["feedback"] == 7
+    assert "feedback" not in find_turn(conv, first)  # state is copied, never changed in place
+    assert answer_id_in("<div class='x'>no id</div>") is None
+
+
+def test_export_round_trips_and_is_named_by_date_and_document(answers, tmp_path):
+    conv = new_conversation()
+    for a in answers:
+        conv, _ = add_turn(conv, a.question, a.to_dict())
+    conv, _ = add_turn(conv, "???", None, "question is empty")
+    turns = conv["turns"]
     data = json.loads(conversation_json(turns))["conversation"]
     assert [Answer.from_dict(t["answer"]) for t in data[:-1]] == answers
-    assert data[-1]["error"] == "question is empty"
+    assert data[-1]["error"] == "question is empty" and data[0]["id"] == turns[0]["id"]
     markdown = conversation_markdown(turns)
     for answer in answers:
         assert answer.question in markdown and answer.answer in markdown
         for cite in answer.citations:
             assert cite.quote in markdown and f"page {cite.page}" in markdown
-    assert len(history_of(turns)) == 2 * len(answers)
+    doc = answers[0].citations[0].doc
+    assert export_name(turns, "md", date(2026, 12, 1)) == f"coopqa-{doc}-2026-12-01.md"
+    assert export_name([], "json", date(2026, 12, 1)) == "coopqa-conversation-2026-12-01.json"
+    path = write_export(turns, "md")
+    assert path.endswith(".md") and doc in path and write_export([], "md") is None
 
 
-def test_evaluation_tab_shows_the_latest_report_or_how_to_make_one(shared_settings, tmp_path):
+def test_facts_tab_groups_by_document_and_subject_with_full_periods(assistant):
+    assert period_label("FY2013", "FY1991–FY2013") == "FY1991–FY2013"
+    assert period_label("FY2012", "FY2011 to FY2012") == "FY2011–FY2012"
+    assert period_label("FY2012", "") == "FY2012" and period_label("", "") == "—"
+    assert value_label(12345.0, "persons") == "12,345 persons"
+    assert value_label(1991.0, "fiscal year") == "1991 fiscal year"
+    facts = assistant.facts.facts
+    shown = render_facts_html(facts)
+    assert shown.count("<tr>") == len(facts) + len({(f.doc, f.subject) for f in facts})
+    for fact in facts:
+        if fact.qualifier == "cumulative" and "–" in fact.scope:
+            assert html.escape(fact.scope) in shown
+    doc = facts[0].doc
+    assert render_facts_html(facts, doc) == render_facts_html(facts, ALL_DOCS)
+    assert "No fact matches" in render_facts_html(facts, "no-such-document")
+    filtered = render_facts_html(facts, ALL_DOCS, "fy1991")
+    assert 0 < filtered.count("<tr>") < shown.count("<tr>")
+    assert "No fact table" in render_facts_html(None)
+
+
+def write_run(root, name, files, created, items=3):
+    from coopqa.evaluation import ConfigRun, EvalReport
+    from coopqa.report import write_report
+
+    metrics = {"accuracy": 0.9, "hit_at_1": 0.8, "mrr": 0.85, "citation_precision": 0.95}
+    run = ConfigRun("shipped", {}, metrics | {"wrong_numbers": 0, "items": items}, [], 1.0, 1.0)
+    report = EvalReport(files, items, [], [], [run], created=created)
+    write_report(report, root / name)
+
+
+def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(tmp_path):
     from coopqa.evaluation import latest_report_path
 
-    settings = shared_settings.with_(data_dir=tmp_path / "eval-data")
-    assert "No evaluation run yet" in evaluation_markdown(settings)
-    path = latest_report_path(settings)
-    path.parent.mkdir(parents=True)
-    path.write_text("# Evaluation\n\n| metric | value |\n|---|---|\n| accuracy | 0.93 |\n")
-    shown = evaluation_markdown(settings)
-    assert "accuracy | 0.93" in shown and path.name in shown
+    settings = Settings(data_dir=tmp_path / "data")
+    assert "No evaluation run yet" in render_run(default_run(list_runs(settings.data_dir)))
+    eval_root = latest_report_path(settings).parent.parent
+    write_run(eval_root, "latest", ["eval/chapter8.jsonl"], "2026-11-30T10:00:00+00:00", 128)
+    list_runs(settings.data_dir)  # the tab keeps a copy of the run it saw
+    write_run(eval_root, "latest", [str(tmp_path / "three.jsonl")], "2026-12-01T09:00:00+00:00")
+    runs = list_runs(settings.data_dir)
+    assert [r.adhoc for r in runs] == [True, False]  # newest first; the earlier run is kept
+    chosen = default_run(runs)
+    assert not chosen.adhoc and "project set" in chosen.label and "128 items" in chosen.label
+    shown = render_run(chosen)
+    assert "2026-11-30 10:00" in shown and "eval/chapter8.jsonl" in shown
+    assert "**Verdict:**" in shown and "90% of 128 questions" in shown
+    assert "ad-hoc" in runs[0].label and "Ad-hoc run" in render_run(runs[0])
 
 
-def test_facts_tab_lists_every_fact(assistant):
-    headers, rows, widths = fact_table_frame(assistant)
-    assert len(rows) == len(assistant.facts.facts)
-    assert all(len(row) == len(headers) for row in rows)
-    assert "quote" in headers and "value" in headers
-    assert widths is None or len(widths) == len(headers)
-    quotes = [row[headers.index("quote")] for row in rows]
-    assert all(isinstance(q, str) for q in quotes) and any(quotes)
+def test_document_scope_is_passed_only_when_ask_takes_it(assistant):
+    def scoped(question, history=None, docs=None):
+        return docs
+
+    assert accepts_docs(SimpleNamespace(ask=scoped))
+    assert ask_scope("d1", True) == {"docs": ["d1"]} and ask_scope(ALL_DOCS, True) == {}
+    assert ask_scope("d1", False) == {}
+    assert accepts_docs(assistant) == ("docs" in assistant.ask.__code__.co_varnames)
 
 
 def test_ui_builds_around_the_shared_assistant(assistant, shared_settings, tmp_path):
@@ -174,8 +321,15 @@ def test_ui_builds_around_the_shared_assistant(assistant, shared_settings, tmp_p
         "coop-question",
         "coop-chips",
         "coop-passage",
+        "coop-feedback",
+        "coop-comment",
+        "coop-input-error",
+        "coop-clear",
+        "coop-md",
         "coop-facts",
+        "coop-facts-doc",
         "coop-eval",
+        "coop-eval-run",
     } <= ids
 
 
@@ -200,13 +354,13 @@ def test_gradio_client_asks_with_a_key(live_server, corpus):
     assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {
         "/ask"
     }
-    result = client.predict(EXAMPLE_QUESTIONS[0], api_name="/ask")
+    result = client.predict(EXAMPLES[0], api_name="/ask")
     assert not result["abstained"] and result["citations"]
     for cite in result["citations"]:
         source = corpus.document(cite["doc"]).text[cite["start"] : cite["end"]]
         assert fold(source) == fold(cite["quote"])
     follow = client.predict(
-        "And in FY2011?", [{"role": "user", "content": EXAMPLE_QUESTIONS[0]}], api_name="/ask"
+        "And in FY2011?", [{"role": "user", "content": EXAMPLES[0]}], api_name="/ask"
     )
     assert follow["answer"].strip()
 
@@ -216,6 +370,6 @@ def test_gradio_client_errors_are_messages(live_server):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="API key"):
-        client_for(live_server).predict(EXAMPLE_QUESTIONS[0], api_name="/ask")
+        client_for(live_server).predict(EXAMPLES[0], api_name="/ask")
     with pytest.raises(AppError, match="question is empty"):
         client_for(live_server, live_server.auth).predict("   ", api_name="/ask")

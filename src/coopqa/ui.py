@@ -1,240 +1,87 @@
-"""The Gradio chat: streamed answers, citation chips, number marks, feedback, facts, eval tabs.
+"""The Gradio chat: one conversation state per session that every control reads.
 
-Rendering is pure functions over ``Answer`` (escaped text, HTML built here); ``build_ui`` wires them
-to Gradio components. Only verified final text is ever streamed.
+Rendering lives in ui_render (answers), ui_facts (Facts tab) and ui_eval (Evaluation tab); the
+conversation itself in ui_state. ``build_ui`` only wires them to Gradio components.
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData / gr.LikeData hints.
-import html
+import inspect
 import json
 import logging
-import re
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer, Citation
-from .config import Settings
+from .answer import Answer
+from .config import MAX_QUESTION_CHARS, Settings
+from .ui_assets import UI_CSS, UI_HEAD
+from .ui_eval import default_run, list_runs, render_run
+from .ui_facts import ALL_DOCS, document_choices, render_facts_html
+from .ui_render import (
+    chip_choices,
+    claim_sentence,
+    claims,
+    find_abbreviations,
+    render_answer_html,
+    render_error_html,
+    render_partial_html,
+    render_passage_html,
+    render_question_html,
+    stream_prefixes,
+)
+from .ui_state import (
+    add_turn,
+    answer_id_in,
+    export_name,
+    find_turn,
+    history_of,
+    new_conversation,
+    set_feedback,
+)
 from .validation import InputError, clean_question
+
+__all__ = ["UI_CSS", "UI_HEAD", "abbreviations_of", "build_ui", "example_questions"]
 
 log = logging.getLogger("coopqa.ui")
 
-EXAMPLE_QUESTIONS = (
-    "How many persons were newly dispatched to international organizations in FY2012?",
-    "What was the total number of dispatched personnel at the end of FY2012?",
-    "Whom did the NPA invite in FY2013?",
-    "How many officials have taken part in the Seminar for Senior Officials since FY1991?",
-    "How many persons were newly dispatched in FY2015?",
-)
-
-NUMBER_MARKS = {
-    "verified": ("✓", "verified: matches the fact table or a cited quote"),
-    "derived": ("Σ", "derived: computed from stated facts"),
-    "unverified": ("?", "unverified: not found in the fact table or the cited quotes"),
-    "contradicted": ("✗", "contradicted: the report states a different value"),
-}
 LEGEND = (
     "Numbers: **✓** verified against the report · **Σ** derived from stated facts · "
     "**?** unverified · **✗** contradicts the report. Click a source chip to see its passage."
 )
 NO_SOURCE = '<div class="coop-passage-empty">Click a source chip to see the cited passage.</div>'
 ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again."
-STREAM_CHUNKS = 24
+EXAMPLES_FILE = "examples.json"  # {"examples": ["question", ...]} beside the documents
+GLOSSARY_FILE = "abbreviations.json"  # {"abbreviations": {"ABBR": "Full name"}}: reviewed
 STREAM_DELAY_S = 0.02
 
-UI_CSS = """
-.coop-answer, .coop-question { white-space: pre-wrap; }
-.coop-abstain { border-left: 4px solid #d97706; background: #fffbeb; color: #78350f;
-  padding: .5em .75em; border-radius: 6px; }
-.coop-abstain-title { font-weight: 600; display: block; margin-bottom: .25em; }
-.coop-error { border-left: 4px solid #dc2626; background: #fef2f2; color: #7f1d1d;
-  padding: .5em .75em; border-radius: 6px; }
-.coop-correction { border-left: 4px solid #2563eb; background: #eff6ff; padding: .35em .6em;
-  margin-bottom: .4em; border-radius: 6px; }
-a.coop-cite { display: inline-block; min-width: 1.4em; padding: 0 .35em; margin: 0 .1em;
-  border-radius: 999px; background: #e0e7ff; color: #3730a3 !important; font-size: .8em;
-  font-weight: 600; text-align: center; text-decoration: none !important; cursor: pointer; }
-.coop-num sup { font-weight: 700; font-size: .8em; margin-left: .1em; }
-.coop-num-verified sup { color: #15803d; }
-.coop-num-derived sup { color: #1d4ed8; }
-.coop-num-unverified sup { color: #b45309; }
-.coop-num-contradicted sup { color: #b91c1c; }
-.coop-num-unverified, .coop-num-contradicted { text-decoration: underline dotted; }
-#coop-chips .wrap label { border-radius: 999px !important; }
-.coop-passage-head { font-size: .9em; color: #475569; margin-bottom: .4em; }
-.coop-passage mark { background: #fde68a; padding: 0 .1em; }
-.coop-passage-text { line-height: 1.5; }
-"""
 
-UI_HEAD = r"""
-<script>
-(() => {
-  // Inline [n] chips in an answer pick the matching source chip below the chat.
-  function pick(value, tries) {
-    const input = document.querySelector('#coop-chips input[value="' + CSS.escape(value) + '"]');
-    if (input) { input.click(); return; }
-    if (tries > 0) setTimeout(() => pick(value, tries - 1), 150);
-  }
-  document.addEventListener('click', (ev) => {
-    // Gradio's sanitizer drops data-* attributes, so the chip's href carries "turn-n".
-    const chip = ev.target.closest ? ev.target.closest('a.coop-cite') : null;
-    const m = chip ? /#coop-cite-(\d+)-(\d+)$/.exec(chip.getAttribute('href') || '') : null;
-    if (!m) return;
-    ev.preventDefault();
-    pick(m[1] + ':' + m[2], 20);
-  }, true);
-})();
-</script>
-"""
+def _corpus_json(settings: Settings, name: str, key: str) -> Any:
+    """``key`` of the first readable ``<corpus dir>/name`` JSON file, or None."""
+    for folder in settings.corpus_dirs:
+        path = Path(folder) / name
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8")).get(key)
+            except (OSError, ValueError, AttributeError) as exc:
+                log.warning("cannot read %s: %r", path, exc)
+    return None
 
 
-# ---------------------------------------------------------------- rendering (pure)
+def example_questions(settings: Settings) -> list[str]:
+    """Example questions from ``<corpus>/examples.json``; none when there is no such file."""
+    found = _corpus_json(settings, EXAMPLES_FILE, "examples") or []
+    return [str(q) for q in found if str(q).strip()][:8]
 
 
-def esc(text: str) -> str:
-    """HTML-escape user or corpus text so nothing in it is ever interpreted as markup."""
-    return html.escape(text, quote=True)
-
-
-def render_question_html(question: str) -> str:
-    """The user's message exactly as typed, as text."""
-    return f'<div class="coop-question">{esc(question)}</div>'
-
-
-def render_partial_html(text: str) -> str:
-    """A streamed prefix of the (already verified) answer, as plain text."""
-    return f'<div class="coop-answer coop-streaming">{esc(text)}</div>'
-
-
-def render_error_html(message: str) -> str:
-    return f'<div class="coop-error"><strong>⚠</strong> {esc(message)}</div>'
-
-
-def _number_pattern(text: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.,])" + re.escape(text) + r"(?![\w]|[.,]\d)")
-
-
-def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
-    """Non-overlapping (start, end, kind, payload) spans of citation markers and checked numbers."""
-    text = answer.answer
-    known = {c.n for c in answer.citations}
-    spans: list[tuple[int, int, str, Any]] = []
-    for m in re.finditer(r"\[(\d{1,3})\]", text):
-        if int(m.group(1)) in known:
-            spans.append((m.start(), m.end(), "cite", int(m.group(1))))
-    taken = [(s, e) for s, e, _, _ in spans]
-    pos = 0
-    for number in answer.numbers:
-        if not number.text:
-            continue
-        found = None
-        for m in _number_pattern(number.text).finditer(text, pos):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
-                found = m
-                break
-        if found is None:
-            continue
-        spans.append((found.start(), found.end(), "number", number))
-        taken.append((found.start(), found.end()))
-        pos = found.end()
-    return sorted(spans, key=lambda s: s[0])
-
-
-def render_answer_body(answer: Answer, turn: int) -> str:
-    """Escaped answer text with [n] markers as chips and numbers carrying their check mark."""
-    text = answer.answer
-    out: list[str] = []
-    pos = 0
-    for start, end, kind, payload in answer_spans(answer):
-        out.append(esc(text[pos:start]))
-        if kind == "cite":
-            cite = next(c for c in answer.citations if c.n == payload)
-            title = f"{cite.section} · page {cite.page}"
-            out.append(
-                f'<a class="coop-cite" href="#coop-cite-{turn}-{payload}" '
-                f'title="{esc(title)}">{payload}</a>'
-            )
-        else:
-            mark, meaning = NUMBER_MARKS.get(payload.status, ("?", payload.status))
-            out.append(
-                f'<span class="coop-num coop-num-{esc(payload.status)}" title="{esc(meaning)}">'
-                f"{esc(text[start:end])}<sup>{mark}</sup></span>"
-            )
-        pos = end
-    out.append(esc(text[pos:]))
-    return "".join(out)
-
-
-def render_answer_html(answer: Answer, turn: int) -> str:
-    """The final answer message: abstentions look different from answers."""
-    body = render_answer_body(answer, turn)
-    notes = "".join(
-        f'<div class="coop-correction"><strong>Correction:</strong> {esc(c)}</div>'
-        for c in answer.corrections
-    )
-    if answer.abstained:
-        return (
-            f'<div class="coop-abstain">{notes}'
-            '<span class="coop-abstain-title">ⓘ Not answered by the chapter</span>'
-            f"{body}</div>"
-        )
-    return f'<div class="coop-answer">{notes}{body}</div>'
-
-
-def stream_prefixes(text: str, chunks: int = STREAM_CHUNKS) -> Iterator[str]:
-    """Growing prefixes of ``text`` cut at word boundaries, about ``chunks`` of them."""
-    words = re.findall(r"\S+\s*", text)
-    step = max(1, -(-len(words) // max(1, chunks)))
-    for i in range(step, len(words), step):
-        yield "".join(words[:i])
-    yield text
-
-
-def chip_choices(answer: Answer | None, turn: int) -> list[tuple[str, str]]:
-    """(label, value) pairs for the source chips of one answer; value is "turn:n"."""
-    if answer is None:
-        return []
-    return [(f"[{c.n}] p. {c.page}", f"{turn}:{c.n}") for c in answer.citations]
-
-
-def locate_quote(text: str, quote: str, near: int | None = None) -> tuple[int, int] | None:
-    """Span of ``quote`` in ``text`` allowing any whitespace between words; nearest to ``near``."""
-    words = quote.split()
-    if not words:
-        return None
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-    matches = list(pattern.finditer(text))
-    if not matches:
-        pattern = re.compile(pattern.pattern, re.IGNORECASE)
-        matches = list(pattern.finditer(text))
-    if not matches:
-        return None
-    best = min(matches, key=lambda m: abs(m.start() - near) if near is not None else 0)
-    return best.start(), best.end()
-
-
-def render_passage_html(citation: Citation, passage: Any | None) -> str:
-    """The cited passage with the quoted span in <mark>, its heading path and page."""
-    head = (
-        f'<div class="coop-passage-head"><strong>[{citation.n}]</strong> '
-        f'<span class="coop-section">{esc(citation.section or "(no heading)")}</span> · '
-        f'<span class="coop-page">page {citation.page}</span> · '
-        f"<code>{esc(citation.passage_id)}</code></div>"
-    )
-    text = getattr(passage, "text", None) or citation.quote
-    near = citation.start - passage.start if passage is not None else None
-    span = locate_quote(text, citation.quote, near)
-    if span is None:
-        body = f"{esc(text)}<p><em>Quoted:</em> <mark>{esc(citation.quote)}</mark></p>"
-    else:
-        a, b = span
-        body = f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}"
-    return (
-        f'<div class="coop-passage" data-passage="{esc(citation.passage_id)}">{head}'
-        f'<div class="coop-passage-text">{body}</div></div>'
-    )
+def abbreviations_of(settings: Settings, corpus: Any) -> dict[str, str]:
+    """Abbreviations the documents define, plus the reviewed ``abbreviations.json`` ones."""
+    found = find_abbreviations([d.text for d in getattr(corpus, "documents", ())])
+    glossary = _corpus_json(settings, GLOSSARY_FILE, "abbreviations") or {}
+    if isinstance(glossary, dict):
+        found.update({str(k): str(v) for k, v in glossary.items() if k not in found})
+    return found
 
 
 def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
@@ -247,57 +94,38 @@ def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
             lines += [f"_Error: {turn.get('error') or 'no answer'}_", ""]
             continue
         answer = Answer.from_dict(data)
-        prefix = "_Not answered by the chapter._ " if answer.abstained else ""
+        prefix = "_Not answered by the documents._ " if answer.abstained else ""
         lines += [prefix + answer.answer, ""]
         for c in answer.citations:
             lines.append(f'- [{c.n}] {c.section}, page {c.page} ({c.passage_id}): "{c.quote}"')
-        flagged = [n for n in answer.numbers if n.status not in ("verified", "derived")]
-        for n in flagged:
-            lines.append(f"- number {n.text}: {n.status}")
+        for n in answer.numbers:
+            if n.status not in ("verified", "derived"):
+                lines.append(f"- number {n.text}: {n.status}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as JSON: a list of {question, answer (the Answer JSON shape) or error}."""
+    """A conversation as JSON: a list of {id, question, answer (the Answer shape) or error}."""
     items = [
-        {"question": t["question"], "answer": t.get("answer"), "error": t.get("error")}
+        {"id": t.get("id"), "question": t["question"], "answer": t.get("answer")}
+        | {"error": t.get("error")}
         for t in turns
     ]
     return json.dumps({"conversation": items}, ensure_ascii=False, indent=2)
 
 
-def history_of(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """The answered turns as ask() history."""
-    history: list[dict[str, str]] = []
-    for turn in turns:
-        if turn.get("answer") is not None:
-            history.append({"role": "user", "content": turn["question"]})
-            history.append({"role": "assistant", "content": turn["answer"]["answer"]})
-    return history
+def write_export(turns: Sequence[dict[str, Any]], fmt: str) -> str | None:
+    """Write the conversation to a fresh temp file named by date and document; None when empty."""
+    if not turns:
+        return None
+    path = Path(tempfile.mkdtemp(prefix="coopqa-export-")) / export_name(turns, fmt)
+    text = conversation_json(turns) if fmt == "json" else conversation_markdown(turns)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
-def evaluation_markdown(settings: Settings) -> str:
-    """The latest evaluation report, or how to produce one."""
-    missing = "No evaluation run yet — run `coopqa eval eval/chapter8.jsonl`."
-    try:
-        from .evaluation import latest_report_path
-    except ImportError:
-        return missing
-    try:
-        path = latest_report_path(settings)
-    except Exception as exc:  # a broken report must not break the page
-        log.warning("cannot locate evaluation report: %r", exc)
-        return missing
-    if path is None or not Path(path).is_file():
-        return missing
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    if Path(path).suffix.lower() == ".json":
-        text = f"```json\n{text.strip()}\n```"
-    return f"_Report: `{Path(path).name}`_\n\n{text}"
-
-
-def passage_for(assistant: Any, citation: Citation) -> Any | None:
+def passage_for(assistant: Any, citation: Any) -> Any | None:
     """The full passage a citation points into, or None when it cannot be found."""
     lookup = getattr(assistant, "passage", None)
     if callable(lookup):
@@ -312,54 +140,34 @@ def passage_for(assistant: Any, citation: Citation) -> Any | None:
     return None
 
 
-FACT_COLUMNS = {  # shown column -> relative width; other fields stay in GET /api/facts
-    "id": 13,
-    "subject": 15,
-    "measure": 13,
-    "value": 6,
-    "unit": 6,
-    "period": 7,
-    "derived": 5,
-    "formula": 10,
-    "page": 4,
-    "quote": 21,
-}
+def citation_view(assistant: Any, conv: dict | None, value: str | None) -> str:
+    """The passage behind one source chip ("answer id:n:k"), its claim's sentence marked."""
+    parts = (value or "").split(":")
+    turn = find_turn(conv, parts[0]) if len(parts) == 3 else None
+    if turn is None or turn.get("answer") is None:
+        return NO_SOURCE
+    answer = Answer.from_dict(turn["answer"])
+    try:
+        n, k = int(parts[1]), int(parts[2])
+        cite = next(c for c in answer.citations if c.n == n)
+    except (ValueError, StopIteration):
+        return NO_SOURCE
+    passage = passage_for(assistant, cite)
+    span = claim_sentence(claims(answer).get((n, k), ""), passage, cite) if passage else None
+    return render_passage_html(cite, passage, span)
 
 
-def fact_table_frame(assistant: Any) -> tuple[list[str], list[list[str]], list[str] | None]:
-    """Headers, rows and column widths for the Facts tab."""
-    from .api import fact_rows
-
-    rows = fact_rows(getattr(assistant, "facts", None))
-    if not rows:
-        return ["fact"], [["No fact table is loaded."]], None
-    keys = list(dict.fromkeys(k for row in rows for k in row))
-    headers = [k for k in FACT_COLUMNS if k in keys] or keys
-    widths = None
-    if all(h in FACT_COLUMNS for h in headers):
-        total = sum(FACT_COLUMNS[h] for h in headers)
-        widths = [f"{100 * FACT_COLUMNS[h] / total:.1f}%" for h in headers]
-
-    def cell(v: Any) -> str:
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, bool):
-            return "yes" if v else ""
-        return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-
-    return headers, [[cell(row.get(h, "")) for h in headers] for row in rows], widths
+def accepts_docs(assistant: Any) -> bool:
+    """Whether Assistant.ask takes a ``docs`` scope (the document picker is shown only then)."""
+    try:
+        return "docs" in inspect.signature(assistant.ask).parameters
+    except (TypeError, ValueError):
+        return False
 
 
-def write_export(turns: Sequence[dict[str, Any]], fmt: str) -> str:
-    """Write the conversation to a fresh temp file and return its path."""
-    folder = Path(tempfile.mkdtemp(prefix="coopqa-export-"))
-    if fmt == "json":
-        path = folder / "conversation.json"
-        path.write_text(conversation_json(turns), encoding="utf-8")
-    else:
-        path = folder / "conversation.md"
-        path.write_text(conversation_markdown(turns), encoding="utf-8")
-    return str(path)
+def ask_scope(doc: str | None, supported: bool) -> dict[str, Any]:
+    """ask() keyword arguments for the picked document; all documents means no scope."""
+    return {"docs": [doc]} if supported and doc and doc != ALL_DOCS else {}
 
 
 # ---------------------------------------------------------------- Gradio wiring
@@ -371,88 +179,118 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
 
     from .api import key_is_valid
 
-    def respond(question: str, chat: list, turns: list) -> Iterator[tuple]:
-        chat, turns = list(chat or []), list(turns or [])
+    corpus = getattr(assistant, "corpus", None)
+    abbreviations = abbreviations_of(settings, corpus)
+    scoped = accepts_docs(assistant)
+    fact_list = getattr(getattr(assistant, "facts", None), "facts", None)
+    examples_text = example_questions(settings)
+
+    def chips_for(conv: dict, aid: str, pick_first: bool) -> tuple[Any, str]:
+        turn = find_turn(conv, aid)
+        data = turn.get("answer") if turn else None
+        choices = chip_choices(Answer.from_dict(data), aid) if data else []
+        value = choices[0][1] if choices and pick_first else None
+        view = citation_view(assistant, conv, value) if value else NO_SOURCE
+        return gr.update(choices=choices, value=value, visible=bool(choices)), view
+
+    def exports(conv: dict) -> tuple[Any, Any]:
+        turns = conv["turns"] if conv else []
+        return tuple(
+            gr.update(value=write_export(turns, fmt), interactive=bool(turns))
+            for fmt in ("md", "json")
+        )
+
+    def respond(question: str, doc: str, chat: list, conv: dict | None) -> Iterator[tuple]:
+        conv = conv or new_conversation()
+        chat = list(chat or [])
+        keep = (gr.update(),) * 5  # chips, passage, shown, markdown export, json export
         try:
             question = clean_question(question)
-        except InputError as exc:
-            gr.Warning(str(exc))
-            yield gr.update(), chat, turns, gr.update(), gr.update(), gr.update()
+        except InputError as exc:  # stays on screen under the box until the next question
+            yield (
+                gr.update(),
+                chat,
+                conv,
+                *keep,
+                gr.update(value=render_error_html(str(exc)), visible=True),
+            )
             return
-        turn = len(turns)
         chat += [
             {"role": "user", "content": render_question_html(question)},
             {"role": "assistant", "content": render_partial_html("…")},
         ]
-        yield "", chat, turns, gr.update(choices=[], value=None), NO_SOURCE, -1
-        record: dict[str, Any] = {"question": question, "answer": None, "error": None}
+        yield "", chat, conv, *keep, gr.update(value="", visible=False)
         try:
-            answer = assistant.ask(question, history=history_of(turns))
-        except InputError as exc:
-            record["error"] = str(exc)
-            chat[-1] = {"role": "assistant", "content": render_error_html(str(exc))}
-            yield "", chat, turns + [record], gr.update(choices=[], value=None), NO_SOURCE, -1
-            return
+            answer = assistant.ask(
+                question, history=history_of(conv["turns"]), **ask_scope(doc, scoped)
+            )
         except Exception as exc:
-            log.exception("answering %r failed: %r", question[:200], exc)
-            record["error"] = ERROR_MESSAGE
-            chat[-1] = {"role": "assistant", "content": render_error_html(ERROR_MESSAGE)}
-            yield "", chat, turns + [record], gr.update(choices=[], value=None), NO_SOURCE, -1
+            message = str(exc) if isinstance(exc, InputError) else ERROR_MESSAGE
+            if not isinstance(exc, InputError):
+                log.exception("answering %r failed: %r", question[:200], exc)
+            conv, _ = add_turn(conv, question, None, message)
+            chat[-1] = {"role": "assistant", "content": render_error_html(message)}
+            yield "", chat, conv, *keep[:3], *exports(conv), gr.update()
             return
         for prefix in stream_prefixes(answer.answer):
             if prefix == answer.answer:
                 break
             chat[-1] = {"role": "assistant", "content": render_partial_html(prefix)}
-            yield gr.update(), chat, turns, gr.update(), gr.update(), gr.update()
+            yield gr.update(), chat, conv, *keep, gr.update()
             time.sleep(STREAM_DELAY_S)
-        record["answer"] = answer.to_dict()
-        chat[-1] = {"role": "assistant", "content": render_answer_html(answer, turn)}
-        choices = chip_choices(answer, turn)
-        chips = gr.update(choices=choices, value=None, visible=bool(choices))
-        yield gr.update(), chat, turns + [record], chips, NO_SOURCE, turn
+        follow_up = bool(history_of(conv["turns"]))
+        conv, aid = add_turn(conv, question, answer.to_dict())
+        html = render_answer_html(answer, aid, abbreviations, follow_up)
+        chat[-1] = {"role": "assistant", "content": html}
+        chips_update, view = chips_for(conv, aid, pick_first=True)  # sources open on their own
+        yield gr.update(), chat, conv, chips_update, view, aid, *exports(conv), gr.update()
 
-    def show_citation(value: str | None, turns: list) -> str:
-        if not value or ":" not in value:
-            return NO_SOURCE
-        t, n = value.split(":", 1)
-        try:
-            data = turns[int(t)]["answer"]
-            cite = next(c for c in Answer.from_dict(data).citations if c.n == int(n))
-        except (ValueError, IndexError, KeyError, TypeError, StopIteration):
-            return NO_SOURCE
-        return render_passage_html(cite, passage_for(assistant, cite))
+    def clear() -> tuple:
+        """A new conversation: nothing of the old one stays reachable from any control."""
+        conv = new_conversation()
+        return (
+            [],
+            conv,
+            gr.update(choices=[], value=None, visible=False),
+            NO_SOURCE,
+            "",
+            *exports(conv),
+            gr.update(value="", visible=False),
+            gr.update(visible=False),
+            "",
+            "",
+        )
 
-    def select_turn(turns: list, shown: int, evt: gr.SelectData) -> tuple:
-        index = evt.index if isinstance(evt.index, int) else evt.index[0]
-        turn = index // 2
-        if turn == shown or not 0 <= turn < len(turns) or turns[turn].get("answer") is None:
+    def show_citation(value: str | None, conv: dict) -> str:
+        return citation_view(assistant, conv, value)
+
+    def select_answer(conv: dict, shown: str, evt: gr.SelectData) -> tuple:
+        aid = answer_id_in(evt.value)
+        if not aid or aid == shown or find_turn(conv, aid) is None:
             return gr.update(), gr.update(), shown
-        choices = chip_choices(Answer.from_dict(turns[turn]["answer"]), turn)
-        return gr.update(choices=choices, value=None, visible=bool(choices)), NO_SOURCE, turn
+        chips_update, view = chips_for(conv, aid, pick_first=False)
+        return chips_update, view, aid
 
-    def rate(turns: list, rated: dict, target: dict, evt: gr.LikeData) -> tuple:
-        """Store a thumbs up/down at once; reveal the comment box in the same update."""
-        unchanged = (rated, gr.update(), gr.update(), gr.update(), target)
-        index = evt.index if isinstance(evt.index, int) else evt.index[0]
-        turn = index // 2
-        if evt.liked in (True, "Like"):
-            rating = 1
-        elif evt.liked in (False, "Dislike"):
-            rating = -1
-        else:
+    def rate(conv: dict, target: str, evt: gr.LikeData) -> tuple:
+        """Store a 👍/👎 against the answer the thumb belongs to, by its id; open the comment box."""
+        unchanged = (conv, gr.update(), gr.update(), gr.update(), target)
+        rating = {True: 1, "Like": 1, False: -1, "Dislike": -1}.get(evt.liked)
+        aid = answer_id_in(evt.value)
+        turn = find_turn(conv, aid)
+        if rating is None:
             return unchanged
-        if not 0 <= turn < len(turns) or turns[turn].get("answer") is None:
-            gr.Info("Only answers can be rated.")
+        if turn is None or turn.get("answer") is None:
+            gr.Info("Only answers in this conversation can be rated.")
             return unchanged
-        data = turns[turn]["answer"]
-        rated = dict(rated or {})
+        data = turn["answer"]
         try:
-            if str(turn) in rated:
-                store.update(rated[str(turn)], rating=rating)
+            if turn.get("feedback"):
+                store.update(turn["feedback"], rating=rating)
+                feedback_id = turn["feedback"]
             else:
-                rated[str(turn)] = store.add(
+                feedback_id = store.add(
                     rating,
-                    question=turns[turn]["question"],
+                    question=turn["question"],
                     answer=data["answer"],
                     citations=data.get("citations", []),
                     source="ui",
@@ -461,39 +299,32 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             log.exception("storing feedback failed: %r", exc)
             gr.Warning("Could not save your feedback; please try again.")
             return unchanged
+        number = [t["id"] for t in conv["turns"]].index(aid) + 1
         thumb = "👍" if rating > 0 else "👎"
-        note = f"Thanks for the {thumb} on answer {turn + 1}. Add a comment (optional):"
-        keep = target.get("id") == rated[str(turn)] if target else False
+        note = f"Thanks for the {thumb} on answer {number}. Add a comment (Enter saves):"
         return (
-            rated,
+            set_feedback(conv, aid, feedback_id),
             gr.update(visible=True),
             note,
-            gr.update() if keep else "",  # a comment being typed for this answer stays
-            {"turn": turn, "id": rated[str(turn)]},
+            gr.update() if target == aid else "",  # a comment being typed for it stays
+            aid,
         )
 
-    def save_comment(comment: str, target: dict) -> tuple:
-        if not target:
-            return gr.update(), gr.update()
+    def save_comment(comment: str, conv: dict, target: str) -> tuple:
+        turn = find_turn(conv, target)
+        if turn is None or not turn.get("feedback"):
+            return "That answer is no longer in this conversation.", gr.update()
         if not (comment or "").strip():
-            gr.Info("Type a comment first.")
-            return gr.update(), gr.update()
+            return "Type a comment first, then press Enter.", gr.update()
         try:
-            store.update(target["id"], comment=comment)
+            store.update(turn["feedback"], comment=comment)
         except InputError as exc:
-            gr.Warning(str(exc))
-            return gr.update(), gr.update()
+            return str(exc), gr.update()
         except Exception as exc:
             log.exception("storing a comment failed: %r", exc)
-            gr.Warning("Could not save your comment; please try again.")
-            return gr.update(), gr.update()
-        return f"Comment on answer {target['turn'] + 1} saved. Thank you!", ""
-
-    def export(turns: list, fmt: str) -> Any:
-        if not turns:
-            gr.Info("Nothing to export yet.")
-            return gr.update()
-        return gr.update(value=write_export(turns, fmt), visible=True)
+            return "Could not save your comment; please try again.", gr.update()
+        number = [t["id"] for t in conv["turns"]].index(target) + 1
+        return f"Comment on answer {number} saved. Thank you!", ""
 
     def api_ask(question: str, history: list | None = None, request: gr.Request = None) -> dict:
         """Ask a question; returns the answer dict (the Answer JSON shape)."""
@@ -505,22 +336,40 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         except InputError as exc:
             raise gr.Error(str(exc)) from exc
 
-    headers, rows, widths = fact_table_frame(assistant)
-    private = {"api_visibility": "private"}
+    def eval_choices() -> tuple[Any, str]:
+        runs = list_runs(settings.data_dir)
+        chosen = default_run(runs)
+        choices = [(r.label, str(r.path)) for r in runs]
+        value = str(chosen.path) if chosen else None
+        return gr.update(choices=choices, value=value), render_run(chosen)
 
-    with gr.Blocks(title="coopqa — NPA Chapter 8: International Cooperation") as demo:
-        turns = gr.State([])
-        shown = gr.State(-1)  # the turn whose sources the chips show
-        rated = gr.State({})
-        target = gr.State({})
+    def eval_show(path: str | None) -> str:
+        runs = {str(r.path): r for r in list_runs(settings.data_dir)}
+        return render_run(runs.get(path or ""))
+
+    private = {"api_visibility": "private"}
+    docs = document_choices(assistant)
+
+    with gr.Blocks(title="coopqa — cited answers from reports") as demo:
+        conv_state = gr.State(None)  # the conversation: see ui_state
+        shown = gr.State("")  # the answer id whose sources the chips show
+        target = gr.State("")  # the answer id the comment box belongs to
         gr.Markdown(
-            "## coopqa — Chapter 8 “International Cooperation”, NPA annual report\n"
-            "Every sentence cites its passage; every number is checked against the report."
+            "## coopqa — cited answers from reports\n"
+            "Every sentence cites its passage; every number is checked against the report.",
+            elem_id="coop-title",
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                with gr.Row():
-                    with gr.Column(scale=3):
+                with gr.Row(elem_id="coop-layout"):
+                    with gr.Column(scale=3, elem_id="coop-main"):
+                        picker = gr.Dropdown(
+                            docs,
+                            value=ALL_DOCS,
+                            label="Documents",
+                            elem_id="coop-docs",
+                            visible=scoped and len(docs) > 1,
+                        )
                         chat = gr.Chatbot(
                             label="Conversation",
                             elem_id="coop-chat",
@@ -528,84 +377,107 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             feedback_options=("Like", "Dislike"),
                             buttons=["copy_all"],
                             latex_delimiters=[],
-                            placeholder="Ask about Chapter 8 of the NPA annual report.",
+                            placeholder="Ask about the reports.",
                         )
-                        with gr.Row():
+                        with gr.Group(visible=False, elem_id="coop-feedback") as feedback_box:
+                            feedback_note = gr.Markdown(elem_id="coop-feedback-note")
+                            with gr.Row(equal_height=True):
+                                comment = gr.Textbox(
+                                    show_label=False,
+                                    placeholder="What was good or wrong? (Enter saves)",
+                                    elem_id="coop-comment",
+                                    max_lines=1,
+                                    scale=5,
+                                )
+                                save = gr.Button("Save", size="sm", elem_id="coop-save", scale=1)
+                        input_error = gr.HTML("", elem_id="coop-input-error", visible=False)
+                        with gr.Row(equal_height=True):
                             question = gr.Textbox(
                                 label="Question",
                                 elem_id="coop-question",
-                                placeholder="e.g. How many persons were dispatched in FY2012?",
+                                placeholder="Type a question about the reports; Enter asks.",
                                 max_lines=4,
+                                max_length=MAX_QUESTION_CHARS,
                                 scale=5,
                             )
-                            send = gr.Button("Ask", variant="primary", elem_id="coop-send")
+                            with gr.Column(scale=1, min_width=90):
+                                send = gr.Button("Ask", variant="primary", elem_id="coop-send")
+                                new = gr.Button("Clear", size="sm", elem_id="coop-clear")
+                        gr.HTML(
+                            f'<div id="coop-counter-text">0 / {MAX_QUESTION_CHARS:,}</div>',
+                            elem_id="coop-counter",
+                        )
                         gr.Markdown(LEGEND, elem_id="coop-legend")
-                        gr.Markdown("**Examples**")
-                        with gr.Row(elem_id="coop-examples"):
+                        with gr.Row(elem_id="coop-examples", visible=bool(examples_text)):
                             examples = [
-                                gr.Button(q, size="sm", variant="secondary")
-                                for q in EXAMPLE_QUESTIONS
+                                gr.Button(q, size="sm", variant="secondary") for q in examples_text
                             ]
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=2, elem_id="coop-side"):
                         chips = gr.Radio(
                             choices=[],
                             label="Sources of the selected answer",
                             elem_id="coop-chips",
                             interactive=True,
+                            visible=False,
                         )
                         passage = gr.HTML(NO_SOURCE, elem_id="coop-passage")
-                        with gr.Group(visible=False, elem_id="coop-feedback") as feedback_box:
-                            feedback_note = gr.Markdown()
-                            comment = gr.Textbox(
-                                label="Comment (optional)",
-                                elem_id="coop-comment",
-                                max_lines=4,
-                            )
-                            save = gr.Button("Save comment", size="sm", elem_id="coop-save")
                         with gr.Row():
-                            export_md = gr.Button("Export Markdown", size="sm", elem_id="coop-md")
-                            export_js = gr.Button("Export JSON", size="sm", elem_id="coop-json")
-                        exported = gr.File(
-                            label="Exported conversation",
-                            elem_id="coop-export",
-                            interactive=False,
-                            visible=False,
-                            height=90,
-                        )
+                            export_md = gr.DownloadButton(
+                                "Export Markdown", size="sm", elem_id="coop-md", interactive=False
+                            )
+                            export_js = gr.DownloadButton(
+                                "Export JSON", size="sm", elem_id="coop-json", interactive=False
+                            )
             with gr.Tab("Facts", id="facts"):
-                gr.Markdown("Stated and derived facts, each with the quote it rests on.")
-                gr.Dataframe(
-                    value=rows,
-                    headers=headers,
-                    column_widths=widths,
-                    show_search="search",
-                    interactive=False,
-                    wrap=True,
-                    max_height=640,
-                    elem_id="coop-facts",
-                )
+                with gr.Row():
+                    facts_doc = gr.Dropdown(
+                        docs, value=ALL_DOCS, label="Document", elem_id="coop-facts-doc"
+                    )
+                    facts_filter = gr.Textbox(
+                        label="Filter",
+                        placeholder="words, e.g. a measure or a year",
+                        elem_id="coop-facts-filter",
+                    )
+                facts = gr.HTML(render_facts_html(fact_list), elem_id="coop-facts")
             with gr.Tab("Evaluation", id="evaluation"):
+                with gr.Row():
+                    run_picker = gr.Dropdown([], label="Run", elem_id="coop-eval-run", scale=4)
+                    refresh = gr.Button("Reload", size="sm", scale=1)
                 report = gr.Markdown(elem_id="coop-eval")
-                refresh = gr.Button("Reload report", size="sm")
 
-        outputs = [question, chat, turns, chips, passage, shown]
-        question.submit(respond, [question, chat, turns], outputs, **private)
-        send.click(respond, [question, chat, turns], outputs, **private)
+        outputs = [question, chat, conv_state, chips, passage, shown, export_md, export_js]
+        outputs.append(input_error)
+        inputs = [question, picker, chat, conv_state]
+        question.submit(respond, inputs, outputs, **private)
+        send.click(respond, inputs, outputs, **private)
         for button in examples:
-            button.click(respond, [button, chat, turns], outputs, **private)
-        chips.change(show_citation, [chips, turns], passage, **private)
-        chat.select(select_turn, [turns, shown], [chips, passage, shown], **private)
+            button.click(respond, [button, picker, chat, conv_state], outputs, **private)
+        cleared = [chat, conv_state, chips, passage, shown, export_md, export_js, input_error]
+        cleared += [feedback_box, feedback_note, target]
+        chat.clear(clear, None, cleared, **private)
+        new.click(clear, None, cleared, **private)
+        chips.change(show_citation, [chips, conv_state], passage, **private)
+        chat.select(select_answer, [conv_state, shown], [chips, passage, shown], **private)
         chat.like(
             rate,
-            [turns, rated, target],
-            [rated, feedback_box, feedback_note, comment, target],
+            [conv_state, target],
+            [conv_state, feedback_box, feedback_note, comment, target],
             **private,
+        ).then(None, js="() => window.coopShowFeedback && window.coopShowFeedback()")
+        save.click(save_comment, [comment, conv_state, target], [feedback_note, comment], **private)
+        comment.submit(
+            save_comment, [comment, conv_state, target], [feedback_note, comment], **private
         )
-        save.click(save_comment, [comment, target], [feedback_note, comment], **private)
-        export_md.click(lambda t: export(t, "md"), [turns], exported, **private)
-        export_js.click(lambda t: export(t, "json"), [turns], exported, **private)
-        refresh.click(lambda: evaluation_markdown(settings), None, report, **private)
-        demo.load(lambda: evaluation_markdown(settings), None, report, **private)
+        for control in (facts_doc, facts_filter):
+            control.change(
+                lambda d, q: render_facts_html(fact_list, d, q),
+                [facts_doc, facts_filter],
+                facts,
+                **private,
+            )
+        run_picker.input(eval_show, run_picker, report, **private)
+        refresh.click(eval_choices, None, [run_picker, report], **private)
+        demo.load(eval_choices, None, [run_picker, report], **private)
         gr.api(api_ask, api_name="ask")
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo

@@ -1,0 +1,156 @@
+"""The chat's CSS and the small script in the page head (chips, counter, phone scrolling)."""
+
+PHONE_MAX_PX = 700  # below this width the sources open as a bottom sheet
+
+UI_CSS = """
+.coop-answer, .coop-question { white-space: pre-wrap; }
+.coop-abstain { border-left: 4px solid #d97706; background: #fffbeb; color: #78350f;
+  padding: .5em .75em; border-radius: 6px; white-space: pre-wrap; }
+.coop-abstain-title { font-weight: 600; display: block; margin-bottom: .25em; }
+.coop-error { border-left: 4px solid #dc2626; background: #fef2f2; color: #7f1d1d;
+  padding: .5em .75em; border-radius: 6px; }
+.coop-correction { border-left: 4px solid #2563eb; background: #eff6ff; padding: .35em .6em;
+  margin-bottom: .4em; border-radius: 6px; }
+.coop-understood { font-size: .85em; color: #475569; font-style: italic; margin-bottom: .3em; }
+.coop-abbr { color: #475569; }
+a.coop-cite { display: inline-block; min-width: 1.4em; padding: 0 .35em; margin: 0 .1em;
+  border-radius: 999px; background: #e0e7ff; color: #3730a3 !important; font-size: .8em;
+  font-weight: 600; text-align: center; text-decoration: none !important; cursor: pointer; }
+a.coop-cite.coop-cite-active { background: #3730a3; color: #fff !important; }
+a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
+.coop-num sup { font-weight: 700; font-size: .8em; margin-left: .1em; }
+.coop-num-verified sup { color: #15803d; }
+.coop-num-derived sup { color: #1d4ed8; }
+.coop-num-unverified sup { color: #b45309; }
+.coop-num-contradicted sup { color: #b91c1c; }
+.coop-num-unverified, .coop-num-contradicted { text-decoration: underline dotted; }
+#coop-chips .wrap label { border-radius: 999px !important; }
+#coop-chips .wrap label.selected { background: #3730a3 !important; color: #fff !important;
+  border-color: #3730a3 !important; }
+#coop-chips .wrap label:focus-within { outline: 3px dashed #f59e0b !important;
+  outline-offset: 2px; }
+.coop-passage-head { font-size: .9em; color: #475569; margin-bottom: .4em; }
+.coop-passage mark { background: #fde68a; padding: 0 .1em; }
+.coop-passage-text { line-height: 1.5; }
+.coop-sheet-close { display: none; float: right; border: 1px solid #cbd5e1; border-radius: 6px;
+  padding: 0 .6em; background: #f8fafc; cursor: pointer; }
+#coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
+#coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
+/* 👍 before 👎: Gradio lays the two out in the opposite order. */
+#coop-chat button[aria-label="Like"], #coop-chat button[aria-label="Liked"] { order: -1; }
+.coop-facts { font-family: var(--font, system-ui, sans-serif); font-size: .95em; }
+.coop-facts h3 { margin: .8em 0 .3em; }
+.coop-facts summary { font-weight: 600; cursor: pointer; padding: .25em 0; }
+.coop-facts-n, .coop-facts-count { color: #64748b; font-weight: 400; }
+.coop-facts-table { width: 100%; border-collapse: collapse; table-layout: fixed;
+  margin: 0 0 .6em !important; border: 0 !important; }
+.coop-facts-table tr { border: 0 !important; background: none !important; }
+.coop-facts-table th, .coop-facts-table td { text-align: left; vertical-align: top;
+  padding: .3em .5em !important; border: 0 !important; border-bottom: 1px solid #e2e8f0 !important;
+  overflow-wrap: break-word;
+  word-break: normal; hyphens: auto; }
+.coop-facts-table th:nth-child(1) { width: 24%; } .coop-facts-table th:nth-child(2) { width: 16%; }
+.coop-facts-table th:nth-child(3) { width: 16%; }
+.coop-fact-value { font-weight: 600; white-space: nowrap; }
+.coop-fact-source { color: #334155; font-size: .92em; }
+.coop-fact-page { color: #64748b; white-space: nowrap; }
+.coop-fact-derived { color: #1d4ed8; }
+@media (max-width: 700px) {
+  .coop-facts-table thead { display: none; }
+  .coop-facts-table, .coop-facts-table tbody, .coop-facts-table tr,
+  .coop-facts-table td { display: block; width: auto; }
+  .coop-facts-table tr { border-bottom: 1px solid #e2e8f0 !important; padding: .4em 0; }
+  .coop-facts-table td { border: 0 !important; padding: .05em 0 !important; }
+  .coop-fact-value { white-space: normal; }
+  #coop-side.coop-sheet-open { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
+    max-height: 42vh; overflow-y: auto; background: var(--background-fill-primary, #fff);
+    box-shadow: 0 -6px 24px rgba(15, 23, 42, .25); border-radius: 14px 14px 0 0;
+    padding: .6em .8em; margin: 0; }
+  #coop-side.coop-sheet-open .coop-sheet-close { display: inline-block; }
+  #coop-side.coop-sheet-open #coop-chips { display: none; }
+  #coop-chat .bot { scroll-margin-top: 8px; }
+}
+"""
+
+UI_HEAD = r"""
+<script>
+(() => {
+  const PHONE = '(max-width: 700px)';
+  const phone = () => window.matchMedia(PHONE).matches;
+  const side = () => document.getElementById('coop-side');
+  const lastBot = () => { const b = document.querySelectorAll('#coop-chat .bot');
+    return b.length ? b[b.length - 1] : null; };
+  function follow(el) {  // keep an answer's top on screen; on a phone put it at the top
+    if (!el) return;
+    el.scrollIntoView({block: phone() ? 'start' : 'nearest', inline: 'nearest'});
+  }
+  let shownMark = null;
+  function revealMark(always) {  // the marked sentence, not the passage top, in the sheet
+    const s = side();
+    const mark = s && s.classList.contains('coop-sheet-open') && s.querySelector('mark');
+    if (!mark || (mark === shownMark && !always)) return;
+    shownMark = mark;
+    s.scrollTop += mark.getBoundingClientRect().top - s.getBoundingClientRect().top - 48;
+  }
+  function openSheet(answer) {
+    if (!phone() || !side()) return;
+    side().classList.add('coop-sheet-open');
+    follow(answer);
+    revealMark(true);
+  }
+  window.coopCloseSheet = () => side() && side().classList.remove('coop-sheet-open');
+  // Inline [n] chips pick the matching source chip: value "answer id:n:k".
+  function pick(value, tries, answer) {
+    const input = document.querySelector('#coop-chips input[value="' + CSS.escape(value) + '"]');
+    if (input) { input.click(); openSheet(answer); return; }
+    if (tries > 0) setTimeout(() => pick(value, tries - 1, answer), 150);
+  }
+  document.addEventListener('click', (ev) => {
+    const t = ev.target.closest ? ev.target : null;
+    if (!t) return;
+    if (t.closest('.coop-sheet-close')) { window.coopCloseSheet(); return; }
+    if (t.closest('#coop-chips label')) { openSheet(lastBot()); return; }
+    // Gradio's sanitizer drops data-* attributes, so the chip's href carries the value.
+    const chip = t.closest('a.coop-cite');
+    const m = chip ? /#coop-cite-([0-9a-f]+)-(\d+)-(\d+)$/.exec(chip.getAttribute('href') || '')
+                   : null;
+    if (!m) return;
+    ev.preventDefault();
+    document.querySelectorAll('a.coop-cite-active').forEach(a => a.classList.remove('coop-cite-active'));
+    chip.classList.add('coop-cite-active');
+    pick(m[1] + ':' + m[2] + ':' + m[3], 20, chip.closest('.bot') || chip);
+  }, true);
+  document.addEventListener('focusin', (ev) => {
+    if (ev.target.closest && ev.target.closest('#coop-question')) window.coopCloseSheet();
+  });
+  // Character counter under the question box (also after Gradio empties the box).
+  function count() {
+    const box = document.querySelector('#coop-question textarea');
+    const out = document.getElementById('coop-counter-text');
+    if (!box || !out) return;
+    const max = parseInt(box.getAttribute('maxlength') || '0', 10);
+    const text = box.value.length.toLocaleString('en') + ' / ' + max.toLocaleString('en');
+    if (out.textContent !== text) out.textContent = text;
+    out.classList.toggle('coop-near-limit', max > 0 && box.value.length > 0.9 * max);
+  }
+  document.addEventListener('input', count);
+  // The view follows each new answer, and again when it is complete.
+  let seen = 0, streaming = false;
+  new MutationObserver(() => {
+    const n = document.querySelectorAll('#coop-chat .bot').length;
+    const now = !!document.querySelector('#coop-chat .coop-streaming');
+    if (n > seen || (streaming && !now)) follow(lastBot());
+    seen = n; streaming = now;
+    count();
+    revealMark(false);
+  }).observe(document.documentElement, {subtree: true, childList: true});
+  window.coopShowFeedback = () => {
+    const box = document.getElementById('coop-feedback');
+    if (!box) return;
+    box.scrollIntoView({block: 'nearest'});
+    const input = box.querySelector('textarea, input');
+    if (input && !phone()) input.focus({preventScroll: true});
+  };
+})();
+</script>
+"""
