@@ -622,7 +622,8 @@ def check_numbers(
         if any(normalize_for_match(m.group(1)) in q for q in cited):
             checked += [(m.start(), n) for n in _quoted_numbers(m.group(1), table)]
             hide(m.start(), m.group(0))
-    echoes = {n.text for n in _numbers_in(question)}
+    asked = _numbers_in(question)
+    echoes = {n.text for n in asked} | {str(int(n.value)) for n in asked if n.is_time}
     for fragment, facts in sorted(grounded or [], key=lambda g: -len(g[0])):  # longest first
         at = masked.find(fragment)
         if at >= 0:
