@@ -16,6 +16,7 @@ from coopqa.server import free_port
 from .server_fixtures import WIDGET_PORT
 from .test_browser import CHROMIUM, FLAGS, STEP_MS
 
+RED = "rgb(255, 0, 0)"
 QUESTION = "How many persons were newly dispatched to international organizations in FY2012?"
 # The host page styles every button and text red: none of it may reach the widget.
 HOST_PAGE = """<!doctype html><html><head><title>Intranet</title>
@@ -24,13 +25,10 @@ button {{ background: rgb(255, 0, 0) !important; }}</style></head>
 <body><h1>Helpdesk</h1><button id="host-button">Host button</button>
 <script src="{server}/widget.js" data-key="{key}" defer></script></body></html>"""
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = pytest.mark.server
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 
 
 @contextmanager
@@ -85,6 +83,8 @@ def open_and_ask(page, url: str) -> None:
     page.keyboard.press("Enter")
 
 
+@pytest.mark.browser
+@needs_chromium
 def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_server, corpus):
     html = HOST_PAGE.format(server=live_server.url, key=live_server.key)
     page = browser.new_page()
@@ -105,21 +105,25 @@ def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_serv
 
         styles = page.evaluate(
             """() => {
-              const b = document.querySelector('#coopqa-widget').shadowRoot.querySelector('.open');
-              const s = getComputedStyle(b);
-              const host = getComputedStyle(document.querySelector('#host-button'));
-              return [s.color, s.backgroundColor, s.fontFamily, host.backgroundColor];
+              const root = document.querySelector('#coopqa-widget').shadowRoot;
+              const look = el => { const s = getComputedStyle(el);
+                                   return [s.color, s.backgroundColor, s.fontFamily]; };
+              return {button: look(root.querySelector('.open')),
+                      label: look(root.querySelector('label')),
+                      host: look(document.querySelector('#host-button'))};
             }"""
         )
-        assert styles[0] != "rgb(255, 0, 0)" and styles[1] != "rgb(255, 0, 0)"
-        assert "serif" != styles[2].strip()
-        assert styles[3] == "rgb(255, 0, 0)"  # and the page keeps its own styles
+        for color, background, font in (styles["button"], styles["label"]):
+            assert RED not in (color, background) and font.strip() != "serif", styles
+        assert styles["host"][:2] == [RED, RED]  # and the page keeps its own styles
 
         page.keyboard.press("Escape")  # Escape closes the panel, focus returns to the button
         page.get_by_label("Your question").wait_for(state="hidden")
     page.close()
 
 
+@pytest.mark.browser
+@needs_chromium
 def test_widget_on_an_origin_off_the_list_is_refused(browser, live_server):
     html = HOST_PAGE.format(server=live_server.url, key=live_server.key)
     page = browser.new_page()

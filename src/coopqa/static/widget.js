@@ -12,9 +12,13 @@
   var title = script.getAttribute("data-title") || "Ask coopqa";
 
   var CSS = [
-    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;",
-    "font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328}",
-    "*{box-sizing:border-box;font:inherit}",
+    // The page's rules can reach the host element itself; !important in here outranks them.
+    ":host{all:initial!important;position:fixed!important;right:20px!important;bottom:20px!important;",
+    "z-index:2147483000!important;display:block!important}",
+    // A wrapper resets what the host would pass down by inheritance (colour, font, spacing).
+    ".w{all:initial;display:block;font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328}",
+    "*{box-sizing:border-box}",
+    "button,textarea,blockquote,p,h2,label{font-family:inherit;font-size:inherit;line-height:inherit}",
     "button{cursor:pointer;border-radius:6px;border:1px solid #1a5fb4;background:#1a5fb4;color:#fff;padding:6px 12px}",
     "button:focus-visible,textarea:focus-visible{outline:3px solid #f5c211;outline-offset:2px}",
     ".open{border-radius:22px;padding:10px 18px;box-shadow:0 2px 8px rgba(0,0,0,.25)}",
@@ -64,7 +68,9 @@
   row.append(close, send);
   form.append(label, box, row);
   panel.append(heading, form, out);
-  root.append(panel, opener);
+  var wrap = el("div", { class: "w" });
+  wrap.append(panel, opener);
+  root.appendChild(wrap);
 
   var history = [];
 
