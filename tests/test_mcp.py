@@ -76,6 +76,8 @@ async def check_bad_arguments(client) -> None:
     assert "less than or equal to 20" in too_many.content[0].text
     wrong_type = await client.call_tool("ask", {"question": 42})
     assert wrong_type.is_error and "question" in wrong_type.content[0].text
+    unknown = await client.call_tool("ask", {"question": QUESTION, "docs": ["no-such.txt"]})
+    assert unknown.is_error and "unknown document 'no-such.txt'" in unknown.content[0].text
     after = await client.call_tool("facts", {"limit": 1})  # the server lives on
     assert not after.is_error and after.structured_content["count"] == 1
 

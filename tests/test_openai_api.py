@@ -97,6 +97,12 @@ def test_wrong_key_and_bad_requests_are_clear_errors(live_server, client):
         )
     with pytest.raises(BadRequestError, match="question is empty"):
         client.chat.completions.create(model=MODEL_ID, messages=[{"role": "user", "content": " "}])
+    with pytest.raises(BadRequestError, match="unknown document 'no-such.txt'"):
+        client.chat.completions.create(
+            model=MODEL_ID,
+            messages=[{"role": "user", "content": QUESTION}],
+            extra_body={"docs": ["no-such.txt"]},
+        )
     raw = httpx.post(
         f"{live_server.url}/v1/chat/completions", headers=live_server.auth, content=b"{nope"
     )

@@ -65,6 +65,7 @@ def build_mcp(assistant: Any) -> Any:
         count: int
         facts: list[dict[str, Any]]
 
+    DOCS = Field(description="Only these documents (file names); all when omitted.")
     server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS)
 
     @server.tool(description="Ask a question; get a cited, number-checked answer (or abstention).")
@@ -73,10 +74,11 @@ def build_mcp(assistant: Any) -> Any:
         history: Annotated[
             list[Turn] | None, Field(description="Earlier turns, oldest first, for follow-ups.")
         ] = None,
+        docs: Annotated[list[str] | None, DOCS] = None,
     ) -> AskResponse:
         turns = [t.model_dump() for t in history or []]
         try:
-            return assistant.ask(question, history=turns).to_dict()
+            return assistant.ask(question, history=turns, docs=docs).to_dict()
         except InputError as exc:
             raise ToolError(str(exc)) from exc
 
@@ -84,9 +86,10 @@ def build_mcp(assistant: Any) -> Any:
     def search(
         query: Annotated[str, Field(description="A question or keywords.")],
         k: Annotated[int, Field(ge=1, le=MAX_SEARCH_K, description="How many passages.")] = 5,
+        docs: Annotated[list[str] | None, DOCS] = None,
     ) -> SearchResults:
         try:
-            hits = assistant.search(query, k=k)
+            hits = assistant.search(query, k=k, docs=docs)
         except InputError as exc:
             raise ToolError(str(exc)) from exc
         return {"query": query, "results": [passage_row(h) for h in hits]}

@@ -177,6 +177,9 @@ def _models() -> dict[str, Any]:
             description="The conversation; the last is the question."
         )
         stream: bool = False
+        docs: list[str] | None = Field(
+            default=None, description="coopqa's own: answer from these documents only."
+        )
 
     return {"ChatRequest": ChatRequest}
 
@@ -233,7 +236,7 @@ def create_openai_api(settings: Settings, assistant: Any, require_key: Callable)
         if body.model != MODEL_ID:
             return fail(404, f"model {body.model!r} does not exist; use {MODEL_ID!r}")
         question, history = split_conversation([m.model_dump() for m in body.messages])
-        answer = assistant.ask(question, history=history).to_dict()
+        answer = assistant.ask(question, history=history, docs=body.docs).to_dict()
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not body.stream:
             return completion(answer, completion_id, created)
