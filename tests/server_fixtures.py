@@ -10,14 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.server import ServerProcess
+from coopqa.server import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 API_KEYS = ("test-key-alpha", "test-key-beta")
 CORS_ORIGIN = "https://helpdesk.example.org"
+WIDGET_PORT = free_port()  # a page on this port is an allowed origin (the embed widget's test)
+WIDGET_ORIGIN = f"http://127.0.0.1:{WIDGET_PORT}"
+CORS_ORIGINS = (CORS_ORIGIN, WIDGET_ORIGIN)
 START_TIMEOUT_S = 240.0
 
-__all__ = ["API_KEYS", "CORS_ORIGIN", "LiveServer", "live_server"]
+__all__ = [
+    "API_KEYS",
+    "CORS_ORIGIN",
+    "CORS_ORIGINS",
+    "WIDGET_ORIGIN",
+    "WIDGET_PORT",
+    "LiveServer",
+    "live_server",
+]
 
 
 @dataclass
@@ -75,7 +86,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
         "COOPQA_CORPUS_DIR": str(ROOT / "corpus"),
         "COOPQA_FACTS": str(ROOT / "corpus" / "facts.csv"),
         "COOPQA_API_KEYS": ",".join(API_KEYS),
-        "COOPQA_CORS_ORIGINS": CORS_ORIGIN,
+        "COOPQA_CORS_ORIGINS": ",".join(CORS_ORIGINS),
         "GRADIO_TEMP_DIR": str(base / "gradio-tmp"),
         "GRADIO_ANALYTICS_ENABLED": "False",
         "HF_HUB_OFFLINE": "1",

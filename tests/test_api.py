@@ -14,7 +14,7 @@ from coopqa.config import MAX_QUESTION_CHARS
 from coopqa.corpus import fold
 from coopqa.feedback import FeedbackStore
 
-from .server_fixtures import API_KEYS, CORS_ORIGIN, ROOT
+from .server_fixtures import API_KEYS, CORS_ORIGIN, CORS_ORIGINS, ROOT
 
 pytestmark = pytest.mark.server
 QUESTION = "How many persons were newly dispatched to international organizations in FY2012?"
@@ -163,7 +163,8 @@ def test_cors_allows_only_the_listed_origin(live_server):
     simple = httpx.get(f"{live_server.url}/api/health", headers={"Origin": CORS_ORIGIN})
     assert simple.headers["access-control-allow-origin"] == CORS_ORIGIN
     page = httpx.get(live_server.url + "/")
-    assert page.headers["content-security-policy"] == f"frame-ancestors 'self' {CORS_ORIGIN}"
+    ancestors = " ".join(CORS_ORIGINS)
+    assert page.headers["content-security-policy"] == f"frame-ancestors 'self' {ancestors}"
 
 
 def test_gradio_serves_no_file_outside_its_own(live_server):

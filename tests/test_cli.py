@@ -43,7 +43,7 @@ def assert_clean_error(result, fragment: str):
 def test_help_imports_nothing_heavy():
     code = (
         "import sys, coopqa.cli; coopqa.cli.build_parser(); "
-        "heavy = {'torch', 'chromadb', 'sentence_transformers', 'gradio', 'langchain_core'}; "
+        "heavy = {'torch', 'chromadb', 'sentence_transformers', 'gradio', 'langchain_core', 'mcp'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -51,7 +51,7 @@ def test_help_imports_nothing_heavy():
     help_out = subprocess.run(
         [sys.executable, "-m", "coopqa.cli", "--help"], capture_output=True, text=True, timeout=60
     )
-    for command in ("ingest", "search", "ask", "chat", "facts", "check", "eval", "serve"):
+    for command in ("ingest", "search", "ask", "chat", "facts", "check", "eval", "serve", "mcp"):
         assert command in help_out.stdout
 
 

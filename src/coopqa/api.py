@@ -8,7 +8,7 @@ Every error is ``{"error": "one line"}`` with the status that fits: 400 bad inpu
 import dataclasses
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from .config import Settings
@@ -71,7 +71,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _models() -> dict[str, Any]:
+def api_models() -> dict[str, Any]:
     """Pydantic request/response models (built lazily so importing coopqa stays light)."""
     from pydantic import BaseModel, Field
 
@@ -118,15 +118,40 @@ def _models() -> dict[str, Any]:
     return {k: v for k, v in locals().items() if isinstance(v, type)}
 
 
-def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "FastAPI":
-    """A FastAPI app to mount at /api; ``assistant`` is shared with the UI."""
-    from fastapi import Depends, FastAPI, Request
-    from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import JSONResponse
+def key_dependency(settings: Settings) -> Callable[..., None]:
+    """The one key check (a FastAPI dependency) shared by /api, /v1 and /mcp: 401 on a bad key."""
+    from fastapi import Depends, Request
     from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
-    m = _models()
+    bearer = HTTPBearer(auto_error=False, description="One of COOPQA_API_KEYS")
+
+    def require_key(
+        request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ) -> None:
+        if not key_is_valid(request.headers.get("authorization"), settings.api_keys):
+            raise StarletteHTTPException(
+                401,
+                "missing or wrong API key (send Authorization: Bearer KEY)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return require_key
+
+
+def create_api(
+    settings: Settings,
+    assistant: Any,
+    store: "FeedbackStore",
+    require_key: Callable[..., None] | None = None,
+) -> "FastAPI":
+    """A FastAPI app to mount at /api; ``assistant`` and ``require_key`` are shared with /v1, /mcp."""
+    from fastapi import Depends, FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    m = api_models()
     AskRequest, AskResponse = m["AskRequest"], m["AskResponse"]
     FeedbackRequest, FeedbackResponse, ErrorOut = (
         m["FeedbackRequest"],
@@ -152,17 +177,7 @@ def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "F
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    bearer = HTTPBearer(auto_error=False, description="One of COOPQA_API_KEYS")
-
-    def require_key(
-        request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-    ) -> None:
-        if not key_is_valid(request.headers.get("authorization"), settings.api_keys):
-            raise StarletteHTTPException(
-                401,
-                "missing or wrong API key (send Authorization: Bearer KEY)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+    require_key = require_key or key_dependency(settings)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -175,7 +190,9 @@ def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "F
         if bad_json:
             why = bad_json[0].get("ctx", {}).get("error", "")
             return JSONResponse(error_body(f"request body is not valid JSON ({why})".strip()), 400)
-        return JSONResponse(error_body(_summarize(problems), detail=_jsonable(problems)), 422)
+        return JSONResponse(
+            error_body(summarize_problems(problems), detail=_jsonable(problems)), 422
+        )
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:
@@ -261,7 +278,7 @@ def create_api(settings: Settings, assistant: Any, store: "FeedbackStore") -> "F
     return app
 
 
-def _summarize(problems: Sequence[dict[str, Any]]) -> str:
+def summarize_problems(problems: Sequence[dict[str, Any]]) -> str:
     """One line from pydantic's error list, e.g. 'body.question: Field required'."""
     parts = []
     for p in problems[:3]:

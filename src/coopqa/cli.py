@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web chat and the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+
+    sub.add_parser("mcp", help="serve the MCP tools (ask, search, facts) on stdin/stdout")
     return parser
 
 
@@ -241,6 +243,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from .mcp_server import run_stdio
+
+    return run_stdio(settings)
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
@@ -250,6 +258,7 @@ COMMANDS = {
     "check": cmd_check,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    "mcp": cmd_mcp,
 }
 
 

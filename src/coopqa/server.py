@@ -1,4 +1,5 @@
-"""One server: a FastAPI app with the Gradio chat at / and the helpdesk API under /api.
+"""One server: the Gradio chat at /, the helpdesk API under /api, OpenAI-compatible /v1, MCP at
+/mcp and the embed widget at /widget.js.
 
 ``create_app`` builds one Assistant (model + index loaded once) and shares it between the API and
 the UI; ``serve`` runs it with uvicorn; ``ServerProcess`` runs it in a subprocess (tests, bench).
@@ -168,18 +169,32 @@ def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
 
-    from .api import create_api
+    from .api import create_api, key_dependency
     from .feedback import FeedbackStore, feedback_path
+    from .mcp_server import build_mcp_http, mount_mcp
+    from .openai_api import create_openai_api
     from .ui import UI_CSS, UI_HEAD, build_ui
+    from .widget import add_widget_route
 
     if assistant is None:
         assistant = make_assistant(settings)
     store = FeedbackStore(feedback_path(settings.data_dir))
 
-    app = FastAPI(title="coopqa", docs_url=None, redoc_url=None, openapi_url=None)
+    tools = build_mcp_http(assistant)
+    app = FastAPI(
+        title="coopqa",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lambda _: tools.session_manager.run(),  # kept when Gradio wraps the lifespan
+    )
     app.state.assistant = assistant
     app.state.feedback = store
-    app.mount("/api", create_api(settings, assistant, store))
+    require_key = key_dependency(settings)  # one key check for /api, /v1 and /mcp
+    app.mount("/api", create_api(settings, assistant, store, require_key))
+    app.mount("/v1", create_openai_api(settings, assistant, require_key))
+    mount_mcp(app, tools, require_key)
+    add_widget_route(app)
 
     blocks = build_ui(settings, assistant, store)
     private = [str(Path(settings.data_dir).resolve())]
