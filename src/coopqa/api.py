@@ -169,8 +169,8 @@ def create_api(
         title="coopqa helpdesk API",
         version=API_VERSION,
         description=(
-            "Cited, number-checked answers about Chapter 8 (International Cooperation) of the "
-            "NPA annual report. When the server sets COOPQA_API_KEYS, send "
+            "Cited, number-checked answers about the reports in the corpus. "
+            "When the server sets COOPQA_API_KEYS, send "
             "`Authorization: Bearer KEY`."
         ),
         docs_url="/docs",

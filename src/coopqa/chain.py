@@ -113,9 +113,11 @@ class Assistant:
         self, settings: Settings, *, synthesizer: Synthesizer | None = None, embedder: Any = None
     ) -> None:
         offline_environment()
+        from . import glossary
         from .embeddings import MiniLMEmbeddings
         from .index import PassageIndex
 
+        glossary.use(settings.corpus_dirs[0])  # synonyms for these documents, if they have any
         self.settings = settings
         self.embedder = embedder or MiniLMEmbeddings()
         self.index = PassageIndex.open(settings, self.embedder)

@@ -244,11 +244,14 @@ def _unique(lines: list[str]) -> list[str]:
 
 
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
-    text = (
-        "The chapter does not say anything about this: it covers the NPA's international "
-        "cooperation (personnel dispatches, training seminars for other governments, "
-        "exchanges with China, Korea, Vietnam, the US and others)."
-    )
+    """Nothing is close to the question: say what the documents do cover, from their headings."""
+    titles: dict[str, str] = {}
+    for passage in evidence.library:
+        heading = passage.section.split(" > ")[0]
+        if heading and passage.doc not in titles:
+            titles[passage.doc] = heading
+    covered = "; ".join(list(titles.values())[:5]) or "other subjects"
+    text = f"The chapter does not say anything about this: it covers {covered}."
     return Draft(text=text, abstained=True)
 
 

@@ -38,77 +38,12 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
-# Everyday words for the report's terms: a query saying "secondment" should meet "dispatch".
-THESAURUS = {
-    "secondment": "dispatch",
-    "seconded": "dispatch",
-    "posted": "dispatch",
-    "sent": "dispatch",
-    "overseas": "international foreign",
-    "abroad": "international foreign",
-    "staff": "personnel employee",
-    "worker": "employee",
-    "civil": "public",
-    "servant": "employee",
-    "bureaucrat": "official",
-    "region": "area",
-    "nation": "country",
-    "debate": "discussion",
-    "panel": "discussion",
-    "talk": "lecture",
-    "course": "seminar training",
-    "trainee": "participant",
-    "attendee": "participant",
-    "hr": "human resources personnel",
-    "mid": "middle",
-    "midcareer": "middle level",
-    "top": "senior executive",
-    "head": "director",
-    "start": "first",
-    "began": "first start",
-    "launch": "first start",
-    "establish": "first",
-    "delegation": "visitor research group",
-    "delegate": "visitor",
-    "visit": "visitor",
-    "fellowship": "fellow",
-    "scholar": "fellow",
-    "american": "us",
-    "british": "uk",
-    "korean": "korea",
-    "chinese": "china",
-    "vietnamese": "vietnam",
-    "french": "france",
-    "treaty": "agreement",
-    "memorandum": "agreement",
-    "homestay": "family",
-    "share": "common",
-    "event": "symposium seminar",
-    "conference": "symposium",
-    "yearly": "annually",
-    "annual": "annually",
-    "bring": "invite",
-    "host": "invite accept",
-    "receive": "accept",
-    "welcome": "accept",
-    "goal": "objective",
-    "aim": "objective",
-    "purpose": "objective",
-    "job": "duty",
-    "japanese": "japan",
-    "leader": "executive senior",
-    "rank": "level",
-    "grade": "level",
-    "junior": "assistant",
-}
-
-
-_STEMMED_THESAURUS = {stem(k): v for k, v in THESAURUS.items()}
-
-
 def expand_query(tokens: list[str]) -> list[str]:
-    """Query tokens plus the report's words for them."""
-    extra = [w for t in tokens for w in _STEMMED_THESAURUS.get(t, "").split()]
+    """Query tokens plus the documents' words for them (the glossary's thesaurus)."""
+    from .glossary import active
+
+    thesaurus = active().stemmed_thesaurus
+    extra = [w for t in tokens for w in thesaurus.get(t, "").split()]
     return tokens + [stem(w) for w in extra]
 
 

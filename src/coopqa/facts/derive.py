@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..glossary import active
 from ..numbers import format_value, number_words
 from .model import _CHANGE_RE, ADDITIVE_UNITS, Fact, unit_kind
 
@@ -26,18 +27,6 @@ class PairRule:
     measure: str
     unit: str
     id_part: str
-
-
-PAIR_RULES = (
-    PairRule("-", "newly dispatched", "returned to Japan",
-             "more newly dispatched than returned to Japan", "persons", "net"),
-    PairRule("+", "length of the fellows’ homestay", "length of the fellows’ training programs",
-             "time in Japan (homestay plus training programs)", "months", "time_in_japan"),
-    PairRule("+", "at assistant director level dispatched to Korea as NIPA trainees",
-             "of the Korean government accepted for training in Japan",
-             "in the exchange (sent to Korea plus accepted from Korea)", "officials",
-             "exchange_total"),
-)  # fmt: skip
 
 
 def derive(stated: list[Fact]) -> list[Fact]:
@@ -99,7 +88,7 @@ def _fiscal_years(fact: Fact) -> frozenset[int]:
 
 def _pairs(stated: list[Fact]) -> list[Fact]:
     out = []
-    for rule in PAIR_RULES:
+    for rule in (PairRule(**r) for r in active().pair_rules):
         for a in (f for f in stated if f.measure == rule.a):
             for b in (f for f in stated if f.measure == rule.b and f.subject == a.subject):
                 if _fiscal_years(a) != _fiscal_years(b) or a.qualifier == "cumulative":

@@ -8,13 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..glossary import active
 from .model import _CHANGE_RE, ADDITIVE_UNITS, Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
     _FIGURE_RE,
     _NAMED_PLACE,
-    _NATIONALITY,
-    _NATIONALITY_Q,
     _PART_OF_QUANTITY,
     _PART_OF_TOTAL,
     _WHERE_Q,
@@ -180,7 +179,8 @@ class FactTable:
         quantity = q.wanted in ("count", "") and _PART_OF_QUANTITY.search(q.text)
         place = _NAMED_PLACE.search(q.text) if q.wanted == "count" else None
         part = _PART_OF_TOTAL.search(q.text) if q.wanted == "count" else None
-        nation = _NATIONALITY_Q.search(q.text) if q.wanted == "count" else None
+        asks_nation = active().nationality_question
+        nation = asks_nation.search(q.text) if asks_nation and q.wanted == "count" else None
         if not ((asked and quantity) or place or part or nation):
             return None
         rest = q.text
@@ -207,15 +207,17 @@ class FactTable:
     def _unlisted_nationality(self, text: str, best: Fact) -> str:
         """A nationality the question counts ("how many Chinese officials") when the subject's
         facts split people by nationality but never by that one."""
-        m = _NATIONALITY_Q.search(text)
+        nationality = active().nationality
+        asks_nation = active().nationality_question
+        m = asks_nation.search(text) if asks_nation else None
         if not m:
             return ""
-        asked = _NATIONALITY[m.group(1).lower()]
+        asked = nationality[m.group(1).lower()]
         named = set()
         for f in self.facts:
             if f.subject == best.subject and not f.derived and f.unit in ADDITIVE_UNITS:
                 words = re.findall(r"[a-z.]+", f"{f.measure} {f.quote}".lower())
-                named |= {_NATIONALITY[w] for w in words if w in _NATIONALITY}
+                named |= {nationality[w] for w in words if w in nationality}
         return m.group(1) if named and asked not in named else ""
 
     def _no_breakdown(self, best: Fact, ranked: list[Fact], asked: str) -> NotStated:

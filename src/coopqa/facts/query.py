@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..glossary import active
 from ..numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers
 from .derive import _DIFFERENCE, _scope_fy
 from .model import _CHANGE_RE, Fact
@@ -19,69 +20,6 @@ _STOP = frozenset(
     their its it they them he she his her per than then so such into about over any all
     number numbers npa japan chapter report say said tell me please fy end etc""".split()
 )
-_PHRASES = (
-    (r"\bon (?:overseas )?dispatch\b|\bdispatched (?:staff|personnel|persons|employees)\b"
-     r"|\b(?:sent|posted|stationed|working|serving|based|postings?|secondments?|dispatch(?:es)?) "
-     r"(?:abroad|overseas)\b|\bseconded\b|\bsecond(?:ment|ee)s?\b|\boverseas dispatch\b|\bpostings?\b|\bposted\b",
-     " dispatch "),
-    (r"\bmiddle[- ]level\b|\bmid[- ]level\b|\bmid[- ]career\b|\bmid[- ]ranking\b"
-     r"|\bassistant director\b", " middle "),
-    (r"\bresearch groups?\b|\bstudy (?:groups?|delegations?|tours?)\b|\bvisitors?\b"
-     r"|\bvisit(?:ed|s|ing)?\b", " research visit "),
-    (r"\bunited nations\b|\bthe un\b", " international organization "),
-    (r"\bcame back\b|\bcome back\b|\b(?:went|came|come|coming|go|going) home\b|\bback home\b"
-     r"|\breturn(?:ed|s|ing|ees?)?\b", " return "),
-    (r"\bjapan international cooperation agency\b|\bjica\b", " jica seminar "),
-    (r"\bhow long\b|\bduration\b|\blength\b|\blast(?:ed|s)?\b", " length "),
-    (r"\btook part\b|\btake part\b|\btaking part\b|\battend(?:ed|ees?|ance|s)?\b|\baudience\b"
-     r"|\bparticipa\w*\b|\bgone through\b|\bwent through\b|\balumni\b", " participate "),
-    (r"\btogether\b|\bcombined\b|\baltogether\b|\bin all\b|\boverall\b|\bsum\b|\bbetween them\b"
-     r"|\badding up\b", " together "),
-    (r"\bcumulative\w*\b|\ball[- ]time\b|\b(?:whole|entire) history\b", " total "),
-    (r"\bnew(?:ly)?\b|\bfresh(?:ly)?\b", " new "),
-    (r"\bmore or less\b|\bhigher or lower\b|\bup or down\b|\brise or fall\b"
-     r"|\bincrease or decrease\b", " increase decrease "),
-    (r"\brose\b|\brisen?\b|\bgr[eo]w[ns]?\b|\bup by\b|\bincreas\w*\b", " increase "),
-    (r"\bf[ae]ll(?:en)?\b|\bdrop(?:ped)?\b|\bdeclin\w*\b|\bdown by\b|\bdecreas\w*\b",
-     " decrease "),
-    (r"\bkeep\b|\bcontinu\w*\b|\bgo on\b", " continue "),
-    (r"\bfellowships?\b", " fellow "),
-    (r"\bhrm\b|\bhuman resources? management\b", " human resources management "),
-    (r"\bhr\b", " personnel human resources "),
-    (r"\bkorean?\b|\brepublic of korea\b|\bseoul\b", " korea "),
-    (r"\bchinese\b|\bbeijing\b|\bpeople's republic of china\b", " china "),
-    (r"\btrilateral\b|\bthree-(?:nation|country|way)\b", " china korea "),
-    (r"\bvietnam(?:ese)?\b|\bviet nam\b", " vietnam "),
-    (r"\bstart(?:ed|s|ing)?\b|\bbegan\b|\bbegin(?:s|ning)?\b|\bbegun\b|\bfirst (?:held|run)\b"
-     r"|\blaunch(?:ed|es)?\b|\bset up\b|\bget off the ground\b|\bgot off the ground\b"
-     r"|\bfounded\b|\bcreated\b|\bestablish(?:ed|ment)?\b|\binaugura\w*\b|\boldest\b", " start "),
-    (r"\bruns? out\b|\bexpir\w*\b|\blapses?\b|\bcomes? to an end\b", " expire "),
-    (r"\bcurrent\b|\bpresent\b|\bnow\b", " present "),
-    (r"\b(?:re)?named\b|\btitle[sd]?\b|\brenam\w*\b", " title "),
-    (r"\bsymposium\b|\bevent\b|\bconference\b|\bforum\b", " symposium "),
-    (r"\bgroom\w*\b|\bnurtur\w*\b|\bcultivat\w*\b|\bfoster\w*\b", " develop "),
-    (r"\bhigh[- ]fl(?:ying|yers?|iers?)\b|\bhigh[- ]potential\b|\bup[- ]and[- ]coming\b",
-     " promising "),
-    (r"\btop\b|\bhigh[- ]ranking\b", " senior "),
-    (r"\bbod(?:y|ies)\b", " organization "),
-    (r"\bcourses?\b", " seminar "),
-    (r"\bheadcount\b|\bcivil servants?\b|\bbureaucrats?\b|\bheads?\b", " person "),
-)  # fmt: skip
-_PHRASE_RES = tuple((re.compile(p, re.I), r) for p, r in _PHRASES)
-_WORD_CANON = {
-    "persons": "person", "people": "person", "personnel": "person", "staff": "person",
-    "employees": "person", "employee": "person", "officials": "person", "official": "person",
-    "participants": "person", "individuals": "person", "officers": "person", "trainees": "person",
-    "countries": "country", "nations": "country", "nation": "country", "regions": "country",
-    "seminars": "seminar", "fellows": "fellow", "agencies": "agency",
-    "dispatched": "dispatch", "dispatches": "dispatch", "dispatching": "dispatch", "sent": "dispatch",
-    "send": "dispatch", "sends": "dispatch", "sending": "dispatch",
-    "weeks": "week", "months": "month", "years": "year", "programs": "program",
-    "programmes": "program", "programme": "program", "organisations": "organization",
-    "organizations": "organization", "organisation": "organization", "accepted": "accept",
-    "received": "accept", "invited": "invite", "invitation": "invite", "signed": "establish",
-    "enacted": "enact",
-}  # fmt: skip
 # "Over the years" (cumulative totals) and "across programmes" (sums over subjects) are asked apart.
 _OVER_TIME_RE = re.compile(
     r"\b(?:in total|cumulative\w*|in all|so far|ever|since|overall|to date|all years|altogether)\b"
@@ -149,14 +87,6 @@ _WHERE_Q = re.compile(
     r"|\bwhere (?:can|could|do|does|is|are|would)\b",
     re.I,
 )
-_NATIONALITY = {
-    "china": "china", "chinese": "china", "korea": "korea", "korean": "korea", "us": "us",
-    "u.s.": "us", "american": "us", "france": "france", "french": "france", "uk": "uk",
-    "u.k.": "uk", "british": "uk", "vietnam": "vietnam", "vietnamese": "vietnam",
-}  # fmt: skip
-_NATIONALITY_Q = re.compile(
-    r"\bhow many (" + "|".join(re.escape(n) for n in _NATIONALITY) + r")\b", re.I
-)
 # Normalised spellings of periods, so that find_numbers and the rules below see one form.
 _QUESTION_REWRITES = tuple(
     (re.compile(p, re.I), r)
@@ -185,8 +115,9 @@ def normalize_question(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Content words, canonicalised through the synonym table and a light stemmer."""
+    glossary = active()
     text = text.lower().replace("’", "'")
-    for pattern, replacement in _PHRASE_RES:
+    for pattern, replacement in glossary.phrase_patterns:
         text = pattern.sub(replacement, text)
     out = []
     for whole in re.findall(r"[a-z][a-z'-]*", text):
@@ -195,7 +126,7 @@ def tokens(text: str) -> list[str]:
         for word in (whole, *parts):  # "two-week" is a word, and so are "two" and "week"
             if not word or word in _STOP or len(word) < 2:
                 continue
-            word = _WORD_CANON.get(word, word)
+            word = glossary.words.get(word, word)
             out.append(_stem(word))
     return out
 

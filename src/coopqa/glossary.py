@@ -1,0 +1,95 @@
+"""The optional domain glossary beside the corpus (``corpus/glossary.toml``): synonyms for
+search, question phrasings, word forms, nationality words and named pairs of reviewed measures.
+
+Language knowledge about one document lives there as data, never in the code. It is read once
+(``use`` at start-up and ingest, or on first need from the default corpus folder); without the
+file every table is empty and coopqa answers from the documents alone.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+FILENAME = "glossary.toml"
+
+
+class GlossaryError(ValueError):
+    """glossary.toml cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Glossary:
+    thesaurus: dict[str, str] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)
+    nationality: dict[str, str] = field(default_factory=dict)
+    phrases: tuple[tuple[str, str], ...] = ()
+    pair_rules: tuple[dict[str, str], ...] = ()
+    source: str = ""
+
+    @cached_property
+    def phrase_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(p, re.I), r) for p, r in self.phrases)
+
+    @cached_property
+    def nationality_question(self) -> re.Pattern[str] | None:
+        if not self.nationality:
+            return None
+        names = "|".join(re.escape(n) for n in self.nationality)
+        return re.compile(rf"\bhow many ({names})\b", re.I)
+
+    @cached_property
+    def stemmed_thesaurus(self) -> dict[str, str]:
+        from .text import stem
+
+        return {stem(k): v for k, v in self.thesaurus.items()}
+
+
+def load(path: Path) -> Glossary:
+    """The glossary in ``path``; an empty one when the file does not exist."""
+    if not path.exists():
+        return Glossary(source=str(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        phrases = tuple((p["pattern"], p["replacement"]) for p in data.get("phrases", []))
+        for pattern, _ in phrases:
+            re.compile(pattern)
+        rules = tuple(dict(r) for r in data.get("pair_rules", []))
+        for rule in rules:
+            missing = {"op", "a", "b", "measure", "unit", "id_part"} - set(rule)
+            if missing or rule["op"] not in "+-":
+                raise GlossaryError(
+                    f"{path}: a pair rule needs op (+ or -), a, b, measure, unit, id_part"
+                )
+    except (tomllib.TOMLDecodeError, KeyError, re.error, OSError, TypeError) as exc:
+        raise GlossaryError(f"{path}: {exc}") from exc
+    return Glossary(
+        thesaurus={str(k): str(v) for k, v in data.get("thesaurus", {}).items()},
+        words={str(k): str(v) for k, v in data.get("words", {}).items()},
+        nationality={str(k): str(v) for k, v in data.get("nationality", {}).items()},
+        phrases=phrases,
+        pair_rules=rules,
+        source=str(path),
+    )
+
+
+_active: Glossary | None = None
+
+
+def use(corpus_dir: Path | str) -> Glossary:
+    """Read the glossary beside a corpus folder and make it the one in use."""
+    global _active
+    _active = load(Path(corpus_dir) / FILENAME)
+    return _active
+
+
+def active() -> Glossary:
+    """The glossary in use; on first need, the one in the default corpus folder."""
+    if _active is None:
+        from .config import Settings
+
+        return use(Settings.from_env().corpus_dirs[0])
+    return _active
