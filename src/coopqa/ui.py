@@ -5,10 +5,13 @@ to Gradio components. Only verified final text is ever streamed.
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData / gr.LikeData hints.
+import atexit
 import html
 import json
 import logging
+import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -17,6 +20,7 @@ from typing import Any
 
 from .answer import Answer, Citation
 from .config import Settings
+from .feedback import MAX_COMMENT_CHARS
 from .validation import InputError, clean_question
 
 log = logging.getLogger("coopqa.ui")
@@ -350,9 +354,30 @@ def fact_table_frame(assistant: Any) -> tuple[list[str], list[list[str]], list[s
     return headers, [[cell(row.get(h, "")) for h in headers] for row in rows], widths
 
 
-def write_export(turns: Sequence[dict[str, Any]], fmt: str) -> str:
-    """Write the conversation to a fresh temp file and return its path."""
-    folder = Path(tempfile.mkdtemp(prefix="coopqa-export-"))
+EXPORT_TTL_S = 600  # an export only has to live until the browser has fetched it
+
+
+def export_root() -> Path:
+    """This process's export folder; removed at exit, its old exports pruned at each export."""
+    root = Path(tempfile.gettempdir()) / f"coopqa-exports-{os.getpid()}"
+    if not root.exists():
+        root.mkdir(mode=0o700)
+        atexit.register(shutil.rmtree, root, True)
+    return root
+
+
+def prune_exports(root: Path, max_age_s: float = EXPORT_TTL_S) -> None:
+    cutoff = time.time() - max_age_s
+    for folder in root.iterdir():
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_export(turns: Sequence[dict[str, Any]], fmt: str, root: Path | None = None) -> str:
+    """Write the conversation to a fresh file under ``root`` and return its path."""
+    root = root or export_root()
+    prune_exports(root)
+    folder = Path(tempfile.mkdtemp(prefix="export-", dir=root))
     if fmt == "json":
         path = folder / "conversation.json"
         path.write_text(conversation_json(turns), encoding="utf-8")
@@ -369,7 +394,9 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     """The Gradio Blocks app sharing ``assistant`` and the feedback ``store`` with the API."""
     import gradio as gr
 
-    from .api import key_is_valid
+    from .security import Guard
+
+    guard = Guard(settings.api_keys)
 
     def respond(question: str, chat: list, turns: list) -> Iterator[tuple]:
         chat, turns = list(chat or []), list(turns or [])
@@ -497,8 +524,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
 
     def api_ask(question: str, history: list | None = None, request: gr.Request = None) -> dict:
         """Ask a question; returns the answer dict (the Answer JSON shape)."""
-        header = request.headers.get("authorization") if request is not None else None
-        if not key_is_valid(header, settings.api_keys):
+        headers = {k.lower(): v for k, v in request.headers.items()} if request else {}
+        if guard.required and guard.key_for(headers) is None:  # the server's check, once more
             raise gr.Error("missing or wrong API key (send Authorization: Bearer KEY)")
         try:
             return assistant.ask(question, history=history or []).to_dict()
@@ -508,7 +535,10 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     headers, rows, widths = fact_table_frame(assistant)
     private = {"api_visibility": "private"}
 
-    with gr.Blocks(title="coopqa — NPA Chapter 8: International Cooperation") as demo:
+    # Gradio's cached copies of exports go after an hour, and all of them at shutdown.
+    with gr.Blocks(
+        title="coopqa — NPA Chapter 8: International Cooperation", delete_cache=(600, 3600)
+    ) as demo:
         turns = gr.State([])
         shown = gr.State(-1)  # the turn whose sources the chips show
         rated = gr.State({})
@@ -559,6 +589,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             comment = gr.Textbox(
                                 label="Comment (optional)",
                                 elem_id="coop-comment",
+                                max_length=MAX_COMMENT_CHARS,
                                 max_lines=4,
                             )
                             save = gr.Button("Save comment", size="sm", elem_id="coop-save")
