@@ -163,17 +163,20 @@ def make_assistant(settings: Settings) -> Any:
     return assistant
 
 
-def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
-    """FastAPI app: Gradio UI at /, REST API at /api (docs at /api/docs), one shared Assistant."""
+def create_app(
+    settings: Settings, assistant: Any | None = None, chat_upstream: str | None = None
+) -> FastAPI:
+    """FastAPI app: Gradio UI at /, REST API at /api (docs at /api/docs), one shared Assistant.
+
+    With ``chat_upstream`` (an API worker of ``serve --workers N``) the chat is forwarded there.
+    """
     offline_environment()
-    import gradio as gr
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
 
     from .api import create_api
     from .feedback import FeedbackStore
     from .security import AccessMiddleware, Guard
-    from .ui import UI_CSS, UI_HEAD, build_ui
 
     if assistant is None:
         assistant = make_assistant(settings)
@@ -184,24 +187,12 @@ def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
     app.state.feedback = store
     app.mount("/api", create_api(settings, assistant, store))
 
-    blocks = build_ui(settings, assistant, store)
-    private = [str(Path(settings.data_dir).resolve())]
-    private += [str(Path(p).resolve()) for p in settings.corpus_dirs]
-    gr.mount_gradio_app(
-        app,
-        blocks,
-        path="/",
-        server_name=DEFAULT_HOST,
-        footer_links=["api"],
-        run_history=False,
-        allowed_paths=[],
-        blocked_paths=private,
-        show_error=False,
-        ssr_mode=False,
-        mcp_server=False,
-        css=UI_CSS,
-        head=UI_HEAD,
-    )
+    if chat_upstream:
+        from .scaleout import ChatProxy
+
+        app.mount("/", ChatProxy(chat_upstream))
+    else:
+        _mount_chat(app, settings, assistant, store)
 
     def limit_for(path: str) -> int:
         api = path == "/api" or path.startswith("/api/")
@@ -227,20 +218,37 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def worker_app() -> FastAPI:
-    """The app of one worker process (``uvicorn --factory``); settings come from COOPQA_*."""
-    from .embeddings import configure
-
-    configure(threads=int(os.environ.get("COOPQA_TORCH_THREADS", "0")) or None)
-    return create_app(Settings.from_env())
-
-
 def prepare_index(settings: Settings) -> None:
     """Build the index once before workers start, so they never race to build it."""
     from .index import PassageIndex
 
     if PassageIndex.open(settings, None).active_name() is None:
         make_assistant(settings)
+
+
+def _mount_chat(app: FastAPI, settings: Settings, assistant: Any, store: Any) -> None:
+    import gradio as gr
+
+    from .ui import UI_CSS, UI_HEAD, build_ui
+
+    blocks = build_ui(settings, assistant, store)
+    private = [str(Path(settings.data_dir).resolve())]
+    private += [str(Path(p).resolve()) for p in settings.corpus_dirs]
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        server_name=DEFAULT_HOST,
+        footer_links=["api"],
+        run_history=False,
+        allowed_paths=[],
+        blocked_paths=private,
+        show_error=False,
+        ssr_mode=False,
+        mcp_server=False,
+        css=UI_CSS,
+        head=UI_HEAD,
+    )
 
 
 def serve(
@@ -263,13 +271,10 @@ def serve(
         _announce(host, port, workers)
         uvicorn.run(app, **common)
         return 0
-    prepare_index(settings)
-    os.environ.update(settings_env(settings))
-    # Each worker gets its share of the cores for torch, so workers do not oversubscribe them.
-    os.environ.setdefault("COOPQA_TORCH_THREADS", str(max(1, default_workers() // workers)))
+    from .scaleout import serve_workers
+
     _announce(host, port, workers)
-    uvicorn.run("coopqa.server:worker_app", factory=True, workers=workers, **common)
-    return 0
+    return serve_workers(settings, host, port, workers, common)
 
 
 def _announce(host: str, port: int, workers: int) -> None:
