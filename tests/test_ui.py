@@ -213,9 +213,7 @@ def test_gradio_client_asks_with_a_key(live_server, corpus):
 
 @pytest.mark.server
 def test_gradio_client_errors_are_messages(live_server):
-    from gradio_client.exceptions import AppError
-
-    from gradio_client.exceptions import AuthenticationError
+    from gradio_client.exceptions import AppError, AuthenticationError
 
     with pytest.raises(AuthenticationError):  # the server refuses it at /config already
         client_for(live_server).predict(EXAMPLE_QUESTIONS[0], api_name="/ask")
