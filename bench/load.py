@@ -218,7 +218,7 @@ def run_bench(
     workers = workers or default_workers()
     key = api_key or (settings.api_keys[0] if settings.api_keys else None)
     env = {**settings_env(settings), "COOPQA_RATE_LIMIT": "0"}  # measure the server, not the limit
-    with ServerProcess(env=env, log_path=log_path, workers=workers) as server:
+    with ServerProcess(env=env, log_path=log_path, workers=workers).start(timeout=900) as server:
         run_load(server.url, clients, 1, key, warm)
         report = run_load(server.url, clients, rounds, key, measured)
         report["workers"] = workers

@@ -422,7 +422,7 @@ class ServerProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def __enter__(self) -> ServerProcess:
-        return self.start()
+        return self if self.alive() else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
