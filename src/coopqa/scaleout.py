@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -169,6 +170,8 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int, common
     prepare_index(settings)
     env = settings_env(settings)
     chat, upstream = start_chat_process(env)
+    # Stopped while waiting for the chat process: still run the `finally` that stops it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         wait_until_up(chat, upstream)
         os.environ.update(env)

@@ -408,13 +408,10 @@ class ServerProcess:
             self.proc.wait(5)
 
     def _signal(self, sig: int) -> None:
-        """The whole group when workers may be left (SIGKILL), else the supervisor, who stops them."""
+        """The whole process group: the server, its workers and its chat process."""
         assert self.proc is not None
         try:
-            if sig == signal.SIGKILL:
-                os.killpg(self.proc.pid, sig)
-            else:
-                self.proc.send_signal(sig)
+            os.killpg(self.proc.pid, sig)
         except ProcessLookupError:
             pass
 
