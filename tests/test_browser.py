@@ -156,7 +156,9 @@ def test_abstention_earlier_answers_and_export(page, live_server):
     page.locator("#coop-json").click()
     link = page.locator("#coop-export a").first
     link.wait_for()
-    exported = httpx.get(link.get_attribute("href"), timeout=10).json()["conversation"]
+    href = link.get_attribute("href")
+    assert httpx.get(href, timeout=10).status_code == 401  # an export needs a key or a session
+    exported = httpx.get(href, headers=live_server.auth, timeout=10).json()["conversation"]
     assert [t["answer"]["abstained"] for t in exported] == [True, False, False]
     page.locator("#coop-md").click()
     page.wait_for_function(
