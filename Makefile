@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test test-all lint format bench chromium clean
+.PHONY: install index run test test-all lint format bench chromium postgres postgres-stop clean
 
 install: $(STAMP)
 
@@ -30,6 +30,14 @@ run: index
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# A throwaway PostgreSQL (Debian's, installed when missing) on 127.0.0.1 for the feedback tests;
+# when it cannot start, .postgres/skip says why and those tests are skipped with that reason.
+postgres:
+	@sh tests/pg_cluster.sh .postgres
+
+postgres-stop:
+	@sh tests/pg_cluster.sh .postgres stop
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests app.py bench
 	$(VENV)/bin/ruff format --check src tests app.py bench
@@ -38,10 +46,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests app.py bench
 	$(VENV)/bin/ruff format src tests app.py bench
 
-test: $(STAMP) chromium lint index
+test: $(STAMP) chromium postgres lint index
 	$(PY) -m pytest -m "not slow" -q
 
-test-all: $(STAMP) chromium lint index
+test-all: $(STAMP) chromium postgres lint index
 	$(PY) -m pytest -q
 
 bench: index

@@ -179,8 +179,9 @@ def test_gradio_serves_no_file_outside_its_own(live_server):
     ]
     for target in secrets:
         for route in ("/gradio_api/file=", "/gradio_api/file/"):
-            resp = httpx.get(live_server.url + route + target)
+            resp = httpx.get(live_server.url + route + target, headers=live_server.auth)
             assert resp.status_code in (403, 404), (route, target, resp.status_code)
+            assert httpx.get(live_server.url + route + target).status_code in (401, 403)
             assert "root:" not in resp.text and "[project]" not in resp.text
     for url in ("https://example.com/", "http://127.0.0.1:1/x", "HTTP://169.254.169.254/"):
         resp = httpx.get(f"{live_server.url}/gradio_api/file={url}")

@@ -10,6 +10,7 @@ import re
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from coopqa.config import Settings
@@ -66,6 +67,9 @@ def open_page(browser, live_server, viewport, **extra):
     page.dialogs = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.goto(live_server.url + "/", wait_until="domcontentloaded")
+    if page.locator("#coop-key").count():  # the server requires a key: log in, as a user does
+        page.locator("#coop-key").fill(live_server.key)
+        page.locator("#coop-login").click()
     page.locator("#coop-question textarea").wait_for(state="visible")
     return page
 
@@ -257,7 +261,7 @@ def test_input_errors_stay_visible_and_the_box_counts_characters(page):
     assert error.is_visible() and "empty" in error.inner_text()
 
 
-def test_abstention_earlier_answers_and_markdown_export(page):
+def test_abstention_earlier_answers_and_markdown_export(page, live_server):
     first = ask(page, "What is the weather forecast for Tokyo tomorrow?")
     assert first.locator(".coop-abstain").count() == 1
     assert page.locator("#coop-chips input").count() == 0  # an abstention cites nothing
@@ -270,6 +274,9 @@ def test_abstention_earlier_answers_and_markdown_export(page):
     assert download.value.suggested_filename.endswith(".md")
     text = Path(download.value.path()).read_text()
     assert text.count("\n## ") == 3 and EXAMPLES[0] in text
+    href = download.value.url  # fetched with the page's session; without it, refused
+    assert httpx.get(href, timeout=10).status_code == 401  # an export needs a key or a session
+    assert httpx.get(href, headers=live_server.auth, timeout=10).text == text
 
 
 def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):

@@ -7,7 +7,6 @@ Every error is ``{"error": "one line"}`` with the status that fits: 400 bad inpu
 # No `from __future__ import annotations`: FastAPI must see the locally built pydantic models.
 import dataclasses
 import logging
-import secrets
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -33,18 +32,9 @@ def error_body(message: str, **extra: Any) -> dict[str, Any]:
 
 def key_is_valid(header: str | None, keys: Sequence[str]) -> bool:
     """Whether an ``Authorization: Bearer KEY`` header names one of ``keys`` (constant-time)."""
-    if not keys:
-        return True
-    if not header:
-        return False
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return False
-    ok = False
-    for key in keys:
-        ok |= secrets.compare_digest(token.encode(), key.encode())
-    return ok
+    from .security import bearer_token, match_key
+
+    return not keys or match_key(bearer_token(header), keys) is not None
 
 
 def fact_rows(table: Any, query: str | None = None, limit: int = MAX_FACT_ROWS) -> list[dict]:
@@ -151,6 +141,8 @@ def create_api(
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from .remote import index_fingerprint
+
     m = api_models()
     AskRequest, AskResponse = m["AskRequest"], m["AskResponse"]
     FeedbackRequest, FeedbackResponse, ErrorOut = (
@@ -217,6 +209,7 @@ def create_api(
             "retrieval": settings.retrieval_mode,
             "documents": list(getattr(assistant, "documents", [])),
             "llm": bool(settings.llm),
+            "index": index_fingerprint(settings),  # lets `coopqa ask` find a server on its index
         }
 
     @app.post(

@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--server",
+        metavar="URL",
+        help="answer through this running server (default: one found on port 7860 with the "
+        "same index, else in-process)",
+    )
+    where.add_argument("--local", action="store_true", help="always answer in-process")
+    p.add_argument("--key", help="API key for the server (default: COOPQA_API_KEY)")
 
     sub.add_parser("chat", help="interactive chat in the terminal")
 
@@ -87,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
 
     p = sub.add_parser("serve", help="serve the web chat and the HTTP API")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
+    from .server import add_serve_arguments  # stdlib-only at import: --help stays fast
+
+    add_serve_arguments(p)
 
     sub.add_parser("mcp", help="serve the MCP tools (ask, search, facts) on stdin/stdout")
     return parser
@@ -166,6 +176,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     requests = list(_requests(args))
+    server = None if args.local else _server(args, settings)
+    if server is not None:
+        return _ask_remote(server, requests, args, settings)
     assistant = _assistant(settings)
     for question, history in requests:
         answer = assistant.ask(question, history=history, docs=args.doc or None)
@@ -173,6 +186,33 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             _emit(answer.to_dict())
         else:
             print(format_answer(answer))
+    return 0
+
+
+def _server(args: argparse.Namespace, settings: Settings) -> str | None:
+    from . import remote
+
+    try:
+        return remote.find_server(settings, args.server, settings.port)
+    except remote.RemoteError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _ask_remote(server: str, requests: list, args: argparse.Namespace, settings: Settings) -> int:
+    """The quick path: no model, no index, one HTTP call a question."""
+    from . import remote
+    from .answer import Answer
+
+    key = args.key or settings.api_key
+    for question, history in requests:
+        try:
+            data = remote.ask(server, question, history, key)
+        except remote.RemoteError as exc:
+            raise CliError(str(exc)) from exc
+        if args.json or args.batch:
+            _emit(data)
+        else:
+            print(format_answer(Answer.from_dict(data)))
     return 0
 
 
@@ -239,7 +279,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .server import serve
 
-    serve(settings, host=args.host, port=args.port)
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

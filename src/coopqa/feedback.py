@@ -1,9 +1,12 @@
-"""Thumbs up/down feedback on answers, kept durably in SQLite (WAL, one transaction per write)."""
+"""Thumbs up/down feedback on answers, kept durably through SQLAlchemy (one transaction per write).
+
+SQLite (WAL) under the data directory by default; ``COOPQA_FEEDBACK_URL=postgresql://…`` points
+every worker at one shared database.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,19 +19,6 @@ MAX_COMMENT_CHARS = 2000
 MAX_TEXT_CHARS = 40_000
 MAX_CITATIONS = 50
 FEEDBACK_FILENAME = "feedback.sqlite3"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    time TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (1, -1)),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    citations TEXT NOT NULL DEFAULT '[]',
-    source TEXT NOT NULL DEFAULT 'api'
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -73,20 +63,82 @@ def _check_text(name: str, value: Any, limit: int) -> str:
     return value
 
 
+def database_url(target: Path | str) -> str:
+    """An SQLAlchemy URL from a file path or a URL; ``postgresql://`` gets the psycopg 3 driver."""
+    text = str(target)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return text
+
+
+def _table(metadata: Any) -> Any:
+    from sqlalchemy import CheckConstraint, Column, Integer, Table, Text
+
+    return Table(
+        "feedback",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("time", Text, nullable=False),
+        Column("rating", Integer, CheckConstraint("rating IN (1, -1)"), nullable=False),
+        Column("comment", Text, nullable=False, server_default=""),
+        Column("question", Text, nullable=False),
+        Column("answer", Text, nullable=False),
+        Column("citations", Text, nullable=False, server_default="[]"),
+        Column("source", Text, nullable=False, server_default="api"),
+        sqlite_autoincrement=True,
+    )
+
+
+def _engine(url: str) -> Any:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A connection per call, as before: a replaced or moved file is noticed at the next write.
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 10.0})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cur.execute("PRAGMA synchronous=FULL")  # a committed row survives a power cut
+        cur.close()
+
+    return engine
+
+
 class FeedbackStore:
-    """Append-only feedback table; each call opens its own connection, so threads can share it."""
+    """Append-only feedback table, safe to share between threads and between worker processes."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
+    def __init__(self, target: Path | str) -> None:
+        from sqlalchemy import MetaData
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10.0)
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+        self.url = database_url(target)
+        self.path = (
+            Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite") else None
+        )
+        self.engine = _engine(self.url)
+        metadata = MetaData()
+        self.table = _table(metadata)
+        self._create(metadata)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> FeedbackStore:
+        return cls(settings.feedback_url or feedback_path(settings.data_dir))
+
+    def _create(self, metadata: Any) -> None:
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            metadata.create_all(self.engine)
+        except DBAPIError:  # another worker created it at the same moment: check again
+            metadata.create_all(self.engine)
 
     def add(
         self,
@@ -105,26 +157,18 @@ class FeedbackStore:
         cites = list(citations or [])
         if len(cites) > MAX_CITATIONS:
             raise InputError(f"at most {MAX_CITATIONS} citations")
-        row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            value,
-            comment.strip(),
-            question,
-            answer,
-            json.dumps(cites, ensure_ascii=False, default=str),
-            source,
-        )
-        conn = self._connect()
-        try:
-            with conn:
-                cur = conn.execute(
-                    "INSERT INTO feedback (time, rating, comment, question, answer, citations,"
-                    " source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-            return int(cur.lastrowid)
-        finally:
-            conn.close()
+        row = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rating": value,
+            "comment": comment.strip(),
+            "question": question,
+            "answer": answer,
+            "citations": json.dumps(cites, ensure_ascii=False, default=str),
+            "source": source,
+        }
+        with self.engine.begin() as conn:
+            result = conn.execute(self.table.insert().values(**row))
+            return int(result.inserted_primary_key[0])
 
     def update(self, feedback_id: int, *, rating: Any = None, comment: str | None = None) -> None:
         """Change the rating and/or attach a comment to an earlier record (one transaction)."""
@@ -135,37 +179,38 @@ class FeedbackStore:
             changes["comment"] = _check_text("comment", comment, MAX_COMMENT_CHARS).strip()
         if not changes:
             return
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        conn = self._connect()
-        try:
-            with conn:
-                cur = conn.execute(
-                    f"UPDATE feedback SET {assignments} WHERE id = ?",
-                    (*changes.values(), int(feedback_id)),
-                )
-            if cur.rowcount == 0:
+        with self.engine.begin() as conn:
+            stmt = self.table.update().where(self.table.c.id == int(feedback_id)).values(**changes)
+            if conn.execute(stmt).rowcount == 0:
                 raise InputError(f"no feedback with id {feedback_id}")
-        finally:
-            conn.close()
 
     def list(self, limit: int = 100) -> list[FeedbackRecord]:
         """The newest ``limit`` records, newest first."""
-        conn = self._connect()
-        try:
-            rows = conn.execute(
-                "SELECT id, time, rating, comment, question, answer, citations, source"
-                " FROM feedback ORDER BY id DESC LIMIT ?",
-                (max(0, int(limit)),),
-            ).fetchall()
-        finally:
-            conn.close()
+        from sqlalchemy import select
+
+        t = self.table
+        stmt = select(t).order_by(t.c.id.desc()).limit(max(0, int(limit)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
         return [
-            FeedbackRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows
+            FeedbackRecord(
+                r.id,
+                r.time,
+                r.rating,
+                r.comment,
+                r.question,
+                r.answer,
+                json.loads(r.citations),
+                r.source,
+            )
+            for r in rows
         ]
 
     def count(self) -> int:
-        conn = self._connect()
-        try:
-            return int(conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
-        finally:
-            conn.close()
+        from sqlalchemy import func, select
+
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(self.table)).scalar_one())
+
+    def close(self) -> None:
+        self.engine.dispose()

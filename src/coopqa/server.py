@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -128,6 +129,7 @@ class GuardMiddleware:
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
             (b"content-security-policy", f"frame-ancestors {ancestors}".encode()),
+            (b"x-coopqa-worker", str(os.getpid()).encode()),  # which worker answered (ops, tests)
         ]
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
@@ -162,23 +164,27 @@ def make_assistant(settings: Settings) -> Any:
     return assistant
 
 
-def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
-    """FastAPI app: Gradio UI at /, REST API at /api (docs at /api/docs), one shared Assistant."""
+def create_app(
+    settings: Settings, assistant: Any | None = None, chat_upstream: str | None = None
+) -> FastAPI:
+    """FastAPI app: Gradio UI at /, REST API at /api (docs at /api/docs), one shared Assistant.
+
+    With ``chat_upstream`` (an API worker of ``serve --workers N``) the chat is forwarded there.
+    """
     offline_environment()
-    import gradio as gr
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
 
     from .api import create_api, key_dependency
-    from .feedback import FeedbackStore, feedback_path
+    from .feedback import FeedbackStore
     from .mcp_server import build_mcp_http, mount_mcp
     from .openai_api import create_openai_api
-    from .ui import UI_CSS, UI_HEAD, build_ui
+    from .security import AccessMiddleware, Guard
     from .widget import add_widget_route
 
     if assistant is None:
         assistant = make_assistant(settings)
-    store = FeedbackStore(feedback_path(settings.data_dir))
+    store = FeedbackStore.from_settings(settings)
 
     tools = build_mcp_http(assistant)
     app = FastAPI(
@@ -195,6 +201,50 @@ def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
     app.mount("/v1", create_openai_api(settings, assistant, require_key))
     mount_mcp(app, tools, require_key)
     add_widget_route(app)
+
+    if chat_upstream:
+        from .scaleout import ChatProxy
+
+        app.mount("/", ChatProxy(chat_upstream))
+    else:
+        _mount_chat(app, settings, assistant, store)
+
+    def limit_for(path: str) -> int:
+        api = path == "/api" or path.startswith("/api/")
+        return settings.max_request_bytes if api else UI_MAX_REQUEST_BYTES
+
+    # The last one added runs first: CORS headers reach even the 403/413 answers below it.
+    app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
+    app.state.guard = Guard.from_settings(settings)  # routes added later use the same check
+    app.add_middleware(AccessMiddleware, guard=app.state.guard)
+    app.add_middleware(GuardMiddleware, frame_ancestors=tuple(settings.cors_origins))
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    return app
+
+
+def default_workers() -> int:
+    """One worker per core: each answers on its own interpreter (no shared GIL)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def prepare_index(settings: Settings) -> None:
+    """Build the index once before workers start, so they never race to build it."""
+    from .index import PassageIndex
+
+    if PassageIndex.open(settings, None).active_name() is None:
+        make_assistant(settings)
+
+
+def _mount_chat(app: FastAPI, settings: Settings, assistant: Any, store: Any) -> None:
+    import gradio as gr
+
+    from .ui import UI_CSS, UI_HEAD, build_ui
 
     blocks = build_ui(settings, assistant, store)
     private = [str(Path(settings.data_dir).resolve())]
@@ -215,45 +265,64 @@ def create_app(settings: Settings, assistant: Any | None = None) -> FastAPI:
         head=UI_HEAD,
     )
 
-    def limit_for(path: str) -> int:
-        api = path == "/api" or path.startswith("/api/")
-        return settings.max_request_bytes if api else UI_MAX_REQUEST_BYTES
 
-    # The last one added runs first: CORS headers reach even the 403/413 answers below it.
-    app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
-    app.add_middleware(GuardMiddleware, frame_ancestors=tuple(settings.cors_origins))
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST"],
-        allow_headers=["Authorization", "Content-Type"],
-        max_age=600,
-    )
-    return app
-
-
-def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Run the server until interrupted (``coopqa serve`` and app.py)."""
+def serve(
+    settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = 1
+) -> int:
+    """Run the server until interrupted (``coopqa serve`` and app.py); N>1 worker processes."""
     import uvicorn
 
+    from .security import exposure_warning
+
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
-    print(f"coopqa: chat at http://{host}:{port}/  API docs at http://{host}:{port}/api/docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
-    return 0
+    warning = exposure_warning(host, settings.api_keys)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    common = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    if workers == 1:
+        app = create_app(settings)
+        _announce(host, port, workers)
+        uvicorn.run(app, **common)
+        return 0
+    from .scaleout import serve_workers
+
+    _announce(host, port, workers)
+    return serve_workers(settings, host, port, workers, common)
+
+
+def _announce(host: str, port: int, workers: int) -> None:
+    print(
+        f"coopqa: chat at http://{host}:{port}/  API docs at http://{host}:{port}/api/docs"
+        f"  ({workers} worker{'s' if workers > 1 else ''})",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m coopqa.server [--host H] [--port P]`` with settings from COOPQA_*."""
+    """``python -m coopqa.server [--host H] [--port P] [--workers N]`` with settings from COOPQA_*."""
     parser = argparse.ArgumentParser(
         prog="coopqa-server",
         description="Serve the coopqa web chat at / and the HTTP API at /api (settings: COOPQA_*).",
     )
-    parser.add_argument("--host", default=os.environ.get("COOPQA_HOST", DEFAULT_HOST))
-    port = int(os.environ.get("COOPQA_PORT", DEFAULT_PORT))
-    parser.add_argument("--port", type=int, default=port)
+    add_serve_arguments(parser)
     args = parser.parse_args(argv)
-    return serve(Settings.from_env(), args.host, args.port)
+    return serve(Settings.from_env(), args.host, args.port, args.workers)
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("COOPQA_HOST", DEFAULT_HOST))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("COOPQA_PORT", DEFAULT_PORT))
+    )
+    workers = int(os.environ.get("COOPQA_WORKERS", "0")) or default_workers()
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=workers,
+        help=f"worker processes (default: COOPQA_WORKERS or one per core, here {workers})",
+    )
 
 
 # ---------------------------------------------------------------- running it in a subprocess
@@ -274,6 +343,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COOPQA_API_KEYS": ",".join(settings.api_keys),
         "COOPQA_CORS_ORIGINS": ",".join(settings.cors_origins),
         "COOPQA_MAX_REQUEST_BYTES": str(settings.max_request_bytes),
+        "COOPQA_FEEDBACK_URL": settings.feedback_url or "",
+        "COOPQA_RATE_LIMIT": "{}/{}".format(*settings.rate_limit),
     }
 
 
@@ -292,7 +363,10 @@ class ServerProcess:
         cwd: Path | str | None = None,
         port: int | None = None,
         log_path: Path | str | None = None,
+        workers: int = 1,
     ) -> None:
+        self.workers = workers
+        self.workers_seen: set[str] = set()
         self.env = {**os.environ, **(env or {})}
         self.cwd = Path(cwd) if cwd else Path.cwd()
         self.host = DEFAULT_HOST
@@ -309,8 +383,15 @@ class ServerProcess:
 
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         cmd = [sys.executable, "-m", "coopqa.server", "--host", self.host, "--port", str(self.port)]
+        cmd += ["--workers", str(self.workers)]
+        # Its own process group: stopping it also stops its worker processes.
         self.proc = subprocess.Popen(
-            cmd, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            cmd,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -318,8 +399,13 @@ class ServerProcess:
                 code = self.proc.returncode
                 raise RuntimeError(f"server exited with {code}; see {self.log_path}")
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
+                resp = httpx.get(f"{self.url}/api/health", timeout=2)
+                if resp.status_code == 200:
+                    self.workers_seen.add(resp.headers.get("x-coopqa-worker", ""))
+                    if len(self.workers_seen) >= self.workers:  # every worker answers
+                        return self
+                    time.sleep(0.1)  # a new connection may reach another worker
+                    continue
             except httpx.HTTPError:
                 pass
             time.sleep(0.25)
@@ -329,21 +415,26 @@ class ServerProcess:
     def stop(self, kill: bool = False, timeout: float = 15.0) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
-        if kill:
-            self.proc.kill()
-        else:
-            self.proc.terminate()
+        self._signal(signal.SIGKILL if kill else signal.SIGTERM)
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self._signal(signal.SIGKILL)
             self.proc.wait(5)
+
+    def _signal(self, sig: int) -> None:
+        """The whole process group: the server, its workers and its chat process."""
+        assert self.proc is not None
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
     def __enter__(self) -> ServerProcess:
-        return self.start()
+        return self if self.alive() else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

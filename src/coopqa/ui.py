@@ -5,9 +5,12 @@ conversation itself in ui_state. ``build_ui`` only wires them to Gradio componen
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData / gr.LikeData hints.
+import atexit
 import inspect
 import json
 import logging
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -16,6 +19,7 @@ from typing import Any
 
 from .answer import Answer
 from .config import MAX_QUESTION_CHARS, Settings
+from .feedback import MAX_COMMENT_CHARS
 from .ui_assets import UI_CSS, UI_HEAD
 from .ui_eval import default_run, list_runs, render_run
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
@@ -115,11 +119,32 @@ def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
     return json.dumps({"conversation": items}, ensure_ascii=False, indent=2)
 
 
-def write_export(turns: Sequence[dict[str, Any]], fmt: str) -> str | None:
-    """Write the conversation to a fresh temp file named by date and document; None when empty."""
+EXPORT_TTL_S = 600  # an export only has to live until the browser has fetched it
+
+
+def export_root() -> Path:
+    """This process's export folder; removed at exit, its old exports pruned at each export."""
+    root = Path(tempfile.gettempdir()) / f"coopqa-exports-{os.getpid()}"
+    if not root.exists():
+        root.mkdir(mode=0o700)
+        atexit.register(shutil.rmtree, root, True)
+    return root
+
+
+def prune_exports(root: Path, max_age_s: float = EXPORT_TTL_S) -> None:
+    cutoff = time.time() - max_age_s
+    for folder in root.iterdir():
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_export(turns: Sequence[dict[str, Any]], fmt: str, root: Path | None = None) -> str | None:
+    """Write the conversation to a dated file in this process's export folder; None when empty."""
     if not turns:
         return None
-    path = Path(tempfile.mkdtemp(prefix="coopqa-export-")) / export_name(turns, fmt)
+    root = root or export_root()
+    prune_exports(root)
+    path = Path(tempfile.mkdtemp(prefix="export-", dir=root)) / export_name(turns, fmt)
     text = conversation_json(turns) if fmt == "json" else conversation_markdown(turns)
     path.write_text(text, encoding="utf-8")
     return str(path)
@@ -177,8 +202,9 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     """The Gradio Blocks app sharing ``assistant`` and the feedback ``store`` with the API."""
     import gradio as gr
 
-    from .api import key_is_valid
+    from .security import Guard
 
+    guard = Guard(settings.api_keys)
     corpus = getattr(assistant, "corpus", None)
     abbreviations = abbreviations_of(settings, corpus)
     scoped = accepts_docs(assistant)
@@ -328,8 +354,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
 
     def api_ask(question: str, history: list | None = None, request: gr.Request = None) -> dict:
         """Ask a question; returns the answer dict (the Answer JSON shape)."""
-        header = request.headers.get("authorization") if request is not None else None
-        if not key_is_valid(header, settings.api_keys):
+        headers = {k.lower(): v for k, v in request.headers.items()} if request else {}
+        if guard.required and guard.key_for(headers) is None:  # the server's check, once more
             raise gr.Error("missing or wrong API key (send Authorization: Bearer KEY)")
         try:
             return assistant.ask(question, history=history or []).to_dict()
@@ -350,7 +376,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     private = {"api_visibility": "private"}
     docs = document_choices(assistant)
 
-    with gr.Blocks(title="coopqa — cited answers from reports") as demo:
+    # Gradio's cached copies of exports go after an hour, and all of them at shutdown.
+    with gr.Blocks(title="coopqa — cited answers from reports", delete_cache=(600, 3600)) as demo:
         conv_state = gr.State(None)  # the conversation: see ui_state
         shown = gr.State("")  # the answer id whose sources the chips show
         target = gr.State("")  # the answer id the comment box belongs to
@@ -386,6 +413,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                                     show_label=False,
                                     placeholder="What was good or wrong? (Enter saves)",
                                     elem_id="coop-comment",
+                                    max_length=MAX_COMMENT_CHARS,
                                     max_lines=1,
                                     scale=5,
                                 )
