@@ -117,7 +117,9 @@ class Assistant:
         from .embeddings import MiniLMEmbeddings
         from .index import PassageIndex
 
-        glossary.use(settings.corpus_dirs[0])  # synonyms for these documents, if they have any
+        # Synonyms for these documents, if they have any: beside the corpus or the reviewed table.
+        self._glossary = glossary.beside([*settings.corpus_dirs, Path(settings.facts_path).parent])
+        glossary.activate(self._glossary)
         self.settings = settings
         self.embedder = embedder or MiniLMEmbeddings()
         self.index = PassageIndex.open(settings, self.embedder)
@@ -152,7 +154,11 @@ class Assistant:
         self._document_facts: dict[frozenset[str], Any] = {}
 
     def _refresh(self) -> None:
-        """After `coopqa ingest` moved the index on, answer from the new collection."""
+        """After `coopqa ingest` moved the index on, answer from the new collection (and with
+        this Assistant's own glossary, should another in the process have activated its own)."""
+        from .glossary import activate
+
+        activate(self._glossary)
         if self._loaded is not None and self.index.active_name() != self._loaded:
             with self._reload_lock:
                 if self.index.active_name() != self._loaded:

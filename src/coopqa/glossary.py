@@ -79,11 +79,24 @@ def load(path: Path) -> Glossary:
 _active: Glossary | None = None
 
 
+def beside(folders: list[Path | str]) -> Glossary:
+    """The glossary in the first of ``folders`` that has one (empty when none does)."""
+    for folder in folders:
+        if (Path(folder) / FILENAME).exists():
+            return load(Path(folder) / FILENAME)
+    return Glossary()
+
+
+def activate(glossary: Glossary) -> Glossary:
+    """Make ``glossary`` the one in use (each Assistant activates its own before answering)."""
+    global _active
+    _active = glossary
+    return glossary
+
+
 def use(corpus_dir: Path | str) -> Glossary:
     """Read the glossary beside a corpus folder and make it the one in use."""
-    global _active
-    _active = load(Path(corpus_dir) / FILENAME)
-    return _active
+    return activate(beside([corpus_dir]))
 
 
 def active() -> Glossary:

@@ -216,7 +216,10 @@ def _recomputes(fact: Fact, table: FactTable) -> bool:
 
 def load_fact_table(path_or_settings: object, corpus: Corpus) -> FactTable:
     """Read, validate and derive; raise FactsError("facts.csv row N: reason") on the first bad row."""
+    from ..glossary import use
+
     path = Path(getattr(path_or_settings, "facts_path", path_or_settings))  # type: ignore[arg-type]
+    use(path.parent)  # the reviewed table's pair rules and phrasings sit beside it
     facts, problems = read_rows(path)
     for fact in facts:
         reason = quote_problem(fact, corpus)
