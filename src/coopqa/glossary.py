@@ -95,8 +95,9 @@ def activate(glossary: Glossary) -> Glossary:
 
 
 def use(corpus_dir: Path | str) -> Glossary:
-    """Read the glossary beside a corpus folder and make it the one in use."""
-    return activate(beside([corpus_dir]))
+    """Make the glossary beside a folder the one in use; a folder without one changes nothing."""
+    path = Path(corpus_dir) / FILENAME
+    return activate(load(path)) if path.exists() else active()
 
 
 def active() -> Glossary:
@@ -104,5 +105,5 @@ def active() -> Glossary:
     if _active is None:
         from .config import Settings
 
-        return use(Settings.from_env().corpus_dirs[0])
+        return activate(beside([Settings.from_env().corpus_dirs[0]]))
     return _active

@@ -296,7 +296,11 @@ class AccessMiddleware:
                 send, 303, b"", "text/plain", [("location", f"{LOGIN_PATH}?next={target}")]
             )
         else:
-            body = json.dumps({"error": refusal.message}).encode()
+            error: object = refusal.message
+            if path == "/v1" or path.startswith("/v1/"):  # OpenAI clients read error.message
+                kind = "invalid_api_key" if refusal.status == 401 else "rate_limit_exceeded"
+                error = {"message": refusal.message, "type": "invalid_request_error", "code": kind}
+            body = json.dumps({"error": error}).encode()
             await _respond(send, refusal.status, body, "application/json", refusal.headers)
 
     async def _login(self, scope: dict, receive: Callable, send: Callable) -> None:
