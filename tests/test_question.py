@@ -21,13 +21,13 @@ from coopqa.question import analyse
         ),
         (
             "What was the change in average daily hire rate from 2018 to 2019?",
-            "text",
+            "quantity",
             "change",
             (2018, 2019),
         ),
         (
             "What was the average salary of the director in 2017/18 and 2018/19?",
-            "text",
+            "quantity",
             "average",
             (2018, 2019),
         ),
