@@ -100,7 +100,7 @@ def run_eval(label: str, sets: list[Path], env: dict[str, str], configs: list[st
             f"{c} {e['correct']}/{e['items']}" for c, e in sorted(m["by_category"].items())
         )
         print(
-            f"{label:<34} {run['config']:<8} {m['correct']}/{m['items']} = {m['accuracy']:.1%}"
+            f"{label:<34} {run['name']:<8} {m['correct']}/{m['items']} = {m['accuracy']:.1%}"
             f"  wrong numbers {m['wrong_numbers']}  abstention P {_pct(m['abstention_precision'])}"
             f" R {_pct(m['abstention_recall'])}\n    {cats}",
             flush=True,
