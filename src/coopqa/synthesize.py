@@ -16,7 +16,7 @@ from .corpus import Passage, Sentence, normalize_for_match
 
 NUMERIC_QUESTION = re.compile(
     r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|"
-    r"which (fiscal )?(year|month)|(participant |dispatch )?(numbers|figures)|"
+    r"which (fiscal )?(year|month)|numbers|figures|"
     r"total|combined|altogether|in all|sum|difference|more than|fewer|less than|count|"
     r"how old|what was the (size|figure))\b",
     re.IGNORECASE,

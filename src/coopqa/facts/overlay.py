@@ -75,7 +75,7 @@ def _fact_from_cells(header: list[str], cells: list[str], n: int) -> tuple[Fact 
     if not _ID_RE.match(row["id"]):
         return (
             None,
-            f"id {row['id']!r} is not dotted lower-case words (e.g. dispatch.total.end_fy2012)",
+            f"id {row['id']!r} is not dotted lower-case words (e.g. revenue.total.fy2019)",
         )
     try:
         value = float(row["value"].replace(",", ""))
