@@ -66,3 +66,11 @@ def test_computations_carry_formula_and_inputs():
     assert compute.percent_change(_fact(0, 2018), later) is None
     negative = compute.change(_fact(-55849, 2018), _fact(-56552, 2019))
     assert negative.value == -703 and "(56,552)" in negative.formula
+
+
+def test_a_share_is_a_percentage_of_the_whole():
+    part, whole = _fact(7936, 2019), _fact(23200, 2019)
+    result = compute.share(part, whole)
+    assert round(result.value, 2) == 34.21 and result.unit == "%" and result.measure == "share"
+    assert result.formula == "34.21% = 7,936 / 23,200"
+    assert compute.share(part, _fact(0, 2019)) is None

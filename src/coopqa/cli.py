@@ -20,6 +20,11 @@ class CliError(Exception):
     """A failure to report as one line on stderr with a non-zero exit."""
 
 
+def add_doc_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """--doc NAME, repeatable: the documents a command is limited to."""
+    parser.add_argument("--doc", action="append", default=[], metavar="NAME", help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopqa",
@@ -33,26 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="show the passages retrieved for a question")
     p.add_argument("question", nargs="?")
-    p.add_argument(
-        "--doc",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="answer from this document only (file name; repeatable)",
-    )
+    add_doc_option(p, "answer from this document only (file name; repeatable)")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
-    p.add_argument(
-        "--doc",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="answer from this document only (file name; repeatable)",
-    )
+    add_doc_option(p, "answer from this document only (file name; repeatable)")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
     where = p.add_mutually_exclusive_group()
@@ -69,22 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("facts", help="print the fact table, or check it against the text")
     p.add_argument("action", nargs="?", choices=["check"], help="validate facts.csv, coverage")
-    p.add_argument(
-        "--doc", action="append", default=[], metavar="NAME", help="this document's facts"
-    )
+    add_doc_option(p, "this document's facts (repeatable)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
     p = sub.add_parser("check", help="verify every number in an answer text")
     p.add_argument("text")
-    p.add_argument(
-        "--doc",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="check against this document's facts",
-    )
+    add_doc_option(p, "check against this document's facts (repeatable)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="run evaluation sets and write a report")

@@ -274,17 +274,9 @@ def _two_things(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
     a, b = first.fact, second
     if q.operation == "ratio":
         part, whole = sorted((a, b), key=lambda f: abs(f.value))
-        result = compute.ratio(part, whole)
+        result, chosen = compute.share(part, whole), [part, whole]
         if result is None:
             return None
-        result = replace(
-            result,
-            value=round(result.value * 100, 4),
-            unit="%",
-            measure="share",
-            formula=f"{format_value(round(result.value * 100, 2))}% = {format_value(part.value)} / {format_value(whole.value)}",
-        )
-        chosen = [part, whole]
     elif q.operation == "sum":
         result, chosen = compute.total([a, b]), [a, b]
     else:

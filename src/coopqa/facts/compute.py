@@ -66,6 +66,15 @@ def difference(first: Fact, second: Fact) -> Fact:
     return _derived(first, value, formula, [first, second], "difference")
 
 
+def share(part: Fact, whole: Fact) -> Fact | None:
+    """``part`` as a percentage of ``whole`` ("34.21% = 7,936 / 23,200")."""
+    if whole.value == 0:
+        return None
+    value = part.value / whole.value * 100
+    formula = f"{format_value(round(value, 2))}% = {_num(part.value)} / {_num(whole.value)}"
+    return replace(_derived(part, value, formula, [part, whole], "share"), unit="%")
+
+
 def ratio(numerator: Fact, denominator: Fact) -> Fact | None:
     if denominator.value == 0:
         return None
