@@ -215,3 +215,50 @@ def test_a_number_from_another_document_is_not_taken_from_this_fact_table(tmp_pa
 )
 def test_the_count_fits_the_question_shape(assistant, question, expected):
     assert assistant.ask(question).answer.startswith(expected)
+
+
+GENERAL_DOC = """# Harbour Works Annual Review 2019
+
+## Staffing
+
+In 2019, the company hired 150 engineers for its harbour projects. The engineers came from
+Portugal, Chile and Kenya.
+
+## Fleet
+
+The company operated 12 dredgers in 2019. It plans to buy two more.
+"""
+
+
+@pytest.fixture(scope="module")
+def general_assistant(tmp_path_factory, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    root = tmp_path_factory.mktemp("general")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.md").write_text(GENERAL_DOC, encoding="utf-8")
+    settings = Settings(
+        data_dir=root / "data", corpus_dirs=(corpus,), facts_path=root / "no-facts.csv"
+    )
+    return Assistant(settings, embedder=embedder)
+
+
+def test_a_document_without_reviewed_facts_answers_by_coverage(general_assistant):
+    answer = general_assistant.ask("How many engineers did the company hire in 2019?")
+    assert not answer.abstained and "150" in answer.answer
+
+
+def test_a_breakdown_the_document_does_not_give_is_not_answered_with_the_total(general_assistant):
+    """ "female engineers": a modifier the document never uses, of a thing it does report."""
+    answer = general_assistant.ask("How many female engineers did the company hire in 2019?")
+    assert answer.abstained and "150" not in answer.answer.split("nearest")[0]
+    assert "female" in answer.answer
+
+
+def test_a_question_for_names_is_not_answered_by_a_count(general_assistant):
+    answer = general_assistant.ask("Which shipyards built the twelve dredgers?")
+    assert answer.abstained, answer.answer
+    named = general_assistant.ask("Which countries did the engineers come from?")
+    assert not named.abstained and "Portugal" in named.answer

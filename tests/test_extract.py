@@ -72,6 +72,32 @@ def test_markdown_table_rows_and_headers():
     assert table.headers[2].endswith("2018(1)")
 
 
+SPANNED_LEFT = """Net sales of products by category were as follows:
+
+|  |  | 2019 |  | 2018 |
+| --- | --- | --- | --- | --- |
+| In thousands | $ | % | $ | % |
+| Widgets | 11,459 | 12% | 11,486 | 11% |
+"""
+
+
+def test_a_year_heads_its_column_group_wherever_it_sits_in_it():
+    """A merged header cell exported into the last column of its group still heads the group:
+    the repeating "$ | %" line below says where the groups are."""
+    document = parse_text("t", SPANNED_LEFT, markdown=True)
+    facts = {(f.value, f.period, f.unit) for f in extract_document(document).facts}
+    assert (11459.0, "2019", "In thousands") in facts
+    assert (11486.0, "2018", "In thousands") in facts
+    assert (12.0, "2019", "%") in facts
+
+
+def test_the_sentence_introducing_a_table_is_its_cells_scope():
+    document = parse_text("t", SPANNED_LEFT, markdown=True)
+    cell = next(f for f in extract_document(document).facts if f.value == 11459)
+    assert cell.scope == "Net sales of products by category were as follows:"
+    assert "sale" in DocumentFacts([cell], []).rank(("net", "sale", "widget"))[0].fact.scope.lower()
+
+
 def test_cell_facts_carry_row_column_period_and_quote():
     document = parse_text("t", TABLE_DOC, markdown=True)
     facts = extract_document(document).facts

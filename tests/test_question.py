@@ -37,6 +37,8 @@ from coopqa.question import analyse
         ("Where is the head office?", "place", "", ()),
         ("When was the act enacted?", "date", "", ()),
         ("What percentage of revenue was Platforms in 2019?", "text", "ratio", (2019,)),
+        ("What were net sales of Frozen Kefir in 2017?", "quantity", "", (2017,)),
+        ("What is revenue by geography based on?", "text", "", ()),
     ],
 )
 def test_analysis(question, answer_type, operation, years):
@@ -48,6 +50,23 @@ def test_terms_leave_out_framing_and_years_and_keep_names():
     q = analyse("What were net sales of Frozen Kefir in 2018 and 2019 respectively?")
     assert "2018" not in q.terms and "respectively" not in q.terms and "what" not in q.terms
     assert q.names == ("Frozen Kefir",)
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Which countries did the participants come from?", 2),
+        ("Which nine countries sent officials?", 2),
+        ("What are the names of the ten fellows?", 1),
+        ("Who was the guest at the symposium?", 1),
+        ("Which ministry made the consultation?", 0),
+        ("In which years did revenue rise?", 0),
+        ("Who does the agency invite?", 0),
+    ],
+)
+def test_names_wanted(question, wanted):
+    """A question for names is not answered by a sentence that only counts them."""
+    assert analyse(question).names_wanted == wanted
 
 
 def _fact(value: float, year: int) -> Fact:

@@ -304,7 +304,9 @@ class Assistant:
         state["scope"] = max(
             (_dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
         )
-        state["sentence_scores"] = self._score_sentences(vector, query, results)
+        state["sentence_scores"], state["sentence_similarity"] = self._score_sentences(
+            vector, query, results
+        )
         self._timed(state, "retrieve", began)
         return state
 
@@ -411,6 +413,7 @@ class Assistant:
             question=state["resolved"],
             passages=[r.passage for r in state["results"][:EVIDENCE_PASSAGES]],
             sentence_scores=state["sentence_scores"],
+            sentence_similarity=state["sentence_similarity"],
             facts=state["facts"],
             not_stated=state["not_stated"],
             premise_notes=state["premise"],
@@ -442,7 +445,9 @@ class Assistant:
 
         if docs not in self._document_facts:
             facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
-            texts = [s.text for p in self._passages.values() if p.doc in docs for s in p.sentences]
+            passages = [p for p in self._passages.values() if p.doc in docs]
+            texts = [s.text for p in passages for s in p.sentences]
+            texts += sorted({p.section for p in passages})  # headings name what a document covers
             self._document_facts[docs] = DocumentFacts(facts, texts)
         return self._document_facts[docs]
 
@@ -523,11 +528,12 @@ class Assistant:
 
     def _score_sentences(
         self, vector: list[float], query: str, results: list[SearchResult]
-    ) -> dict[tuple[str, int], float]:
+    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
+        """Each evidence sentence's ranking score, and its cosine similarity to the question."""
         asked = set(tokenize(query))
         words = set(expand_query(list(asked)))
         dates = [m.text.lower() for m in _numbers_in(query) if m.is_time]
-        scores = {}
+        scores, similarity = {}, {}
         for result in results[:EVIDENCE_PASSAGES]:
             passage = result.passage
             for i, sentence in enumerate(passage.sentences):
@@ -537,7 +543,8 @@ class Assistant:
                 overlap = len(words & set(tokenize(sentence.text))) / max(len(asked), 1)
                 on_date = bool(dates) and all(d in sentence.text.lower() for d in dates)
                 scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
-        return scores
+                similarity[key] = dense
+        return scores, similarity
 
 
 _SECOND_QUESTION = re.compile(

@@ -36,10 +36,15 @@ _YEAR_CHOICE = re.compile(
     r"worse)\b",
     re.I,
 )
+_MEASURE = (
+    r"(?:amount|value|total|number|balance|cost|price|rate|revenue|sale|income|expense|"
+    r"percentage|ratio|margin|figure|count|profit|loss|earning|asset|liabilit(?:y|ie))s?"
+)
 _QUANTITY = re.compile(
-    r"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){0,6}?(amount|value|total|"
-    r"number|balance|cost|price|rate|revenue|sale|income|expense|percentage|ratio|margin|"
-    r"figure|count|profit|loss|earning|asset|liabilit(?:y|ie))s?|how (?:large|big|high|low))\b",
+    rf"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){{0,6}}?{_MEASURE}|"
+    # without "the", the measure must end the phrase: "what were net sales of X in 2017"
+    rf"what (?:is|was|were|are) (?:[\w'’.&-]+ ){{0,3}}?{_MEASURE}(?=\s+(?:of|for|in|at|from)\b|\s*\?)|"
+    r"how (?:large|big|high|low))\b",
     re.I,
 )
 _WHEN = re.compile(
@@ -78,6 +83,7 @@ class Question:
     years: tuple[int, ...]
     terms: tuple[str, ...]  # stemmed words that name what is asked about
     names: tuple[str, ...]  # capitalised names the question uses ("Frozen Kefir", "Red Hat")
+    names_wanted: int = 0  # names the answer must give: "which countries" 2, "the name of" 1
 
 
 def analyse(text: str) -> Question:
@@ -89,7 +95,28 @@ def analyse(text: str) -> Question:
         years=years,
         terms=tuple(t for t in dict.fromkeys(tokenize(_without_years(text))) if t not in _FRAME),
         names=tuple(_names(text)),
+        names_wanted=names_wanted(text),
     )
+
+
+_TIME_NOUNS = frozenset(("year", "period", "quarter", "month", "week", "day", "time"))
+_NAMES_OF = re.compile(r"\bnames? of\b|\bwho (?:is|was|were|are) the\b", re.I)
+
+
+def names_wanted(text: str) -> int:
+    """How many names an answer must give: "which countries" asks for several, "what is the
+    name of" for one; other questions may be answered by a description."""
+    from .nlp import parse
+
+    if _NAMES_OF.search(text):
+        return 1
+    tokens = list(parse(text))
+    which = next((i for i, t in enumerate(tokens[:3]) if t.lower_ == "which"), None)
+    if which is not None:
+        noun = next((t for t in tokens[which + 1 : which + 4] if t.pos_ in ("NOUN", "PROPN")), None)
+        if noun is not None and noun.tag_ in ("NNS", "NNPS") and noun.lemma_ not in _TIME_NOUNS:
+            return 2
+    return 0
 
 
 def answer_type(text: str) -> str:

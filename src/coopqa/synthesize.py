@@ -36,6 +36,7 @@ class Evidence:
     question: str
     passages: list[Passage]
     sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
+    sentence_similarity: dict[tuple[str, int], float] = field(default_factory=dict)  # cosine only
     facts: list[Any] = field(default_factory=list)  # FactMatch, best first
     not_stated: Any | None = None  # NotStated from the fact table
     premise_notes: list[str] = field(default_factory=list)

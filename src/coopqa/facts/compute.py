@@ -42,7 +42,7 @@ def percent_change(earlier: Fact, later: Fact) -> Fact | None:
     value = (later.value - earlier.value) / abs(earlier.value) * 100
     formula = (
         f"{format_value(round(value, 2))}% = ({_num(later.value)} − {_num(earlier.value)}) "
-        f"/ {_num(abs(earlier.value))} × 100"
+        f"/ {_num(abs(earlier.value))}"  # a share written as a percentage: no "× 100" to misread
     )
     return replace(_derived(later, value, formula, [earlier, later], "percentage change"), unit="%")
 

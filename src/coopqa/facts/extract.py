@@ -49,15 +49,17 @@ def extract_document(document: Document) -> Extraction:
     """Every fact of one document, prose and tables."""
     out = Extraction()
     prose: list[tuple[Passage, int, Sentence]] = []
+    before: Passage | None = None
     for passage in document.passages:
         if passage.kind == "table":
             table = parse_markdown_table(document.text, passage.start, passage.end)
             if table is None:
                 out.skipped_rows += len(passage.sentences)
                 continue
-            _table_facts(document.doc, passage, table, out)
+            _table_facts(document.doc, passage, table, _caption(before, passage), out)
         else:
             prose += [(passage, i, s) for i, s in enumerate(passage.sentences)]
+        before = passage
     _prose_facts(document.doc, prose, out)
     del out.facts[MAX_FACTS_PER_DOCUMENT:]
     return out
@@ -70,7 +72,16 @@ def _slug(doc: str) -> str:
 # ------------------------------------------------------------------------------------------ tables
 
 
-def _table_facts(doc: str, passage: Passage, table: Table, out: Extraction) -> None:
+def _caption(before: Passage | None, table: Passage) -> str:
+    """The sentence that introduces a table ("Net sales by category were as follows:"): the
+    last sentence of the prose just before it, under the same heading."""
+    if before is None or before.kind == "table" or before.section != table.section:
+        return ""
+    last = before.sentences[-1].text if before.sentences else ""
+    return last if last.rstrip().endswith(":") else ""
+
+
+def _table_facts(doc: str, passage: Passage, table: Table, caption: str, out: Extraction) -> None:
     heading = passage.section.rsplit(" > ", 1)[-1] if passage.section else ""
     out.skipped_rows += table.skipped
     notes = _footnote_columns(table)
@@ -95,7 +106,7 @@ def _table_facts(doc: str, passage: Passage, table: Table, out: Extraction) -> N
                     value=value.value,
                     unit=(unit + (f" {value.scale}" if value.scale else "")).strip(),
                     period=" ".join(str(y) for y in years[:1]),
-                    scope=heading,
+                    scope=caption or heading,
                     doc=doc,
                     page=passage.page,
                     section=passage.section,

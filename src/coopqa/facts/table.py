@@ -170,6 +170,13 @@ def _join_headers(rows: list[list[str]], width: int) -> list[str]:
             text = cells[named[0]].strip()
             out = [out[0]] + [f"{h} {text}".strip() for h in out[1:]]
             continue
+        blocks = _blocks(cells, rows, width)
+        if blocks:
+            for block in blocks:
+                text = next(cells[i].strip() for i in block if cells[i].strip())
+                for i in block:
+                    out[i] = f"{out[i]} {text}".strip()
+            continue
         carried = ""
         for i, cell in enumerate(cells):
             text = cell.strip()
@@ -179,6 +186,28 @@ def _join_headers(rows: list[list[str]], width: int) -> list[str]:
             elif carried and i > 0 and not text:
                 out[i] = f"{out[i]} {carried}".strip()
     return out
+
+
+def _blocks(cells: list[str], rows: list[list[str]], width: int) -> list[list[int]]:
+    """Column groups of a spanning header line, read from a header line whose cells repeat
+    ("$ | % | $ | %" under "| 2019 | | 2018 |"): each group is headed by the one name inside it,
+    wherever the name sits in its group. Empty when no line repeats so."""
+    named = [i for i, c in enumerate(cells) if i > 0 and c.strip()]
+    if len(named) < 2 or len(named) == width - 1:
+        return []
+    for other in rows:
+        below = [c.strip() for c in (other + [""] * width)[1:width]]
+        if below == [c.strip() for c in cells[1:width]]:
+            continue
+        for period in range(2, len(below) // 2 + 1):
+            if len(below) % period or any(below[i] != below[i % period] for i in range(len(below))):
+                continue
+            if not all(below[:period]):
+                continue
+            groups = [list(range(1 + k, 1 + k + period)) for k in range(0, len(below), period)]
+            if all(sum(1 for i in g if cells[i].strip()) == 1 for g in groups):
+                return groups
+    return []
 
 
 def _unit_of(rows: list[list[str]]) -> str:
