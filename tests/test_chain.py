@@ -227,6 +227,15 @@ Portugal, Chile and Kenya.
 ## Fleet
 
 The company operated 12 dredgers in 2019. It plans to buy two more.
+
+## Segments
+
+Segment results for 2019 were as follows:
+
+|  | Dredging | Towage |
+| --- | --- | --- |
+| Revenue | 120.5 | 80.0 |
+| Costs | 100.0 | 70.5 |
 """
 
 
@@ -262,3 +271,11 @@ def test_a_question_for_names_is_not_answered_by_a_count(general_assistant):
     assert answer.abstained, answer.answer
     named = general_assistant.ask("Which countries did the engineers come from?")
     assert not named.abstained and "Portugal" in named.answer
+
+
+def test_two_cells_of_one_row_are_compared_with_the_formula(general_assistant):
+    answer = general_assistant.ask("What was the difference in revenue between Dredging and Towage?")
+    assert answer.answer.startswith("40.5"), answer.answer
+    assert "120.5 − 80" in answer.answer and "increase" not in answer.answer
+    assert "| Revenue | 120.5 | 80.0 |" in answer.answer  # the row is quoted, not the table
+    assert "Costs" not in answer.answer

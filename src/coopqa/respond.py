@@ -29,6 +29,7 @@ SENTENCE_CANDIDATES = 6
 _NAMED_ENTITIES = frozenset(
     ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
 )
+_CURRENCY = frozenset("$€£¥")
 _MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
@@ -124,6 +125,9 @@ def _value(fact: Fact) -> str:
         text = f"−{text}"
     if fact.unit == "%":
         return f"{text}%"
+    symbol, _, rest = fact.unit.partition(" ")
+    if symbol in _CURRENCY:  # "$3,227.8", "€42 million"
+        return f"{symbol}{text} {rest}".strip()
     return f"{text} {fact.unit}".strip()
 
 
@@ -252,39 +256,58 @@ def _computed_draft(
 ) -> Draft:
     quotes: dict[int, Sentence] = {}
     sources = _sources(chosen, evidence, quotes, _Cites(evidence))
-    label = strip_years(_label(chosen[-1]))
-    direction = ""
-    if q.operation in ("change", "difference", "percent_change") and result.value:
-        direction = " (a decrease)" if result.value < 0 else " (an increase)"
-    claim = f"{_value(result)}{direction}: the {result.measure} of {label}, {span}, computed as {result.formula}"
+    what = _what(result, chosen, span)
+    claim = f"{_value(result)}{_direction(q, result, chosen)}: {what}, computed as {result.formula}"
     return Draft(
-        text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, [result, *chosen])]
+        text=f"{claim}. " + " ".join(sources),
+        quotes=quotes,
+        grounded=[(claim, [result, *chosen])],
     )
 
 
+def _direction(q: Question, result: Fact, chosen: list[Fact]) -> str:
+    """ "(an increase)" only for a change over time, never for two things compared."""
+    over_time = len({min(fact_years(f), default=0) for f in chosen}) > 1
+    if q.operation in ("change", "difference", "percent_change") and over_time and result.value:
+        return " (a decrease)" if result.value < 0 else " (an increase)"
+    return ""
+
+
+def _what(result: Fact, chosen: list[Fact], span: str) -> str:
+    """What was computed, named by what tells its inputs apart: their years, or their labels."""
+    names = _names_apart(chosen)
+    if len(set(names)) < len(names):  # the same thing in several periods
+        return f"the {result.measure} of {strip_years(chosen[-1].subject)}, {span}"
+    subjects = {f.subject for f in chosen}
+    row = f" in {strip_years(chosen[0].subject)}" if len(subjects) == 1 else ""
+    between = "between" if len(names) == 2 else "of"
+    return f"the {result.measure}{row} {between} " + " and ".join(names)
+
+
+def _names_apart(facts: list[Fact]) -> list[str]:
+    """Each cell's name without the words all of them share ("Year ended December 31,")."""
+    if len({f.subject for f in facts}) == 1:
+        labels = [strip_years(f.measure) for f in facts]  # cells of one row: their columns
+    else:
+        labels = [strip_years(f.subject) for f in facts]
+    shared = set.intersection(*(set(label.split()) for label in labels)) if labels else set()
+    apart = [" ".join(w for w in label.split() if w not in shared).strip(" ,") for label in labels]
+    return [a or label for a, label in zip(apart, labels, strict=True)]
+
+
 def _two_things(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
-    """ "the difference between Total Assets and Total Goodwill", "what percentage of revenue was
-    Platforms": the best fact, and the best fact for the words its own labels leave out."""
-    ranked = [s for s in facts.rank(q.terms, q.years) if s.fact.origin == "table"]
-    if not ranked:
+    """ "the difference between Total Assets and Total Goodwill" (two rows of one column), "the
+    EBITDA of Software Solutions and of Data and Analytics" (two columns of one row), "what
+    percentage of revenue was Platforms": the best cell, and the best cell for the words its own
+    labels leave out, in the same column or the same row."""
+    ranked = [s for s in facts.rank(q.terms, q.years, one_column=False) if s.fact.origin == "table"]
+    if not ranked or ranked[0].coverage < 0.4:
         return None
-    first = ranked[0]
-    label_words = set(tokenize(strip_years(first.fact.subject)))
-    rest = tuple(t for t in q.terms if t not in label_words)
-    if not rest or len(rest) == len(q.terms):
+    first = ranked[0].fact
+    second = _other_cell(q, facts, first, by_row=True) or _other_cell(q, facts, first, by_row=False)
+    if second is None:
         return None
-    others = [
-        s
-        for s in facts.rank(rest, q.years)
-        if s.fact.origin == "table"
-        and s.fact.subject != first.fact.subject
-        and s.fact.measure == first.fact.measure
-        and s.coverage >= MIN_FACT_COVERAGE
-    ]
-    if not others or first.coverage < 0.4:
-        return None
-    second = others[0].fact
-    a, b = first.fact, second
+    a, b = first, second
     if q.operation == "ratio":
         part, whole = sorted((a, b), key=lambda f: abs(f.value))
         result, chosen = compute.share(part, whole), [part, whole]
@@ -296,6 +319,25 @@ def _two_things(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
         result, chosen = compute.difference(a, b), [a, b]
     span = ", ".join(str(y) for y in q.years) or (a.period or "as stated")
     return _computed_draft(q, evidence, result, chosen, span)
+
+
+def _other_cell(q: Question, facts: DocumentFacts, first: Fact, by_row: bool) -> Fact | None:
+    """The cell named by the question's words that ``first``'s row label (or column header)
+    leaves out, in the same column (or row) of the same table."""
+    own = first.subject if by_row else first.measure
+    words = set(tokenize(strip_years(own)))
+    rest = tuple(t for t in q.terms if t not in words)
+    if not rest or len(rest) == len(q.terms):
+        return None
+    for scored in facts.rank(rest, q.years, one_column=by_row):
+        fact = scored.fact
+        if scored.coverage < MIN_FACT_COVERAGE:
+            break
+        same = fact.measure == first.measure if by_row else fact.subject == first.subject
+        if fact.origin == "table" and same and fact.id != first.id and fact.doc == first.doc:
+            if set(tokenize(strip_years(fact.subject if by_row else fact.measure))) != words:
+                return fact
+    return None
 
 
 def _year_choice(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:

@@ -18,7 +18,7 @@ from ..text import tokenize
 from .model import Fact
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
-_FOOTNOTE = re.compile(r"\(\d\)")
+_FOOTNOTE = re.compile(r"\((?:\d|[a-z])\)")  # "(1)", "(a)"
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,11 @@ class DocumentFacts:
             if s.coverage >= minimum
         )
 
-    def rank(self, terms: tuple[str, ...], years: tuple[int, ...] = ()) -> list[Scored]:
-        """Facts by coverage of ``terms``; only facts of an asked year when years are asked."""
+    def rank(
+        self, terms: tuple[str, ...], years: tuple[int, ...] = (), one_column: bool = True
+    ) -> list[Scored]:
+        """Facts by coverage of ``terms``; only facts of an asked year when years are asked; with
+        ``one_column``, no cell of a column other than the one the question names."""
         if not terms:
             return []
         total = sum(self.weight(t) for t in terms)
@@ -127,7 +130,7 @@ class DocumentFacts:
         for fact, (words, label) in zip(self.facts, self._words, strict=True):
             if years and not (fact_years(fact) & set(years)):
                 continue
-            if self._wrong_column(fact, terms):
+            if one_column and self._wrong_column(fact, terms):
                 continue
             have = [t for t in terms if t in words]
             if not have:
