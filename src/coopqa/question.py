@@ -38,7 +38,8 @@ _YEAR_CHOICE = re.compile(
 )
 _MEASURE = (
     r"(?:amount|value|total|number|balance|cost|price|rate|revenue|sale|income|expense|"
-    r"percentage|ratio|margin|figure|count|profit|loss|earning|asset|liabilit(?:y|ie))s?"
+    r"percentage|ratio|margin|figure|count|profit|loss|earning|asset|liabilit(?:y|ie)|salar(?:y|ie)|"
+    r"pay|fee|dividend|tax|debt|cash|bonus|budget|spend(?:ing)?)s?"
 )
 _QUANTITY = re.compile(
     rf"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){{0,6}}?{_MEASURE}|"
@@ -47,8 +48,9 @@ _QUANTITY = re.compile(
     r"how (?:large|big|high|low))\b",
     re.I,
 )
-_WHEN = re.compile(
-    r"\b(when|what (?:year|date|month|day)|which (?:fiscal )?(?:year|date|month))\b", re.I
+_WHEN = re.compile(  # "when" opens the question: "what position did she hold when …" is no date
+    r"^\W*(?:and |but |so )?when\b|\b(what (?:year|date|month|day)|which (?:fiscal )?(?:year|date|month))\b",
+    re.I,
 )
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bname (?:the|of)\b|\bwho (?:is|was|were)\b", re.I)

@@ -8,6 +8,7 @@ table; arithmetic shows its formula; a sentence answers only when it holds the q
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .corpus import Passage, Sentence
@@ -30,6 +31,10 @@ _NAMED_ENTITIES = frozenset(
     ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
 )
 _CURRENCY = frozenset("$€£¥")
+_ENTITY_ANSWERS = {
+    "date": frozenset(("DATE", "TIME")),
+    "place": frozenset(("GPE", "LOC", "FAC", "ORG")),
+}
 _MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
@@ -158,8 +163,8 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
         draft = _per_year(q, evidence, facts)
         if draft is not None:
             return draft
-    ranked = facts.rank(q.terms, q.years)
-    if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE or not _names_covered(q, ranked[0]):
+    ranked = [s for s in facts.rank(q.terms, q.years) if _names_covered(q, s)]
+    if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE:
         if q.years and q.answer_type == "quantity":
             return _year_not_covered(q, evidence, facts, name)
         return None
@@ -200,7 +205,7 @@ def _year_not_covered(
     covering = [s.fact for s in anywhere if s.coverage >= MIN_FACT_COVERAGE][:6]
     best = covering[0]
     stated = sorted({y for f in covering for y in fact_years(f)} - set(q.years))
-    asked = ", ".join(str(y) for y in q.years)
+    asked = _as_asked(q, q.years)
     quotes: dict[int, Sentence] = {}
     source = _source(best, evidence, quotes, _Cites(evidence))
     years = ", ".join(map(str, stated)) or "other periods"
@@ -409,7 +414,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
     good.sort(key=lambda g: -g[0])
     quotes: dict[int, Sentence] = {}
     lines = []
-    for _, n, sentence in good[:2]:
+    for _, n, sentence in good[: 1 if q.answer_type == "quantity" else 2]:
         if n in quotes:
             continue
         quotes[n] = sentence
@@ -472,6 +477,21 @@ def _new_names(q: Question, sentence: Sentence) -> list[str]:
     ]
 
 
+def _as_asked(q: Question, years: Iterable[int]) -> str:
+    """Years as the question wrote them ("FY2014", "2017/18"), so the answer repeats its words."""
+    written = {}
+    for m in find_numbers(q.text):
+        if m.is_time:
+            written.setdefault(int(m.value), m.text)
+    return ", ".join(written.get(y, str(y)) for y in years)
+
+
+def _has_entity(sentence: Sentence, labels: frozenset[str]) -> bool:
+    from .nlp import parse
+
+    return any(e.label_ in labels for e in parse(sentence.text).ents)
+
+
 def _known(term: str, facts: DocumentFacts) -> bool:
     return any(facts.known(f) for f in (term, *_glossary_forms(term)))
 
@@ -484,6 +504,10 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
         not m.is_time and m.kind not in ("label", "ordinal") for m in mentions
     ):
         return False
+    if q.answer_type in _ENTITY_ANSWERS and not _has_entity(
+        sentence, _ENTITY_ANSWERS[q.answer_type]
+    ):
+        return False  # "when" needs a date, "where" a place
     said = {int(m.value) for m in mentions if m.is_time}
     if q.years and said and not said & set(q.years):
         return False
@@ -511,7 +535,7 @@ def _not_found(
     if words:
         what = "anything about " + ", ".join(f"“{w}”" for w in dict.fromkeys(words))
     elif absent_years:
-        what = "this for " + ", ".join(map(str, absent_years))
+        what = "this for " + _as_asked(q, absent_years)
     elif q.answer_type == "reason":
         what = "why"
     elif uncovered:
