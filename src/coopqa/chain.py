@@ -16,6 +16,7 @@ from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
 from .corpus import Passage, Sentence, doc_id_for, load_corpus, normalize_for_match
 from .followup import is_follow_up, resolve
+from .overview import overview, overview_request
 from .retrieve import SearchResult
 from .synthesize import (
     Draft,
@@ -27,6 +28,7 @@ from .synthesize import (
 )
 from .text import expand_query, tokenize
 from .validation import InputError, clean_history, clean_question
+from .wording import elided_segments, not_mentioned
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -387,7 +389,7 @@ class Assistant:
         it only counts ("which nine countries")."""
         for m in _UNREPORTED.finditer(question):
             if not set(tokenize(m.group(0))) & self._vocabulary:
-                return f"The chapter does not say anything about {m.group(0).lower()} here."
+                return not_mentioned("chapter", m.group(0))
         listed = _WHICH_COUNTED.search(question)
         if listed and self.facts is not None:
             from .numbers import find_numbers
@@ -450,6 +452,13 @@ class Assistant:
         began = time.perf_counter()
         state["evidence"] = self._evidence(state)
         docs = self._answer_docs(state)
+        asked = overview_request(strip_injection(state["question"])[0])
+        if asked is not None:  # "Summarize the chapter": from the headings, not refused
+            wanted = state["docs"] or (self.documents if asked.all_documents else docs)
+            ordered = [d for d in self.documents if d in wanted]
+            state["draft"] = overview(state["evidence"], ordered, asked)
+            self._timed(state, "synthesize", began)
+            return state
         general = (
             self.synthesizer.name == "extractive"
             and bool(docs)
@@ -627,7 +636,8 @@ def check_numbers(
             hide(at, f"“{quote}”")
     cited = [normalize_for_match(q) for q in quotes]
     for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
-        if any(normalize_for_match(m.group(1)) in q for q in cited):
+        pieces = [normalize_for_match(p) for p in elided_segments(m.group(1))]  # “A … B”
+        if pieces and any(all(p in q for p in pieces) for q in cited):
             checked += [(m.start(), n) for n in _quoted_numbers(m.group(1), table)]
             hide(m.start(), m.group(0))
     asked = _numbers_in(question)
