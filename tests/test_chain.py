@@ -215,3 +215,83 @@ def test_a_number_from_another_document_is_not_taken_from_this_fact_table(tmp_pa
 )
 def test_the_count_fits_the_question_shape(assistant, question, expected):
     assert assistant.ask(question).answer.startswith(expected)
+
+
+# ------------------------------------------------------------------ answers a colleague would write
+
+
+def test_a_figure_is_stated_once_and_phrased_without_labels(assistant):
+    from coopqa.wording import ELLIPSIS
+
+    answer = assistant.ask("How many staff were on overseas dispatch at the end of FY2012?")
+    assert answer.answer.startswith("424 persons")
+    assert re.findall(r"(?<![\w.])424(?![\w])", answer.answer) == ["424"]
+    assert ELLIPSIS in answer.answer  # the quote leaves out the figure the answer leads with
+    assert_cited_verbatim(answer)
+    derived = assistant.ask("How many persons were newly dispatched in FY2011?")
+    for text in (answer.answer, derived.answer):
+        assert not [f.subject for f in assistant.facts.facts if f"({f.subject})" in text]
+        assert "(…)" not in text
+    assert len(re.findall(r"(?<![\w.])143(?![\w])", derived.answer)) == 1
+
+
+def test_not_stated_answers_are_grammatical(assistant):
+    answer = assistant.ask("How many officials took part in the middle-level seminar in FY2012?")
+    assert answer.abstained
+    assert "does not say how many officials participated in the seminar in FY2012." in (
+        answer.answer
+    )
+    assert "(…)" not in answer.answer and "reports FY" not in answer.answer
+    budget = assistant.ask("What was the budget of the Mike Mansfield Fellowship Program?")
+    assert budget.abstained and "does not say anything about budgets." in budget.answer
+    assert " here." not in budget.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the NPA do with Vietnam?",
+        "When did the seminar for senior officials start?",
+        "What does the NPA do in the seminar for senior officials?",
+    ],
+)
+def test_a_quote_that_leans_on_earlier_text_comes_with_it(assistant, question):
+    from coopqa.synthesize import antecedent_of
+
+    answer = assistant.ask(question)
+    assert_cited_verbatim(answer)
+    library = list(assistant.searcher.passages)
+    starts = {c.start for c in answer.citations}
+    earlier = {}  # a cited sentence's start -> the start of the sentence it leans on
+    for cite in answer.citations:
+        passage = assistant.passage(cite.passage_id)
+        sentence = next(s for s in passage.sentences if s.start == cite.start)
+        found = antecedent_of(passage, sentence, library)
+        if found is not None:
+            earlier[cite.start] = found[1].start
+    assert earlier, "the question finds a sentence that points back"
+    for start, before in earlier.items():
+        # quoted with the sentence it leans on, unless it is itself quoted as one (one step back)
+        assert before in starts or start in earlier.values()
+
+
+def test_a_summary_request_is_answered_from_the_headings(assistant):
+    answer = assistant.ask("Summarize the chapter in three bullet points")
+    assert not answer.abstained
+    assert answer.answer.count("•") == 3 and len(answer.citations) == 3
+    assert_cited_verbatim(answer)
+    tops = dict.fromkeys(p.section.split(" > ")[0] for p in assistant.searcher.passages)
+    assert [c.section.split(" > ")[0] for c in answer.citations] == list(tops)[:3]
+    assert not [n for n in answer.numbers if n.status in ("unverified", "contradicted")]
+    for question in ("What is this document about?", "Give an overview"):
+        overview = assistant.ask(question)
+        assert not overview.abstained and overview.citations and "•" in overview.answer
+    five = assistant.ask("Summarize the chapter in five bullet points")
+    assert five.answer.count("•") == 5
+
+
+def test_a_summary_of_some_figures_is_not_an_overview(assistant):
+    answer = assistant.ask(
+        "Summarise the FY2012 dispatch figures: new dispatches, returns and the year-end total."
+    )
+    assert "•" not in answer.answer and "424" in answer.answer
