@@ -7,15 +7,17 @@ import re
 import pytest
 
 from coopqa.answer import Answer, CheckedNumber
-from coopqa.overview import heading_words, overview_request
+from coopqa.overview import overview_request
 from coopqa.ui_render import answer_spans
 from coopqa.wording import (
     ELLIPSIS,
     bullets,
+    covers,
     does_not_say,
     elide,
     elided_segments,
     figure,
+    heading_words,
     how_many,
     it_gives,
     join_items,
@@ -289,3 +291,14 @@ def test_only_quantities_are_marked_years_are_plain_unless_contradicted():
     )
     marked = [answer.answer[s:e] for s, e, kind, _ in answer_spans(answer) if kind == "number"]
     assert marked == ["147", "143", "2010"]
+
+
+def test_out_of_scope_names_what_the_documents_cover():
+    text = covers(
+        "chapter", ["Chapter 8. Working Abroad", "Section 1. Dispatches", "Section 1. Dispatches"]
+    )
+    assert (
+        text
+        == "The chapter does not say anything about this. It covers Working Abroad and Dispatches."
+    )
+    assert covers("documents", []) == "The documents do not say anything about this."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .corpus import Passage, Sentence
 from .synthesize import Draft, Evidence
-from .wording import bullets, capitalize, join_items, quoted
+from .wording import bullets, capitalize, heading_words, join_items, quoted
 
 # The words that ask for an outline, and the words that only frame such a request. A request
 # holding any other word ("summarise the dispatch figures") is about a topic, not the document.
@@ -50,11 +50,6 @@ _COUNT = re.compile(
 )
 _DOC_WORD = re.compile(r"\b(documents?|chapters?|reports?|files?|texts?|papers?|corpus)\b", re.I)
 _PLURAL_DOCS = re.compile(r"\b(documents|chapters|reports|files|texts|papers|corpus)\b", re.I)
-# "Section 1.", "2.", "(3)", "IV." before a heading's words.
-_NUMBERING = re.compile(
-    r"^\s*(?:(?i:chapter|section|part|article|annex|appendix)\s+[\dIVXivx]+[.:]?|\(?\d+[.)]|"
-    r"\(?[IVXivx]+[.)]|[A-Z][.)])\s*"
-)
 DEFAULT_POINTS = 5
 MAX_POINTS = 10
 
@@ -86,11 +81,6 @@ def overview_request(question: str) -> Request | None:
         count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         count = max(1, min(count, MAX_POINTS))
     return Request(count=count, all_documents=bool(_PLURAL_DOCS.search(question)))
-
-
-def heading_words(heading: str) -> str:
-    """A heading without its numbering: "Section 1. Status of X" → "Status of X"."""
-    return _NUMBERING.sub("", heading).strip() or heading.strip()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from .corpus import Passage, Sentence, normalize_for_match
 from .wording import (
     CHANGE,
     capitalize,
+    covers,
     elide,
     figure,
     join_items,
@@ -359,14 +360,8 @@ def _unique(lines: list[str]) -> list[str]:
 
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
     """Nothing is close to the question: say what the documents do cover, from their headings."""
-    titles: dict[str, str] = {}
-    for passage in evidence.library:
-        heading = passage.section.split(" > ")[0]
-        if heading and passage.doc not in titles:
-            titles[passage.doc] = heading
-    covered = "; ".join(list(titles.values())[:5]) or "other subjects"
-    text = f"The chapter does not say anything about this: it covers {covered}."
-    return Draft(text=text, abstained=True)
+    headings = [p.section.split(" > ")[0] for p in evidence.library]
+    return Draft(text=covers("chapter", headings), abstained=True)
 
 
 def phrase(fact: Any) -> str:

@@ -172,6 +172,28 @@ def _the(measure: str) -> str:
     return measure if measure.lower().startswith(("the ", "a ", "an ")) else f"the {measure}"
 
 
+# "Section 1.", "2.", "(3)", "IV." before a heading's words.
+_NUMBERING = re.compile(
+    r"^\s*(?:(?i:chapter|section|part|article|annex|appendix)\s+[\dIVXivx]+[.:]?|\(?\d+[.)]|"
+    r"\(?[IVXivx]+[.)]|[A-Z][.)])\s*"
+)
+
+
+def heading_words(heading: str) -> str:
+    """A heading without its numbering: "Section 1. Status of X" → "Status of X"."""
+    return _NUMBERING.sub("", heading).strip() or heading.strip()
+
+
+def covers(name: str, headings: Sequence[str], limit: int = 6) -> str:
+    """ "The chapter does not say anything about this. It covers A, B and C.": what the
+    documents do cover, from their top headings without numbering."""
+    titles = list(dict.fromkeys(heading_words(h) for h in headings if h.strip()))[:limit]
+    text = does_not_say(name, "anything about this")
+    if not titles:
+        return text
+    return f"{text} {'They cover' if _plural(name) else 'It covers'} {join_items(titles)}."
+
+
 # ------------------------------------------------------------------------------- "does not say"
 
 
