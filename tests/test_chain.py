@@ -145,6 +145,7 @@ def test_a_two_part_question_answers_both_parts(assistant):
         "How many officials took part in the middle-level seminar in FY2013, and how long was it?"
     )
     assert "10" in answer.answer and "three-week" in answer.answer.lower()
+    assert answer.answer.count("participated in the") == 1  # the sentence is quoted once
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert_cited_verbatim(answer)
 
@@ -295,3 +296,33 @@ def test_a_summary_of_some_figures_is_not_an_overview(assistant):
         "Summarise the FY2012 dispatch figures: new dispatches, returns and the year-end total."
     )
     assert "•" not in answer.answer and "424" in answer.answer
+
+
+def test_any_document_can_be_summarised_from_its_headings(tmp_path, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "handbook.md").write_text(
+        "# Staff handbook\n\nThis handbook explains leave and travel for all staff.\n\n"
+        "## Leave\n\nStaff may take 20 days of annual leave. Unused days lapse in March.\n\n"
+        "## Travel\n\nTravel must be approved by a manager before booking.\n\n"
+        "## Training\n\nEvery new employee attends a two-day induction course.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(
+        data_dir=tmp_path / "data", corpus_dirs=(corpus,), facts_path=tmp_path / "none.csv"
+    )
+    assistant = Assistant(settings, embedder=embedder)
+    answer = assistant.ask("Summarize this document in two bullet points", docs=["handbook.md"])
+    assert not answer.abstained and answer.answer.count("•") == 2
+    assert_cited(answer, corpus / "handbook.md")
+    everything = assistant.ask("What is this document about?")
+    assert {c.section.rsplit(" > ", 1)[-1] for c in everything.citations} >= {"Leave", "Travel"}
+
+
+def assert_cited(answer: Answer, path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for c in answer.citations:
+        assert fold(text[c.start : c.end]) == c.quote

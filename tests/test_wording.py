@@ -25,6 +25,7 @@ from coopqa.wording import (
     leans_on_earlier,
     mentions_period,
     not_mentioned,
+    quote_cited,
     value_span,
     with_antecedent,
 )
@@ -302,3 +303,10 @@ def test_out_of_scope_names_what_the_documents_cover():
         == "The chapter does not say anything about this. It covers Working Abroad and Dispatches."
     )
     assert covers("documents", []) == "The documents do not say anything about this."
+
+
+def test_the_quote_behind_a_marker_is_found_with_titles_inside_it():
+    text = "3 weeks: “The “Big” seminar ran … weeks.” [2] Also [1]."
+    start, end = quote_cited(text, 2)
+    assert text[:start] + text[end:] == "3 weeks Also [1]."
+    assert quote_cited(text, 5) is None

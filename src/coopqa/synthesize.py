@@ -199,9 +199,11 @@ def _lead(fact: Any, sentence: str) -> str:
     return f"{value} {when}"
 
 
-def derived_figure(fact: Any) -> str:
-    """ "147 persons newly dispatched in FY2011 (derived: 143 + 4)"."""
-    return f"{figure(fact.value_text(), fact.measure, fact.when())} (derived: {fact.formula})"
+def derived_figure(fact: Any, inputs_follow: bool = False) -> str:
+    """ "147 persons newly dispatched in FY2011 (derived: 143 + 4)"; when the answer lists the
+    inputs right after, the formula is not spelled out, so no input is stated twice."""
+    how = "derived from the figures that follow" if inputs_follow else f"derived: {fact.formula}"
+    return f"{figure(fact.value_text(), fact.measure, fact.when())} ({how})"
 
 
 _LIST_WORDS = re.compile(
@@ -238,6 +240,7 @@ class ExtractiveSynthesizer:
             return Draft(text=" ".join(lines), quotes=quotes) if lines else None
         grounded: list[tuple[str, list[Any]]] = []
         stated: dict[int, list[Any]] = {}  # [n] -> the stated facts its sentence gives
+        sequence: list[int] = []  # markers in the order the answer first uses them
         for fact in chosen:
             sources = [fact]
             if fact.derived and evidence.table is not None:
@@ -252,13 +255,16 @@ class ExtractiveSynthesizer:
                 if fact is chosen[0]:
                     return None
                 continue
+            sequence += cited
             if fact.derived:
-                claim = capitalize(derived_figure(fact))
+                listed = set(fact.inputs) <= {f.id for f in chosen}  # its inputs follow
+                claim = capitalize(derived_figure(fact, listed))
                 lines.append(f"{claim} {''.join(f'[{n}]' for n in dict.fromkeys(cited))}.")
                 grounded.append((claim, [fact]))
             else:
                 stated.setdefault(cited[0], []).append(fact)
-        for n, facts in stated.items():
+        for n in [n for n in dict.fromkeys(sequence) if n in stated]:
+            facts = stated[n]
             sentence = quotes[n]
             lead = join_items([_lead(f, sentence.text) for f in facts])
             values = [(f.value, False) for f in facts if f.kind not in TIME_FACT_KINDS]

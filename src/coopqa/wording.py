@@ -240,6 +240,29 @@ def _pluralize(word: str) -> str:
     return word + "s"
 
 
+def quote_cited(text: str, n: int) -> tuple[int, int] | None:
+    """The span of ``: “…” [n]`` (the quote marker [n] stands behind, with the colon leading
+    into it), so an answer that quotes a sentence twice can cite the first quote instead."""
+    end_mark = text.find(f"” [{n}]")
+    if end_mark < 0:
+        return None
+    depth, i = 0, end_mark
+    while i >= 0:  # back to the matching opening mark; a quote may hold quoted titles
+        if text[i] == "”":
+            depth += 1
+        elif text[i] == "“":
+            depth -= 1
+            if depth == 0:
+                break
+        i -= 1
+    if i < 0:
+        return None
+    start = i
+    lead_in = re.search(r":?\s*$", text[:start])
+    start = lead_in.start() if lead_in else start
+    return start, end_mark + len(f"” [{n}]")
+
+
 # ----------------------------------------------------------------- a sentence that leans back
 
 
