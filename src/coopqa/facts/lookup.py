@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..glossary import active
-from ..wording import does_not_say, figure, how_many, it_gives
+from ..wording import does_not_say, figure, how_many, it_gives, join_items
 from .model import ADDITIVE_UNITS, Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
@@ -247,7 +247,7 @@ class FactTable:
             what = "a breakdown by gender"
         else:
             what = "a breakdown"
-        gives = "; ".join(_report(f) for f in shown)
+        gives = join_items([_report(f) for f in [f for f in shown if not f.derived] or shown])
         said = (
             f"does not say in its text {what}"
             if lowered.startswith("which")
