@@ -108,3 +108,16 @@ def test_an_overview_has_one_cited_bullet_per_top_section():
     assert one.text.count("•") == 1
     more = overview(Evidence(question="", passages=[], library=LIBRARY), ["doc"], Request(count=4))
     assert more.text.count("•") == 3  # one level deeper: A, B, B > Visits
+
+
+def test_an_overview_of_several_documents_has_a_bullet_each_and_untitled_text_is_quoted():
+    plain = Passage("notes", "notes:000", "", 1, 0, "Notes begin here.", 0, 17,
+                    (Sentence("Notes begin here.", 0, 17),))  # fmt: skip
+    evidence = Evidence(question="", passages=[], library=[*LIBRARY, plain])
+    draft = overview(evidence, ["doc", "notes"], Request(all_documents=True))
+    assert draft.text.endswith(
+        "• Part A: “The office runs a training course for officials.” [1] "
+        "• notes: “Notes begin here.” [2]"
+    )
+    alone = overview(Evidence(question="", passages=[], library=[plain]), ["notes"], Request())
+    assert alone.text.endswith("• “Notes begin here.” [1]")

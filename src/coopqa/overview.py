@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .corpus import Passage, Sentence
 from .synthesize import Draft, Evidence
-from .wording import bullets, capitalize, heading_words, join_items, quoted
+from .wording import bullets, heading_words, join_items, quoted
 
 # The words that ask for an outline, and the words that only frame such a request. A request
 # holding any other word ("summarise the dispatch figures") is about a topic, not the document.
@@ -147,6 +147,15 @@ def _cite(
     return len(evidence.passages)
 
 
+def _title(part: _Part) -> str:
+    """A document's title: its first heading, else its name."""
+    for passage in sorted(part.passages, key=lambda p: p.start):
+        top = passage.section.split(" > ")[0].strip()
+        if top:
+            return heading_words(top)
+    return part.path[0]
+
+
 def overview(evidence: Evidence, docs: list[str], request: Request) -> Draft:
     """The documents' outline as bullets: heading (its subheadings): “lead sentence” [n]."""
     library = [p for p in evidence.library if p.doc in docs]
@@ -156,9 +165,7 @@ def overview(evidence: Evidence, docs: list[str], request: Request) -> Draft:
         groups = [[p for p in library if p.doc == d] for d in docs]
         parts = [_Part((d,), g) for d, g in zip(docs, groups, strict=True) if g]
         parts = parts[: request.count or MAX_POINTS]
-        titles = {
-            id(p): heading_words(_parts(p.passages, 1)[0].path[0] or p.path[0]) for p in parts
-        }
+        titles = {id(p): _title(p) for p in parts}
     else:
         parts = outline(library, request.count)
         titles = {id(p): heading_words(p.path[-1]) if p.path else "" for p in parts}
@@ -169,7 +176,8 @@ def overview(evidence: Evidence, docs: list[str], request: Request) -> Draft:
         n = _cite(evidence, lead[0], lead[1], quotes)
         subs = _subheadings(part) if len(docs) == 1 else []
         title = titles[id(part)] + (f" ({join_items(subs)})" if subs else "")
-        items.append(f"{capitalize(title)}: {quoted(lead[1].text, n)}")
+        quote = quoted(lead[1].text, n)
+        items.append(f"{title}: {quote}" if title else quote)
     if not items:
         return Draft(text="The documents have no headings or text to summarise.", abstained=True)
     if request.count and len(items) < request.count:
