@@ -145,6 +145,7 @@ def test_a_two_part_question_answers_both_parts(assistant):
         "How many officials took part in the middle-level seminar in FY2013, and how long was it?"
     )
     assert "10" in answer.answer and "three-week" in answer.answer.lower()
+    assert answer.answer.count("participated in the") == 1  # the sentence is quoted once
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert_cited_verbatim(answer)
 
@@ -274,8 +275,120 @@ def test_a_question_for_names_is_not_answered_by_a_count(general_assistant):
 
 
 def test_two_cells_of_one_row_are_compared_with_the_formula(general_assistant):
-    answer = general_assistant.ask("What was the difference in revenue between Dredging and Towage?")
+    answer = general_assistant.ask(
+        "What was the difference in revenue between Dredging and Towage?"
+    )
     assert answer.answer.startswith("40.5"), answer.answer
     assert "120.5 − 80" in answer.answer and "increase" not in answer.answer
     assert "| Revenue | 120.5 | 80.0 |" in answer.answer  # the row is quoted, not the table
     assert "Costs" not in answer.answer
+
+
+# ------------------------------------------------------------------ answers a colleague would write
+
+
+def test_a_figure_is_stated_once_and_phrased_without_labels(assistant):
+    from coopqa.wording import ELLIPSIS
+
+    answer = assistant.ask("How many staff were on overseas dispatch at the end of FY2012?")
+    assert answer.answer.startswith("424 persons")
+    assert re.findall(r"(?<![\w.])424(?![\w])", answer.answer) == ["424"]
+    assert ELLIPSIS in answer.answer  # the quote leaves out the figure the answer leads with
+    assert_cited_verbatim(answer)
+    derived = assistant.ask("How many persons were newly dispatched in FY2011?")
+    for text in (answer.answer, derived.answer):
+        assert not [f.subject for f in assistant.facts.facts if f"({f.subject})" in text]
+        assert "(…)" not in text
+    assert len(re.findall(r"(?<![\w.])143(?![\w])", derived.answer)) == 1
+
+
+def test_not_stated_answers_are_grammatical(assistant):
+    answer = assistant.ask("How many officials took part in the middle-level seminar in FY2012?")
+    assert answer.abstained
+    assert "does not say how many officials participated in the seminar in FY2012." in (
+        answer.answer
+    )
+    assert "(…)" not in answer.answer and "reports FY" not in answer.answer
+    budget = assistant.ask("What was the budget of the Mike Mansfield Fellowship Program?")
+    assert budget.abstained and "does not say anything about budgets." in budget.answer
+    assert " here." not in budget.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the NPA do with Vietnam?",
+        "When did the seminar for senior officials start?",
+        "What does the NPA do in the seminar for senior officials?",
+    ],
+)
+def test_a_quote_that_leans_on_earlier_text_comes_with_it(assistant, question):
+    from coopqa.synthesize import antecedent_of
+
+    answer = assistant.ask(question)
+    assert_cited_verbatim(answer)
+    library = list(assistant.searcher.passages)
+    starts = {c.start for c in answer.citations}
+    earlier = {}  # a cited sentence's start -> the start of the sentence it leans on
+    for cite in answer.citations:
+        passage = assistant.passage(cite.passage_id)
+        sentence = next(s for s in passage.sentences if s.start == cite.start)
+        found = antecedent_of(passage, sentence, library)
+        if found is not None:
+            earlier[cite.start] = found[1].start
+    assert earlier, "the question finds a sentence that points back"
+    for start, before in earlier.items():
+        # quoted with the sentence it leans on, unless it is itself quoted as one (one step back)
+        assert before in starts or start in earlier.values()
+
+
+def test_a_summary_request_is_answered_from_the_headings(assistant):
+    answer = assistant.ask("Summarize the chapter in three bullet points")
+    assert not answer.abstained
+    assert answer.answer.count("•") == 3 and len(answer.citations) == 3
+    assert_cited_verbatim(answer)
+    tops = dict.fromkeys(p.section.split(" > ")[0] for p in assistant.searcher.passages)
+    assert [c.section.split(" > ")[0] for c in answer.citations] == list(tops)[:3]
+    assert not [n for n in answer.numbers if n.status in ("unverified", "contradicted")]
+    for question in ("What is this document about?", "Give an overview"):
+        overview = assistant.ask(question)
+        assert not overview.abstained and overview.citations and "•" in overview.answer
+    five = assistant.ask("Summarize the chapter in five bullet points")
+    assert five.answer.count("•") == 5
+
+
+def test_a_summary_of_some_figures_is_not_an_overview(assistant):
+    answer = assistant.ask(
+        "Summarise the FY2012 dispatch figures: new dispatches, returns and the year-end total."
+    )
+    assert "•" not in answer.answer and "424" in answer.answer
+
+
+def test_any_document_can_be_summarised_from_its_headings(tmp_path, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "handbook.md").write_text(
+        "# Staff handbook\n\nThis handbook explains leave and travel for all staff.\n\n"
+        "## Leave\n\nStaff may take 20 days of annual leave. Unused days lapse in March.\n\n"
+        "## Travel\n\nTravel must be approved by a manager before booking.\n\n"
+        "## Training\n\nEvery new employee attends a two-day induction course.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(
+        data_dir=tmp_path / "data", corpus_dirs=(corpus,), facts_path=tmp_path / "none.csv"
+    )
+    assistant = Assistant(settings, embedder=embedder)
+    answer = assistant.ask("Summarize this document in two bullet points", docs=["handbook.md"])
+    assert not answer.abstained and answer.answer.count("•") == 2
+    assert_cited(answer, corpus / "handbook.md")
+    everything = assistant.ask("What is this document about?")
+    assert {c.section.rsplit(" > ", 1)[-1] for c in everything.citations} >= {"Leave", "Travel"}
+
+
+def assert_cited(answer: Answer, path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for c in answer.citations:
+        assert fold(text[c.start : c.end]) == c.quote

@@ -35,6 +35,7 @@ from coopqa.ui_render import (
     claims,
     find_abbreviations,
     locate_quote,
+    render_answer_body,
     render_answer_html,
     render_passage_html,
     render_question_html,
@@ -160,6 +161,17 @@ def test_follow_ups_show_how_they_were_understood():
     answer.resolved_question = "How many persons were newly dispatched in FY2011?"
     shown = render_answer_html(answer, "a" * 12)
     assert f"Understood as: {html.escape(answer.resolved_question)}" in shown
+
+
+def test_overview_bullets_each_start_a_line():
+    answer = Answer(
+        question="Give an overview",
+        answer="From the headings: • Alpha: “A.” [1] • Beta: “B.” [2]",
+        abstained=False,
+    )
+    shown = render_answer_body(answer, "a" * 12)
+    assert shown.count('<br class="coop-bullet">• ') == 2
+    assert shown.startswith("From the headings:<br")
 
 
 def test_abbreviations_defined_in_the_corpus_are_spelled_out_once(corpus):

@@ -16,6 +16,7 @@ from .answer import Answer, CheckedNumber, Citation
 from .config import Settings, offline_environment
 from .corpus import Passage, Sentence, doc_id_for, load_corpus, normalize_for_match
 from .followup import is_follow_up, resolve
+from .overview import overview, overview_request
 from .retrieve import SearchResult
 from .synthesize import (
     Draft,
@@ -27,6 +28,7 @@ from .synthesize import (
 )
 from .text import expand_query, tokenize
 from .validation import InputError, clean_history, clean_question
+from .wording import elided_segments, not_mentioned, quote_cited
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -389,7 +391,7 @@ class Assistant:
         it only counts ("which nine countries")."""
         for m in _UNREPORTED.finditer(question):
             if not set(tokenize(m.group(0))) & self._vocabulary:
-                return f"The chapter does not say anything about {m.group(0).lower()} here."
+                return not_mentioned("chapter", m.group(0))
         listed = _WHICH_COUNTED.search(question)
         if listed and self.facts is not None:
             from .numbers import find_numbers
@@ -455,6 +457,13 @@ class Assistant:
         began = time.perf_counter()
         state["evidence"] = self._evidence(state)
         docs = self._answer_docs(state)
+        asked = overview_request(strip_injection(state["question"])[0])
+        if asked is not None:  # "Summarize the chapter": from the headings, not refused
+            wanted = state["docs"] or (self.documents if asked.all_documents else docs)
+            ordered = [d for d in self.documents if d in wanted]
+            state["draft"] = overview(state["evidence"], ordered, asked)
+            self._timed(state, "synthesize", began)
+            return state
         general = (
             self.synthesizer.name == "extractive"
             and bool(docs)
@@ -569,16 +578,20 @@ def join_answers(question: str, answers: list[Answer]) -> Answer:
     timings: dict[str, float] = {}
     for answer in answers:
         offset = len(citations)
-        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer))
-        citations += [replace(c, n=c.n + offset) for c in answer.citations]
-        numbers += answer.numbers
+        text = _MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
+        mine = [replace(c, n=c.n + offset) for c in answer.citations]
+        text, mine, said = _cite_earlier_quotes(text, mine, citations, list(answer.numbers))
+        texts.append(text)
+        citations += mine
+        numbers += said
         corrections += answer.corrections
         resolved.append(answer.resolved_question or answer.question)
         for step, ms in answer.timings_ms.items():
             timings[step] = round(timings.get(step, 0.0) + ms, 2)
+    text, citations = _renumber(" ".join(texts), citations)
     return Answer(
         question=question,
-        answer=" ".join(texts),
+        answer=text,
         abstained=all(a.abstained for a in answers),
         citations=citations,
         numbers=numbers,
@@ -587,6 +600,39 @@ def join_answers(question: str, answers: list[Answer]) -> Answer:
         corrections=list(dict.fromkeys(corrections)),
         resolved_question=" | ".join(resolved),
     )
+
+
+def _cite_earlier_quotes(
+    text: str, mine: list[Citation], earlier: list[Citation], numbers: list[Any]
+) -> tuple[str, list[Citation], list[Any]]:
+    """A part that quotes a sentence an earlier part quoted cites that quote instead of
+    repeating it (and its numbers): "3 weeks [1]"."""
+    kept = []
+    for cite in mine:
+        first = next(
+            (e for e in earlier if (e.doc, e.start, e.end) == (cite.doc, cite.start, cite.end)),
+            None,
+        )
+        span = quote_cited(text, cite.n) if first is not None else None
+        if span is None:
+            kept.append(cite)
+            continue
+        for mention in _numbers_in(text[span[0] : span[1]]):
+            gone = next((n for n in numbers if n.text == mention.text), None)
+            if gone is not None:
+                numbers.remove(gone)
+        text = f"{text[: span[0]]} [{first.n}]{text[span[1] :]}"
+    return text, kept, numbers
+
+
+def _renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Citations numbered 1..k in the order the text first cites them."""
+    order: dict[int, int] = {}
+    for m in _MARKER.finditer(text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    text = _MARKER.sub(lambda m: f"[{order.get(int(m.group(1)), int(m.group(1)))}]", text)
+    cited = sorted((c for c in citations if c.n in order), key=lambda c: order[c.n])
+    return text, [replace(c, n=order[c.n]) for c in cited]
 
 
 def mask_markers(text: str) -> tuple[str, list[str]]:
@@ -634,7 +680,8 @@ def check_numbers(
             hide(at, f"“{quote}”")
     cited = [normalize_for_match(q) for q in quotes]
     for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
-        if any(normalize_for_match(m.group(1)) in q for q in cited):
+        pieces = [normalize_for_match(p) for p in elided_segments(m.group(1))]  # “A … B”
+        if pieces and any(all(p in q for p in pieces) for q in cited):
             checked += [(m.start(), n) for n in _quoted_numbers(m.group(1), table)]
             hide(m.start(), m.group(0))
     asked = _numbers_in(question)

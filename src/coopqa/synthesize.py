@@ -13,6 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
+from .wording import (
+    CHANGE,
+    capitalize,
+    covers,
+    elide,
+    figure,
+    join_items,
+    lead_and_quote,
+    leans_on_earlier,
+    mentions_period,
+    quoted,
+    value_span,
+)
 
 NUMERIC_QUESTION = re.compile(
     r"\b(how (many|much|long|often)|number of|what (year|date|month)|when|"
@@ -107,6 +120,93 @@ def locate_fact(fact: Any, evidence: Evidence) -> tuple[int, Sentence] | None:
     return None
 
 
+# Fact kinds whose value is a point in time (a year, a date): the quote keeps them (a year is
+# plain text, not a quantity stated twice).
+TIME_FACT_KINDS = frozenset({"fiscal_year", "year", "date"})
+
+
+def cite_sentence(
+    evidence: Evidence, n: int, sentence: Sentence, quotes: dict[int, Sentence]
+) -> int:
+    """The marker that cites ``sentence`` of passage [n]: [n] itself when free, else the same
+    passage listed again, so each quoted sentence has its own citation."""
+    for m, quoted_sentence in quotes.items():
+        if quoted_sentence == sentence and evidence.passages[m - 1] is evidence.passages[n - 1]:
+            return m
+    if n not in quotes:
+        quotes[n] = sentence
+        return n
+    evidence.passages.append(evidence.passages[n - 1])
+    m = len(evidence.passages)
+    quotes[m] = sentence
+    return m
+
+
+def antecedent_of(
+    passage: Passage, sentence: Sentence, library: list[Passage] = ()
+) -> tuple[Passage, Sentence] | None:
+    """The sentence just before ``sentence`` when ``sentence`` leans on it: in its passage, or
+    for a passage's first sentence the last one of the passage before it under the same heading."""
+    if not leans_on_earlier(sentence.text):
+        return None
+    for i, candidate in enumerate(passage.sentences):
+        if candidate.start == sentence.start and i > 0:
+            return passage, passage.sentences[i - 1]
+    before = [
+        p
+        for p in library
+        if p.doc == passage.doc
+        and (passage.section + " > ").startswith(p.section + " > ")  # its section or a parent
+        and p.end <= passage.start
+        and p.sentences
+        and p.kind != "table"
+    ]
+    if not before:
+        return None
+    previous = max(before, key=lambda p: p.end)
+    return previous, previous.sentences[-1]
+
+
+def cite_antecedent(evidence: Evidence, n: int, quotes: dict[int, Sentence]) -> int | None:
+    """The marker of the sentence that quote [n] leans on, cited; None when [n] stands alone or
+    that sentence is quoted already."""
+    found = antecedent_of(evidence.passages[n - 1], quotes[n], evidence.library)
+    if found is None or found[1] in quotes.values():
+        return None
+    passage, earlier = found
+    if passage is evidence.passages[n - 1]:
+        return cite_sentence(evidence, n, earlier, quotes)
+    evidence.passages.append(passage)
+    quotes[len(evidence.passages)] = earlier
+    return len(evidence.passages)
+
+
+def quote_with_antecedent(evidence: Evidence, n: int, quotes: dict[int, Sentence]) -> str:
+    """“sentence” [n], after the sentence it leans on when it does: “earlier” [m] “sentence” [n]."""
+    earlier = cite_antecedent(evidence, n, quotes)
+    if earlier is None:
+        return quoted(quotes[n].text, n)
+    return f"{quoted(quotes[earlier].text, earlier)} {quoted(quotes[n].text, n)}"
+
+
+def _lead(fact: Any, sentence: str) -> str:
+    """The figure an answer opens with: its value, with its period when the sentence lacks it."""
+    value = (
+        figure(fact.value_text(), fact.measure) if CHANGE.match(fact.measure) else fact.value_text()
+    )
+    when = fact.when()
+    if not when or mentions_period(sentence, f"{fact.period} {fact.scope}"):
+        return value
+    return f"{value} {when}"
+
+
+def derived_figure(fact: Any, inputs_follow: bool = False) -> str:
+    """ "147 persons newly dispatched in FY2011 (derived: 143 + 4)"; when the answer lists the
+    inputs right after, the formula is not spelled out, so no input is stated twice."""
+    how = "derived from the figures that follow" if inputs_follow else f"derived: {fact.formula}"
+    return f"{figure(fact.value_text(), fact.measure, fact.when())} ({how})"
+
+
 _LIST_WORDS = re.compile(
     r"\b(each|list|respectively|every one|all three|both|summari[sz]e)\b", re.I
 )
@@ -131,10 +231,17 @@ class ExtractiveSynthesizer:
         return self._from_sentences(evidence)
 
     def _from_facts(self, evidence: Evidence) -> Draft | None:
-        chosen = _chosen_facts(evidence)
+        """Each figure leads, phrased from its value, unit and period; its sentence follows with
+        the figure elided, so no number is stated twice. A derived figure shows its formula."""
+        said = {f.id for facts in evidence.premise_facts for f in facts}
+        chosen = [f for f in _chosen_facts(evidence) if f.id not in said]
         quotes: dict[int, Sentence] = {}
         lines = premise_lines(evidence, quotes)
+        if not chosen:
+            return Draft(text=" ".join(lines), quotes=quotes) if lines else None
         grounded: list[tuple[str, list[Any]]] = []
+        stated: dict[int, list[Any]] = {}  # [n] -> the stated facts its sentence gives
+        sequence: list[int] = []  # markers in the order the answer first uses them
         for fact in chosen:
             sources = [fact]
             if fact.derived and evidence.table is not None:
@@ -144,21 +251,34 @@ class ExtractiveSynthesizer:
                 found = locate_fact(source, evidence)
                 if found is None:
                     continue
-                quotes.setdefault(found[0], found[1])
-                cited.append(found[0])
+                cited.append(cite_sentence(evidence, found[0], found[1], quotes))
             if not cited:
                 if fact is chosen[0]:
                     return None
                 continue
-            marks = "".join(f"[{n}]" for n in dict.fromkeys(cited))
+            sequence += cited
             if fact.derived:
-                claim = _capitalize(phrase(fact))
-                lines.append(f"{claim}. {marks}")
-                lines += [f"“{quotes[n].text}” [{n}]" for n in dict.fromkeys(cited)]
+                listed = set(fact.inputs) <= {f.id for f in chosen}  # its inputs follow
+                claim = capitalize(derived_figure(fact, listed))
+                lines.append(f"{claim} {''.join(f'[{n}]' for n in dict.fromkeys(cited))}.")
+                grounded.append((claim, [fact]))
             else:
-                claim = _capitalize(fact.value_text())
-                lines.append(f"{claim}: “{quotes[cited[0]].text}” {marks}")
-            grounded.append((claim, [fact]))
+                stated.setdefault(cited[0], []).append(fact)
+        for n in [n for n in dict.fromkeys(sequence) if n in stated]:
+            facts = stated[n]
+            sentence = quotes[n]
+            lead = join_items([_lead(f, sentence.text) for f in facts])
+            values = [(f.value, False) for f in facts if f.kind not in TIME_FACT_KINDS]
+            earlier = cite_antecedent(evidence, n, quotes)
+            if earlier:
+                spans = [s for v, t in values if (s := value_span(sentence.text, v, time=t))]
+                lines.append(
+                    f"{capitalize(lead)}: {quoted(quotes[earlier].text, earlier)} "
+                    f"{quoted(elide(sentence.text, spans), n)}"
+                )
+            else:
+                lines.append(lead_and_quote(lead, sentence.text, values, n))
+            grounded.append((capitalize(lead), facts))
         return Draft(text=" ".join(_unique(lines)), quotes=quotes, grounded=grounded)
 
     def _from_sentences(self, evidence: Evidence) -> Draft:
@@ -169,8 +289,8 @@ class ExtractiveSynthesizer:
             if n in quotes:
                 continue
             quotes[n] = sentence
-            lines.append(f"“{sentence.text}” [{n}]")
-        return Draft(text=" ".join(lines), quotes=quotes)
+            lines.append(quote_with_antecedent(evidence, n, quotes))
+        return Draft(text=" ".join(_unique(lines)), quotes=quotes)
 
     def _unreported(self, evidence: Evidence) -> Draft:
         picks = best_sentences(evidence, limit=1)
@@ -179,10 +299,11 @@ class ExtractiveSynthesizer:
         if not picks:
             return Draft(text=text, abstained=True, grounded=echo)
         n, sentence, _ = picks[0]
+        quotes = {n: sentence}
         return Draft(
-            text=f"{text} The nearest it reports: “{sentence.text}” [{n}]",
+            text=f"{text} The nearest it reports: {quote_with_antecedent(evidence, n, quotes)}",
             abstained=True,
-            quotes={n: sentence},
+            quotes=quotes,
             grounded=echo,
         )
 
@@ -197,7 +318,7 @@ class ExtractiveSynthesizer:
                 marks.append(f"[{found[0]}]")
         text = (
             ns.message
-            if ns.message.startswith("The chapter does not say")
+            if ns.message.startswith("The chapter does not")
             else (f"The chapter does not say. {ns.message}")
         )
         related = list(getattr(ns, "related", []))
@@ -246,21 +367,15 @@ def _unique(lines: list[str]) -> list[str]:
 
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
     """Nothing is close to the question: say what the documents do cover, from their headings."""
-    titles: dict[str, str] = {}
-    for passage in evidence.library:
-        heading = passage.section.split(" > ")[0]
-        if heading and passage.doc not in titles:
-            titles[passage.doc] = heading
-    covered = "; ".join(list(titles.values())[:5]) or "other subjects"
-    text = f"The chapter does not say anything about this: it covers {covered}."
-    return Draft(text=text, abstained=True)
+    headings = [p.section.split(" > ")[0] for p in evidence.library]
+    return Draft(text=covers("chapter", headings), abstained=True)
 
 
 def phrase(fact: Any) -> str:
-    """A fact as an answer clause; a derived one says how it was computed."""
-    text = re.sub(r"\s*\[derived: [^\]]*\]$", "", fact.describe())
-    return f"{text} (derived: {fact.formula})" if fact.derived else text
-
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """A fact as an answer clause, from its value, measure and period (its subject is a label,
+    not prose); a derived one says how it was computed."""
+    return (
+        derived_figure(fact)
+        if fact.derived
+        else figure(fact.value_text(), fact.measure, fact.when())
+    )

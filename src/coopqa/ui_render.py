@@ -86,8 +86,9 @@ def abbreviations_to_spell(text: str, known: Mapping[str, str]) -> dict[str, str
 
 
 def _plain(segment: str, spell: dict[str, str]) -> str:
-    """Escaped text with the first use of each abbreviation spelled out (once per answer)."""
-    out = esc(segment)
+    """Escaped text with the first use of each abbreviation spelled out (once per answer); each
+    "•" bullet of an answer starts a line."""
+    out = re.sub(r"(?:^|\s+)• ", '<br class="coop-bullet">• ', esc(segment))
     for abbr in list(spell):
         pattern = re.compile(rf"\b{re.escape(esc(abbr))}\b")
         if pattern.search(out):

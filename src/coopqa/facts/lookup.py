@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..glossary import active
-from .model import _CHANGE_RE, ADDITIVE_UNITS, Fact, FactMatch, NotStated
+from ..wording import does_not_say, figure, how_many, it_gives, join_items
+from .model import ADDITIVE_UNITS, Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
     _FIGURE_RE,
@@ -166,9 +167,10 @@ class FactTable:
             return None  # another fact about nearly as well matched does have the period
         if times.start is not None and times.end is None and any(f.cumulative for f in related):
             return None  # "since FY1999" of a total that starts elsewhere: a premise to correct
-        reports = "; ".join(_report(f) for f in related)
+        said = [f for f in related if not f.derived] or related
         return NotStated(
-            f"The chapter does not say {_what(best)} in {times.describe()}; it reports {reports}.",
+            f"{does_not_say('chapter', _what(best), f'in {times.describe()}')} "
+            f"{it_gives([_when(f) for f in said])}",
             related,
         )
 
@@ -235,18 +237,24 @@ class FactTable:
         if figure is not None:
             where = f"; it leaves that to {_FIGURE_RE.search(figure.quote).group(0)}"  # type: ignore[union-attr]
         lowered = asked.lower()
-        what = _what(top)
         if lowered.startswith("which"):
-            what, how = f"{lowered} {top.measure} ({top.subject})", ""
+            what = f"{lowered} they were"
         elif lowered.startswith(("by", "per", "each", "for each")):
-            how = f" {asked}"
+            what = "a breakdown " + (
+                lowered if lowered.startswith(("by", "per")) else f"for {lowered}"
+            )
         elif lowered in ("women", "men", "female", "male"):
-            how = " by gender"
+            what = "a breakdown by gender"
         else:
-            how = " broken down"
+            what = "a breakdown"
+        gives = join_items([_report(f) for f in [f for f in shown if not f.derived] or shown])
+        said = (
+            f"does not say in its text {what}"
+            if lowered.startswith("which")
+            else f"does not give {what} in its text"
+        )
         return NotStated(
-            f"The chapter does not say in its text {what}{how}{where}. "
-            f"It reports {'; '.join(f.describe() for f in shown)}.",
+            f"The chapter {said}{where}. It gives only {gives}.",
             shown + ([figure] if figure else []),
         )
 
@@ -274,13 +282,18 @@ def _overlap(
 
 
 def _what(fact: Fact) -> str:
-    if fact.kind in ("count",) and not _CHANGE_RE.match(fact.measure):
-        return f"how many {fact.unit} {fact.measure} ({fact.subject})"
-    return f"the {fact.measure} ({fact.subject})"
+    """What was asked, as an indirect question: "how many persons were newly dispatched"."""
+    return how_many(fact.unit, fact.measure, fact.kind)
+
+
+def _when(fact: Fact) -> str:
+    """A figure of the asked measure for another period: "158 officials from FY1999 to FY2013 in
+    total"."""
+    text = f"{fact.value_text()} {fact.when()}".strip()
+    return f"{text} (derived: {fact.formula})" if fact.derived else text
 
 
 def _report(fact: Fact) -> str:
-    when = fact.scope if fact.cumulative and fact.scope else fact.period or "undated"
-    extra = ", derived: " + fact.formula if fact.derived else ""
-    extra += ", cumulative" if fact.cumulative else ""
-    return f"{when} ({fact.value_text()}{extra})"
+    """A stated figure in plain words: "158 officials from FY1999 to FY2013 in total"."""
+    text = figure(fact.value_text(), fact.measure, fact.when())
+    return f"{text} (derived: {fact.formula})" if fact.derived else text
