@@ -17,8 +17,9 @@ from .facts.match import DocumentFacts, Scored, Series, fact_years, strip_years
 from .facts.model import Fact
 from .numbers import find_numbers, format_value
 from .question import Question, analyse
-from .synthesize import Draft, Evidence, best_sentences
+from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
+from .wording import covers, does_not_say
 
 # Share of the question's (idf-weighted) terms a fact or sentence must hold to answer it.
 MIN_FACT_COVERAGE = 0.6
@@ -209,7 +210,9 @@ def _year_not_covered(
     quotes: dict[int, Sentence] = {}
     source = _source(best, evidence, quotes, _Cites(evidence))
     years = ", ".join(map(str, stated)) or "other periods"
-    claim = f"The {name} does not say this for {asked}; it gives {_label(best)} for {years}"
+    claim = (
+        does_not_say(name, "this", f"for {asked}")[:-1] + f"; it gives {_label(best)} for {years}"
+    )
     text = f"{claim}{': ' + source if source else '.'}"
     return Draft(text=text, abstained=True, quotes=quotes, grounded=[(claim, covering)])
 
@@ -418,7 +421,9 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
         if n in quotes:
             continue
         quotes[n] = sentence
-        lines.append(f"“{sentence.text}” [{n}]")
+        lines.append(
+            quote_with_antecedent(evidence, n, quotes)
+        )  # "This seminar …" with its referent
     return Draft(text=" ".join(lines), quotes=quotes)
 
 
@@ -544,7 +549,7 @@ def _not_found(
         )
     else:
         what = "this"
-    text = f"The {name} does not say {what}."
+    text = does_not_say(name, what)
     picks = [
         p for p in best_sentences(evidence, limit=1) if evidence.passages[p[0] - 1].kind != "table"
     ]
@@ -561,10 +566,4 @@ def _not_found(
 
 def out_of_scope(titles: list[str], name: str) -> Draft:
     """Nothing in the documents is close to the question: say what they do cover."""
-    covered = "; ".join(titles[:5])
-    return Draft(
-        text=f"The {name} do not say anything about this: they cover {covered}."
-        if name.endswith("s")
-        else f"The {name} does not say anything about this: it covers {covered}.",
-        abstained=True,
-    )
+    return Draft(text=covers(name, titles), abstained=True)
