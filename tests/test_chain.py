@@ -274,7 +274,9 @@ def test_a_question_for_names_is_not_answered_by_a_count(general_assistant):
 
 
 def test_two_cells_of_one_row_are_compared_with_the_formula(general_assistant):
-    answer = general_assistant.ask("What was the difference in revenue between Dredging and Towage?")
+    answer = general_assistant.ask(
+        "What was the difference in revenue between Dredging and Towage?"
+    )
     assert answer.answer.startswith("40.5"), answer.answer
     assert "120.5 − 80" in answer.answer and "increase" not in answer.answer
     assert "| Revenue | 120.5 | 80.0 |" in answer.answer  # the row is quoted, not the table
