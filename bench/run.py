@@ -145,7 +145,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def bench_eval(settings: Settings) -> None:
-    from coopqa.evaluation import run_eval
+    from coopqa.eval_run import run_eval
     from coopqa.report import category_rows, summary_rows
 
     section("Evaluation, all configurations (coopqa eval eval/chapter8.jsonl --config all)")

@@ -312,7 +312,7 @@ def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
 
 
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:
-    from coopqa.evaluation import ConfigRun, EvalReport
+    from coopqa.eval_results import ConfigRun, EvalReport
     from coopqa.report import write_report
 
     metrics = {"accuracy": 0.891, "hit_at_1": 0.79, "mrr": 0.87, "citation_precision": 0.96}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coopqa.evaluation import check_thresholds, run_eval
+from coopqa.eval_run import run_eval
+from coopqa.eval_thresholds import check_thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 

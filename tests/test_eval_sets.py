@@ -238,7 +238,7 @@ def test_number_helpers_read_words_and_fiscal_years() -> None:
 
 
 def test_the_held_out_set_is_well_formed():
-    from coopqa.evaluation import load_items as load_eval_items
+    from coopqa.eval_items import load_items as load_eval_items
 
     items, problems = load_eval_items([EVAL_DIR / "heldout.jsonl"], strict=True)
     assert len(items) >= 60 and not problems

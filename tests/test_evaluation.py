@@ -17,26 +17,12 @@ import pytest
 from coopqa.answer import Answer, CheckedNumber, Citation
 from coopqa.config import Settings
 from coopqa.corpus import Passage, load_corpus
-from coopqa.evaluation import (
-    CONFIG_NAMES,
-    EvalInputError,
-    EvalItem,
-    add_eval_arguments,
-    check_thresholds,
-    cli_eval,
-    config_settings,
-    latest_report_path,
-    load_items,
-    load_report,
-    numbers_stated,
-    parse_item,
-    percentile,
-    resolve_configs,
-    run_eval,
-    score_item,
-    states_number,
-    summarize,
-)
+from coopqa.eval_cli import add_eval_arguments, cli_eval
+from coopqa.eval_items import EvalInputError, EvalItem, load_items, parse_item
+from coopqa.eval_results import latest_report_path, load_report, percentile, summarize
+from coopqa.eval_run import CONFIG_NAMES, config_settings, resolve_configs, run_eval
+from coopqa.eval_scoring import numbers_stated, score_item, states_number
+from coopqa.eval_thresholds import check_thresholds
 from coopqa.report import compare_data, compare_reports, render_html, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -530,7 +516,8 @@ def test_thresholds_gate(small_set: Path, settings: Settings, tmp_path: Path) ->
 def test_suggested_thresholds_pass_their_own_run_and_catch_a_drop(
     small_set: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    from coopqa.evaluation import suggest_thresholds, summarize
+    from coopqa.eval_results import summarize
+    from coopqa.eval_thresholds import suggest_thresholds
 
     report = run_eval(
         [small_set], ["shipped"], settings, progress=False, save_latest=False, factory=StandIn
@@ -546,7 +533,7 @@ def test_suggested_thresholds_pass_their_own_run_and_catch_a_drop(
 
 
 def test_shipped_thresholds_file_is_valid() -> None:
-    from coopqa.evaluation import read_thresholds
+    from coopqa.eval_thresholds import read_thresholds
 
     bounds = read_thresholds(ROOT / "eval/thresholds.toml")
     assert set(bounds) == {"shipped"} and bounds["shipped"]["min"]["accuracy"] > 0.5
@@ -640,7 +627,7 @@ def test_cli_compare_json(small_set: Path, settings: Settings, tmp_path: Path, c
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from coopqa.evaluation import _NoBar, _progress
+    from coopqa.eval_run import _NoBar, _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

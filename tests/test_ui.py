@@ -286,7 +286,7 @@ def test_facts_tab_groups_by_document_and_subject_with_full_periods(assistant):
 
 
 def write_run(root, name, files, created, items=3):
-    from coopqa.evaluation import ConfigRun, EvalReport
+    from coopqa.eval_results import ConfigRun, EvalReport
     from coopqa.report import write_report
 
     metrics = {"accuracy": 0.9, "hit_at_1": 0.8, "mrr": 0.85, "citation_precision": 0.95}
@@ -296,7 +296,7 @@ def write_run(root, name, files, created, items=3):
 
 
 def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(tmp_path):
-    from coopqa.evaluation import latest_report_path
+    from coopqa.eval_results import latest_report_path
 
     settings = Settings(data_dir=tmp_path / "data")
     assert "No evaluation run yet" in render_run(default_run(list_runs(settings.data_dir)))

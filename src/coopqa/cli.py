@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run evaluation sets and write a report")
     try:
-        from .evaluation import add_eval_arguments
+        from .eval_cli import add_eval_arguments
 
         add_eval_arguments(p)
     except ImportError:  # evaluation extras missing: keep the rest of the CLI working
@@ -256,7 +256,7 @@ def _print_result(output: str, code: int) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from .evaluation import cli_eval
+    from .eval_cli import cli_eval
 
     return cli_eval(args, settings)
 

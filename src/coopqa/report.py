@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .evaluation import ConfigRun, EvalReport, ItemResult, load_report
+from .eval_results import ConfigRun, EvalReport, load_report
+from .eval_scoring import ItemResult
 
 # (metric key, column title, kind) — kind "share" prints as %, "ms" as milliseconds, "count" as is.
 SUMMARY_COLUMNS: tuple[tuple[str, str, str], ...] = (

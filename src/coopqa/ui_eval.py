@@ -48,7 +48,8 @@ def is_project_set(path: str, eval_dir: Path = EVAL_DIR) -> bool:
 
 def run_info(path: Path, eval_dir: Path = EVAL_DIR) -> RunInfo | None:
     """The picker entry of one report.json, or None when it cannot be read."""
-    from .evaluation import EvalInputError, load_report
+    from .eval_items import EvalInputError
+    from .eval_results import load_report
 
     try:
         report = load_report(path)
@@ -65,7 +66,8 @@ def _archive_latest(root: Path) -> None:
     latest = root / "latest" / "report.json"
     if not latest.is_file():
         return
-    from .evaluation import EvalInputError, load_report
+    from .eval_items import EvalInputError
+    from .eval_results import load_report
 
     try:
         created = load_report(latest).created
@@ -130,7 +132,9 @@ def render_run(info: RunInfo | None, eval_dir: Path = EVAL_DIR) -> str:
     """Markdown for one run: a header (set, date, items, verdict) above the full report."""
     if info is None:
         return NO_RUN
-    from .evaluation import EvalInputError, check_thresholds, load_report
+    from .eval_items import EvalInputError
+    from .eval_results import load_report
+    from .eval_thresholds import check_thresholds
 
     try:
         report = load_report(info.path)
