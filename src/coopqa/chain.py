@@ -147,9 +147,13 @@ class Assistant:
             self.searcher = HybridSearcher(self.index, self.settings.retrieval_mode)
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
-        self._sentence_vectors = self._embed_sentences()
-        self._passage_vectors = {} if naive else self.index.vectors()
-        self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
+        self._sentence_vectors = self._sentences(naive)
+        self._passage_vectors = {} if naive else self.searcher.passage_vectors()
+        self._vocabulary = (
+            {t for p in self._passages.values() for t in tokenize(p.search_text)}
+            if naive
+            else self.searcher.bm25.vocabulary
+        )
         self._extracted = {} if naive else self.index.facts()
         self._document_facts: dict[frozenset[str], Any] = {}
 
@@ -178,14 +182,15 @@ class Assistant:
         corpus = self.corpus or load_corpus(self.settings.corpus_dirs)
         return load_fact_table(path, corpus)
 
-    def _embed_sentences(self) -> dict[tuple[str, int], list[float]]:
-        keys, texts = [], []
-        for passage in self._passages.values():
-            heading = passage.section.rsplit(" > ", 1)[-1]
-            for i, sentence in enumerate(passage.sentences):
-                keys.append((passage.passage_id, i))
-                texts.append(f"{heading}. {sentence.text}")
-        return dict(zip(keys, self.embedder.embed_documents(texts), strict=True)) if texts else {}
+    def _sentences(self, naive: bool) -> Any:
+        """Sentence vectors as ingest stored them; embedded now only for the baseline's chunks
+        or an index written before they were stored."""
+        from .precomputed import embed_sentences
+
+        stored = None if naive else self.searcher.sentence_vectors
+        if stored is not None:
+            return stored
+        return embed_sentences(list(self._passages.values()), self.embedder)
 
     def _embed_facts(self) -> dict[str, list[float]]:
         if self.facts is None:
