@@ -83,6 +83,13 @@ def embed_sentences(passages: Sequence[Passage], embedder: Any) -> VectorTable:
     return VectorTable(keys, as_matrix(embedder.embed_documents(texts) if texts else []))
 
 
+def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
+    """The searcher's sentence vectors as ingest stored them; embedded now only for the
+    baseline's chunks or an index written before they were stored."""
+    stored = getattr(searcher, "sentence_vectors", None)
+    return stored if stored is not None else embed_sentences(searcher.passages, embedder)
+
+
 # -- sentences beside the collection -------------------------------------------------------------
 def known_sentence_vectors(collection: Any | None) -> dict[str, Any]:
     """digest -> vector of the sentences an earlier ingest stored."""

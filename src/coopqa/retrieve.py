@@ -156,6 +156,14 @@ class HybridSearcher:
         return [SearchResult(self.passages[i], float(fused[i])) for i in best]
 
 
+def vocabulary(searcher: Any) -> set[str]:
+    """Every word of the searcher's passages, as ``tokenize`` gives it."""
+    bm25 = getattr(searcher, "bm25", None)
+    if bm25 is not None:
+        return bm25.vocabulary
+    return {t for p in searcher.passages for t in tokenize(p.search_text)}
+
+
 class NaiveSearcher:
     """LangChain's tutorial RAG: 1000/200 character chunks of the raw files, dense only."""
 
