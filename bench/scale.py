@@ -164,7 +164,11 @@ def format_rows(rows: list[dict]) -> str:
 
 
 def main(sizes: tuple[int, ...] = SIZES, count: int = 40) -> str:
-    return format_rows([measure(n, count) for n in sizes])
+    rows = []
+    for n in sizes:  # each row as soon as it is measured: the largest takes minutes
+        rows.append(measure(n, count))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    return format_rows(rows)
 
 
 def cli(argv: list[str] | None = None) -> int:
