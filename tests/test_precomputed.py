@@ -1,0 +1,156 @@
+"""Sentence vectors and the BM25 index are computed once, at ingest, and loaded at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from coopqa.corpus import Corpus, Document, Sentence
+from coopqa.index import BM25_SUFFIX, SENTENCES_SUFFIX, PassageIndex
+from coopqa.precomputed import build_bm25, embed_sentences
+from coopqa.retrieve import BM25Ranker, HybridSearcher, reciprocal_rank_fusion
+
+QUESTIONS = (
+    "How many persons were dispatched at the end of FY2012?",
+    "Who attended the symposium on selecting promising senior officials?",
+    "Mansfield fellows homestay",
+    "When did the seminar for senior officials start?",
+)
+
+
+class CountingEmbedder:
+    """The real model, counting the texts it is asked to embed as documents."""
+
+    def __init__(self, real):
+        self.real, self.model_id = real, real.model_id
+        self.documents = 0
+
+    def embed_documents(self, texts):
+        self.documents += len(texts)
+        return self.real.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.real.embed_query(text)
+
+
+@pytest.fixture
+def counting(embedder):
+    return CountingEmbedder(embedder)
+
+
+@pytest.fixture
+def bm25_builds(monkeypatch):
+    """How many BM25 indexes were built (the real bm25s build, counted)."""
+    import coopqa.precomputed as precomputed
+
+    calls = []
+
+    def counted(passages):
+        calls.append(len(passages))
+        return build_bm25(passages)
+
+    monkeypatch.setattr(precomputed, "build_bm25", counted)
+    return calls
+
+
+def _edited(corpus: Corpus, passage_no: int, new_text: str) -> Corpus:
+    doc = corpus.documents[0]
+    passages = list(doc.passages)
+    old = passages[passage_no]
+    sentence = Sentence(new_text, old.start, old.start + len(new_text))
+    passages[passage_no] = replace(old, search_text=new_text, text=new_text, sentences=(sentence,))
+    return Corpus(documents=(Document(doc.doc, doc.path, doc.text, tuple(passages)),))
+
+
+def test_start_up_after_ingest_embeds_no_sentence_and_builds_no_bm25(
+    settings, corpus, counting, bm25_builds
+):
+    from coopqa.chain import Assistant
+
+    report = PassageIndex.open(settings, counting).ingest(corpus)
+    sentences = sum(len(p.sentences) for p in corpus.passages)
+    assert report.sentences_embedded == sentences
+    assert bm25_builds == [len(corpus.passages)]
+    counting.documents, bm25_builds[:] = 0, []
+    assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
+    assert (counting.documents, bm25_builds) == (0, [])
+    assert len(assistant._sentence_vectors) == sentences
+    answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
+    assert "120" in answer.answer
+
+
+def test_re_ingesting_an_unchanged_corpus_computes_nothing(settings, corpus, counting, bm25_builds):
+    index = PassageIndex.open(settings, counting)
+    index.ingest(corpus)
+    counting.documents, bm25_builds[:] = 0, []
+    again = index.ingest(corpus)
+    assert again.unchanged and (counting.documents, bm25_builds) == (0, [])
+
+
+def test_a_changed_passage_embeds_only_its_own_sentences(settings, corpus, counting):
+    index = PassageIndex.open(settings, counting)
+    first = index.ingest(corpus)
+    counting.documents = 0
+    changed = index.ingest(_edited(corpus, 3, "An edited paragraph about dispatches."))
+    # the passage vector and its one new sentence: nothing else is embedded again
+    assert (changed.embedded, changed.sentences_embedded, counting.documents) == (1, 1, 2)
+    names = {c.name for c in index.client.list_collections()}
+    assert first.collection + SENTENCES_SUFFIX not in names  # the old ones went with the old
+    assert first.collection + BM25_SUFFIX not in names
+    assert {changed.collection + SENTENCES_SUFFIX, changed.collection + BM25_SUFFIX} <= names
+
+
+def test_stored_vectors_and_bm25_equal_those_computed_now(settings, corpus, embedder):
+    index = PassageIndex.open(settings, embedder)
+    index.ingest(corpus)
+    snapshot = index.snapshot()
+    fresh = embed_sentences(snapshot.passages, embedder)
+    assert list(snapshot.sentences) == list(fresh)
+    assert np.allclose(
+        [snapshot.sentences[key] for key in fresh], fresh.matrix, atol=1e-5
+    )  # same model, same text
+    stored, built = BM25Ranker(snapshot.passages, snapshot.bm25), BM25Ranker(snapshot.passages)
+    for question in QUESTIONS:
+        assert stored.rank(question) == built.rank(question)
+    assert stored.vocabulary and stored.vocabulary == built.vocabulary
+
+
+@pytest.mark.parametrize(
+    "docs", [None, frozenset({"npa-annual-report-ch8-international-cooperation"})]
+)
+def test_in_memory_search_ranks_as_chroma_and_rank_fusion_do(settings, corpus, embedder, docs):
+    """The matrix search gives the ranking the Chroma query and the fusion of id lists give."""
+    from coopqa.corpus import parse_text
+
+    note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
+    index = PassageIndex.open(settings, embedder)
+    index.ingest(Corpus(documents=(*corpus.documents, note)))
+    searcher = HybridSearcher(index)
+    keep = (lambda pid: searcher.by_id[pid].doc in docs) if docs else (lambda pid: True)
+    for question in (*QUESTIONS, "How many visitors came from Laos?"):
+        dense = [pid for pid, _ in index.dense(embedder.embed_query(question), 200) if keep(pid)]
+        sparse = [pid for pid, _ in searcher.bm25.rank(question) if keep(pid)]
+        fused = reciprocal_rank_fusion([(dense, 1.0), (sparse, 1.25)])[:5]
+        got = searcher.search(question, 5, docs)
+        assert [r.passage.passage_id for r in got] == [pid for pid, _ in fused]
+        assert [r.score for r in got] == pytest.approx([s for _, s in fused])
+        top = HybridSearcher(index, "dense").search(question, 3, docs)
+        assert [r.passage.passage_id for r in top] == dense[:3]
+
+
+def test_an_index_without_stored_vectors_still_starts(settings, corpus, counting, bm25_builds):
+    """An index written before sentence vectors and BM25 were stored: start-up computes them."""
+    from coopqa.chain import Assistant
+
+    index = PassageIndex.open(settings, counting)
+    name = index.ingest(corpus).collection
+    index.client.delete_collection(name + SENTENCES_SUFFIX)
+    index.client.delete_collection(name + BM25_SUFFIX)
+    counting.documents, bm25_builds[:] = 0, []
+    assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
+    assert counting.documents == sum(len(p.sentences) for p in corpus.passages)
+    assert bm25_builds == [len(corpus.passages)]
+    answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
+    assert "120" in answer.answer
