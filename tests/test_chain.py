@@ -163,7 +163,7 @@ def test_a_count_question_is_not_answered_with_a_year(assistant):
 
 
 def test_quoted_sentences_with_quotation_marks_inside_stay_verbatim(assistant):
-    from coopqa.chain import check_numbers
+    from coopqa.number_checks import check_numbers
 
     def sentence_with(words: str) -> str:
         return next(

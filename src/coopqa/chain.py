@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer, CheckedNumber, Citation
+from .answer import Answer
+from .citing import join_answers, resolve_citations, split_question, unquote_invented
 from .config import Settings, offline_environment
-from .corpus import Passage, Sentence, doc_id_for, load_corpus, normalize_for_match
+from .corpus import Passage, doc_id_for, load_corpus
 from .followup import is_follow_up, resolve
+from .number_checks import check_numbers, kind_of, numbers_in, premise_corrections
 from .overview import overview, overview_request
 from .retrieve import SearchResult
 from .synthesize import (
@@ -24,11 +25,10 @@ from .synthesize import (
     ExtractiveSynthesizer,
     Synthesizer,
     is_numeric_question,
-    phrase,
 )
 from .text import expand_query, tokenize
 from .validation import InputError, clean_history, clean_question
-from .wording import elided_segments, not_mentioned, quote_cited
+from .wording import not_mentioned
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -53,8 +53,6 @@ _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|te
 EVIDENCE_PASSAGES = 3
 # A new ingest is answered from at most this long after it moved the index's pointer.
 POINTER_CHECK_SECONDS = 0.5
-# Level facts this close to the best match are all weighed when checking a rise or fall.
-DIRECTION_MARGIN = 0.3
 # How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
 SIMILARITY_WEIGHT = 0.5
 # Taken off a fact of another kind than the question asks for (a date for "how many").
@@ -89,7 +87,6 @@ _INJECTION = re.compile(
     r"|\bsystem\s+override\b[^.?!]*[.?!]?|\balways\s+(?:say|answer|respond|reply)\b[^.?!]*[.?!]?",
     re.IGNORECASE,
 )
-_MARKER = re.compile(r"\[(\d+)\]")
 # Words that ask for a computed figure rather than one the text states.
 _DERIVATION_CUE = re.compile(
     r"\b(before|prior|until|up to|through|excluding|not counting|except|other than|previous|"
@@ -369,7 +366,7 @@ class Assistant:
             fact = match.fact
             similarity = _dot(vector, self._fact_vectors[fact.id])
             penalty = 0.1 if fact.derived and not derives and fact.id != lookup_top else 0.0
-            if wanted and _kind_of(fact) != wanted:
+            if wanted and kind_of(fact) != wanted:
                 penalty += KIND_MISMATCH  # a year does not answer "how many", nor a count "when"
             if stock and fact.kind == "count" and not fact.at_period_end and fact.period:
                 penalty += SHAPE_MISMATCH  # "how many are seconded now" asks for a year-end level
@@ -540,7 +537,7 @@ class Assistant:
         """Each evidence sentence's ranking score, and its cosine similarity to the question."""
         asked = set(tokenize(query))
         words = set(expand_query(list(asked)))
-        dates = [m.text.lower() for m in _numbers_in(query) if m.is_time]
+        dates = [m.text.lower() for m in numbers_in(query) if m.is_time]
         scores, similarity = {}, {}
         for result in results[:EVIDENCE_PASSAGES]:
             passage = result.passage
@@ -553,384 +550,6 @@ class Assistant:
                 scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
                 similarity[key] = dense
         return scores, similarity
-
-
-_SECOND_QUESTION = re.compile(
-    r"(?:,|\s[-—–]|;)?\s+and\s+(?=(?:how|what|which|when|who|where|why|in which|for how|from "
-    r"which|did|does|was|were|is)\b)|\?\s+(?=\S)",
-    re.IGNORECASE,
-)
-
-
-def split_question(question: str) -> list[str]:
-    """The separate questions in "How many ..., and for how long?" (at most three)."""
-    parts = [p.strip(" ,;—–-") for p in _SECOND_QUESTION.split(question)]
-    parts = [p for p in parts if p]
-    if len(parts) < 2 or len(parts) > 3 or any(len(tokenize(p)) < 1 for p in parts):
-        return [question]
-    return [p if p.endswith("?") else f"{p}?" for p in parts]
-
-
-def join_answers(question: str, answers: list[Answer]) -> Answer:
-    """One Answer from the answers to a question's parts, citations renumbered in order."""
-    texts, citations, numbers, corrections, resolved = [], [], [], [], []
-    timings: dict[str, float] = {}
-    for answer in answers:
-        offset = len(citations)
-        text = _MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
-        mine = [replace(c, n=c.n + offset) for c in answer.citations]
-        text, mine, said = _cite_earlier_quotes(text, mine, citations, list(answer.numbers))
-        texts.append(text)
-        citations += mine
-        numbers += said
-        corrections += answer.corrections
-        resolved.append(answer.resolved_question or answer.question)
-        for step, ms in answer.timings_ms.items():
-            timings[step] = round(timings.get(step, 0.0) + ms, 2)
-    text, citations = _renumber(" ".join(texts), citations)
-    return Answer(
-        question=question,
-        answer=text,
-        abstained=all(a.abstained for a in answers),
-        citations=citations,
-        numbers=numbers,
-        backend=answers[0].backend,
-        timings_ms=timings,
-        corrections=list(dict.fromkeys(corrections)),
-        resolved_question=" | ".join(resolved),
-    )
-
-
-def _cite_earlier_quotes(
-    text: str, mine: list[Citation], earlier: list[Citation], numbers: list[Any]
-) -> tuple[str, list[Citation], list[Any]]:
-    """A part that quotes a sentence an earlier part quoted cites that quote instead of
-    repeating it (and its numbers): "3 weeks [1]"."""
-    kept = []
-    for cite in mine:
-        first = next(
-            (e for e in earlier if (e.doc, e.start, e.end) == (cite.doc, cite.start, cite.end)),
-            None,
-        )
-        span = quote_cited(text, cite.n) if first is not None else None
-        if span is None:
-            kept.append(cite)
-            continue
-        for mention in _numbers_in(text[span[0] : span[1]]):
-            gone = next((n for n in numbers if n.text == mention.text), None)
-            if gone is not None:
-                numbers.remove(gone)
-        text = f"{text[: span[0]]} [{first.n}]{text[span[1] :]}"
-    return text, kept, numbers
-
-
-def _renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
-    """Citations numbered 1..k in the order the text first cites them."""
-    order: dict[int, int] = {}
-    for m in _MARKER.finditer(text):
-        order.setdefault(int(m.group(1)), len(order) + 1)
-    text = _MARKER.sub(lambda m: f"[{order.get(int(m.group(1)), int(m.group(1)))}]", text)
-    cited = sorted((c for c in citations if c.n in order), key=lambda c: order[c.n])
-    return text, [replace(c, n=order[c.n]) for c in cited]
-
-
-def mask_markers(text: str) -> tuple[str, list[str]]:
-    """Citation markers hidden from the number checker: "[2]" is a reference, not a number."""
-    markers = _MARKER.findall(text)
-    return _MARKER.sub("\u27e6\u27e7", text), markers
-
-
-def unmask_markers(text: str, markers: list[str]) -> str:
-    it = iter(markers)
-    return re.sub("\u27e6\u27e7", lambda _: f"[{next(it, '')}]", text)
-
-
-_QUOTED = re.compile(r"“([^”]+)”")
-
-
-def check_numbers(
-    text: str,
-    quotes: list[str],
-    table: Any,
-    *,
-    correct: bool,
-    grounded: list[tuple[str, list[Any]]] | None = None,
-    question: str = "",
-) -> tuple[str, list[Any], list[str]]:
-    """Every number classified; contradicted ones replaced by the table's value when ``correct``.
-
-    Numbers inside a verbatim quote are verified by that quote; numbers in a fragment built from
-    known facts are checked against those facts; everything else goes through the verifier.
-    """
-    from .verify import correct_number, verify_answer
-
-    masked, markers = mask_markers(text)
-    checked: list[tuple[int, Any]] = []
-    hidden: list[tuple[str, str]] = []
-
-    def hide(at: int, fragment: str) -> None:
-        nonlocal masked
-        hidden.append((_token(len(hidden)), fragment))
-        masked = masked[:at] + hidden[-1][0] + masked[at + len(fragment) :]
-
-    for quote in sorted(set(quotes), key=len, reverse=True):  # whole quoted sentences first:
-        while (at := masked.find(f"“{quote}”")) >= 0:  # they may hold quotation marks of their own
-            checked += [(at, n) for n in _quoted_numbers(quote, table)]
-            hide(at, f"“{quote}”")
-    cited = [normalize_for_match(q) for q in quotes]
-    for m in reversed(list(_QUOTED.finditer(masked))):  # right to left: offsets stay valid
-        pieces = [normalize_for_match(p) for p in elided_segments(m.group(1))]  # “A … B”
-        if pieces and any(all(p in q for p in pieces) for q in cited):
-            checked += [(m.start(), n) for n in _quoted_numbers(m.group(1), table)]
-            hide(m.start(), m.group(0))
-    asked = _numbers_in(question)
-    echoes = {n.text for n in asked} | {str(int(n.value)) for n in asked if n.is_time}
-    for fragment, facts in sorted(grounded or [], key=lambda g: -len(g[0])):  # longest first
-        at = masked.find(fragment)
-        if at >= 0:
-            checked += [
-                (at, _fact_number(n, facts, table))
-                for n in _numbers_in(fragment)
-                if not (n.text in echoes and (n.is_time or not facts))  # the question's own words
-            ]
-            hide(at, fragment)
-    free = verify_answer(masked, quotes, table)
-    notes = []
-    if correct:
-        for number in [n for n in free if n.status == "contradicted"]:
-            masked = correct_number(masked, number)
-            notes.append(
-                f"{number.text} contradicted the fact table ({number.fact_id}); "
-                f"corrected to {number.expected:g}"
-            )
-        if notes:
-            free = verify_answer(masked, quotes, table)
-    for token, fragment in hidden:
-        masked = masked.replace(token, fragment, 1)
-    ordered = [n for _, n in sorted(checked, key=lambda kv: kv[0])]
-    return unmask_markers(masked, markers), ordered + free, notes
-
-
-def _numbers_in(text: str) -> list[Any]:
-    from .numbers import find_numbers
-
-    return [n for n in find_numbers(text) if n.kind != "label"]
-
-
-def _token(i: int) -> str:
-    """A placeholder without digits, so the verifier skips what it stands for."""
-    return f"\u27ea{chr(ord('a') + i % 26) * (1 + i // 26)}\u27eb"
-
-
-def _quoted_numbers(quote: str, table: Any) -> list[CheckedNumber]:
-    """The numbers inside a verbatim quote: the quote says them; each names its fact when the
-    table has one (the quote is checked once, its numbers matched in reading order)."""
-    from .verify import verify_answer
-
-    named = list(verify_answer(quote, [quote], table)) if table is not None else []
-    out = []
-    for mention in _numbers_in(quote):
-        match = next((n for n in named if n.text == mention.text), None)
-        if match is not None:
-            named.remove(match)
-        fact_id = match.fact_id if match and match.status in ("verified", "derived") else None
-        out.append(CheckedNumber(mention.text, mention.value, "verified", fact_id))
-    return out
-
-
-def _in_formula(mention: Any, fact: Any) -> bool:
-    """A number of a derived fact's own formula (an input, a rounded result, a count divided by)."""
-    if not fact.derived:
-        return False
-    return any(abs(n.value - mention.value) < 1e-9 for n in _numbers_in(fact.formula))
-
-
-def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:
-    """A number in a phrase built from ``facts``: it must be one of theirs (value, input, year)."""
-    pool = list(facts)
-    for fact in facts:
-        if fact.derived and table is not None:
-            pool += [f for f in map(table.get, fact.inputs) if f is not None]
-    for fact in pool:  # the reader gives digits without their sign: "(618)" reads 618
-        if abs(abs(fact.value) - mention.value) < 1e-9 or _in_formula(mention, fact):
-            status = "derived" if fact.derived else "verified"
-            return CheckedNumber(
-                text=mention.text, value=mention.value, status=status, fact_id=fact.id
-            )
-    years = {
-        int(y)
-        for f in pool
-        for y in re.findall(r"(?:19|20)\d\d", f"{f.period} {f.scope} {f.subject} {f.measure}")
-    }
-    if mention.is_time and int(mention.value) in years:
-        return CheckedNumber(
-            text=mention.text,
-            value=mention.value,
-            status="verified",
-            fact_id=pool[0].id if pool else None,
-        )
-    for fact in pool:  # part of a programme's name or measure: "all three", "five-year"
-        name = f"{fact.subject} {fact.measure} {fact.period}"
-        if re.search(rf"(?<![\w.]){re.escape(mention.text)}(?![\w]|\.\d)", name, re.IGNORECASE):
-            return CheckedNumber(
-                text=mention.text, value=mention.value, status="verified", fact_id=fact.id
-            )
-    return CheckedNumber(text=mention.text, value=mention.value, status="unverified")
-
-
-_DIRECTIONS = {
-    "decrease": "decrease",
-    "decreased": "decrease",
-    "decline": "decrease",
-    "declined": "decrease",
-    "fall": "decrease",
-    "fell": "decrease",
-    "drop": "decrease",
-    "dropped": "decrease",
-    "shrink": "decrease",
-    "shrank": "decrease",
-    "reduced": "decrease",
-    "lower": "decrease",
-    "increase": "increase",
-    "increased": "increase",
-    "rise": "increase",
-    "rose": "increase",
-    "grow": "increase",
-    "grew": "increase",
-    "higher": "increase",
-}
-_DIRECTION_WORD = re.compile(r"\b(" + "|".join(_DIRECTIONS) + r")\b", re.IGNORECASE)
-
-
-def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str, list[Any]]]:
-    """Sentences correcting a number or a direction the question takes for granted, each with the
-    facts it states (the last one is what the answer should then give)."""
-    from .verify import verify_answer
-
-    notes: list[tuple[str, list[Any]]] = []
-    for clause in re.split(r"[,;:?]|\b(?:and|but|so|then)\b", mask_markers(question)[0]):
-        for checked in verify_answer(clause, [], table):
-            fact = table.get(checked.fact_id) if checked.fact_id else None
-            if fact is None or checked.status != "contradicted":
-                continue
-            if not _is_year(checked.text) and any(f.value == checked.value for f in table.stated):
-                continue  # "the 424 dispatched personnel" names a real figure, not a wrong one
-            if _is_year(checked.text) and not _claims_date(clause, checked.text):
-                continue  # a year that frames the question claims nothing
-            notes.append((f"The chapter gives a different figure: {phrase(fact)}.", [fact]))
-    asked = _DIRECTION_WORD.search(question)
-    if asked:
-        direction = _DIRECTIONS[asked.group(1).lower()]
-        ranked = rank(_DIRECTION_WORD.sub(" ", question))
-        close = [m.fact for m in ranked[:5] if m.score >= ranked[0].score - DIRECTION_MARGIN]
-        changes = [(level, _change_fact(table, level)) for level in close]
-        changes = [(level, change) for level, change in changes if change is not None]
-        wrong = [(lv, ch) for lv, ch in changes if not ch.measure.startswith(direction)]
-        right = [(lv, ch) for lv, ch in changes if ch.measure.startswith(direction)]
-        for level, change in wrong[:1]:
-            notes.append(
-                (f"It did not {direction}: {_level_and_change(level, change)}.", [change, level])
-            )
-        for level, change in right[:1] if wrong else []:
-            notes.append(
-                (f"What did {direction}: {_level_and_change(level, change)}.", [change, level])
-            )
-    return notes
-
-
-def _level_and_change(level: Any, change: Any) -> str:
-    """ "424 persons on dispatch in total at the end of FY2012, an increase of 14 persons"."""
-    kind = change.measure.split(" ", 1)[0]
-    article = "an" if kind[0] in "aeiou" else "a"
-    return (
-        f"{level.value_text()} {level.measure} {level.when()}, "
-        f"{article} {kind} of {change.value_text()}"
-    )
-
-
-def _claims_date(clause: str, year: str) -> bool:
-    """ "started in FY1999", "set up in 2010": the year is asserted as when something happened."""
-    event = r"(start|began|begin|first|launch|establish|set up|found|enact|sign|conclud|creat)\w*"
-    return bool(re.search(event + r"\W+(\w+\W+){0,3}" + re.escape(year), clause, re.IGNORECASE))
-
-
-def _kind_of(fact: Any) -> str:
-    from .numbers import TIME_KINDS
-
-    return "time" if fact.kind in TIME_KINDS else fact.kind
-
-
-def _is_year(text: str) -> bool:
-    return bool(re.fullmatch(r"(FY\s?)?(19|20)\d\d", text.strip()))
-
-
-def _change_fact(table: Any, level: Any) -> Any | None:
-    """The stated increase/decrease of a level fact, if the table has one."""
-    for fact in table.facts:
-        if (
-            fact.subject == level.subject
-            and fact.period == level.period
-            and fact.measure in (f"increase in {level.measure}", f"decrease in {level.measure}")
-        ):
-            return fact
-    return None
-
-
-def unquote_invented(text: str, passages: Any) -> tuple[str, list[str]]:
-    """Quotation marks only around words the chapter has: an invented "quote" becomes plain text."""
-    corpus = [normalize_for_match(p.text) for p in passages]
-    notes: list[str] = []
-
-    def check(m: re.Match[str]) -> str:
-        if any(normalize_for_match(m.group(1)) in passage for passage in corpus):
-            return m.group(0)
-        notes.append(f"“{m.group(1)[:60]}” is not in the chapter; shown without quotation marks")
-        return m.group(1)
-
-    return _QUOTED.sub(check, text), notes
-
-
-def resolve_citations(
-    draft: Draft, passages: list[Passage]
-) -> tuple[str, list[Citation], list[str]]:
-    """Renumber [n] markers to citations in order of use; drop markers that point nowhere."""
-    corrections: list[str] = []
-    order: dict[int, int] = {}
-    citations: list[Citation] = []
-
-    def replace(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        if not 1 <= n <= len(passages):
-            corrections.append(f"citation [{n}] pointed at no retrieved passage and was removed")
-            return ""
-        if n not in order:
-            passage = passages[n - 1]
-            sentence = draft.quotes.get(n) or _best_sentence_for(draft.text, m.start(), passage)
-            order[n] = len(order) + 1
-            citations.append(
-                Citation(
-                    n=order[n],
-                    doc=passage.doc,
-                    passage_id=passage.passage_id,
-                    section=passage.section,
-                    page=passage.page,
-                    quote=sentence.text,
-                    start=sentence.start,
-                    end=sentence.end,
-                )
-            )
-        return f"[{order[n]}]"
-
-    text = _MARKER.sub(replace, draft.text)
-    return " ".join(text.split()), citations, corrections
-
-
-def _best_sentence_for(text: str, position: int, passage: Passage) -> Sentence:
-    """The passage sentence sharing most words with the answer sentence that cites it."""
-    head = text[:position]
-    sentence_start = max(head.rfind(". "), head.rfind("] "), 0)
-    words = set(tokenize(text[sentence_start:position]))
-    return max(passage.sentences, key=lambda s: len(words & set(tokenize(s.text))))
 
 
 def _synthesizer_for(settings: Settings) -> Synthesizer:
