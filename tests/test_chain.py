@@ -227,7 +227,8 @@ Portugal, Chile and Kenya.
 
 ## Fleet
 
-The company operated 12 dredgers in 2019. It plans to buy two more.
+The company operated 12 dredgers in 2019, an increase of 3 dredgers from that in 2018. It plans
+to buy two more.
 
 ## Segments
 
@@ -392,3 +393,10 @@ def assert_cited(answer: Answer, path) -> None:
     text = path.read_text(encoding="utf-8")
     for c in answer.citations:
         assert fold(text[c.start : c.end]) == c.quote
+
+
+def test_an_earlier_year_is_derived_from_a_stated_change(general_assistant):
+    answer = general_assistant.ask("How many dredgers did the company operate in 2018?")
+    assert answer.answer.startswith("9 dredgers in 2018"), answer.answer
+    assert "9 = 12 − 3" in answer.answer
+    assert {n.text: n.status for n in answer.numbers}["9"] == "derived"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from coopqa.facts import compute
@@ -93,3 +95,11 @@ def test_a_share_is_a_percentage_of_the_whole():
     assert round(result.value, 2) == 34.21 and result.unit == "%" and result.measure == "share"
     assert result.formula == "34.21% = 7,936 / 23,200"
     assert compute.share(part, _fact(0, 2019)) is None
+
+
+def test_an_earlier_period_from_a_later_level_and_its_stated_change():
+    level, change = _fact(143, 2012), replace(_fact(4, 2012), id="d.p1.s0.n1")
+    assert compute.previous(level, change, fell=True).value == 147
+    risen = compute.previous(level, change, fell=False)
+    assert risen.value == 139 and risen.formula == "139 = 143 − 4"
+    assert risen.inputs == (level.id, change.id) and risen.derived

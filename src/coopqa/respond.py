@@ -160,6 +160,10 @@ def _per_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | 
 
 
 def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
+    if len(q.years) == 1 and q.answer_type == "quantity":
+        draft = _from_change(q, evidence, facts)
+        if draft is not None:
+            return draft
     if len(q.years) >= 2:
         draft = _per_year(q, evidence, facts)
         if draft is not None:
@@ -183,6 +187,35 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
         return None
     claim = f"{_value(best.fact)} ({_label(best.fact)})"
     return Draft(text=f"{claim}: {source}", quotes=quotes, grounded=[(claim, [best.fact])])
+
+
+def _from_change(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """The asked year's figure from a later level and the change the text states from that
+    year ("143 …, a decrease of 4 persons from that in FY2011" gives 147 for FY2011)."""
+    year = q.years[0]
+    by_id = {f.id: f for f in facts.facts}
+    for scored in facts.rank(q.terms):
+        if scored.coverage < MIN_FACT_COVERAGE:
+            break
+        change = scored.fact
+        direction = change.measure.split(" ", 1)[0]
+        span = [int(y) for y in re.findall(r"(?:19|20)\d\d", change.scope)]
+        if direction not in ("increase", "decrease") or not span or min(span) != year:
+            continue
+        inputs = change.inputs.split() if isinstance(change.inputs, str) else change.inputs
+        level = next((by_id[i] for i in inputs if i in by_id), None)
+        if level is None or year in fact_years(level) or not _names_covered(q, scored):
+            continue
+        result = compute.previous(level, change, fell=direction == "decrease")
+        quotes: dict[int, Sentence] = {}
+        source = _source(level, evidence, quotes, _Cites(evidence))
+        claim = f"{_value(result)} in {_as_asked(q, [year])}, computed as {result.formula}"
+        return Draft(
+            text=f"{claim}: {source}" if source else f"{claim}.",
+            quotes=quotes,
+            grounded=[(claim, [result, level, change])],
+        )
+    return None
 
 
 def _names_covered(q: Question, scored: Scored) -> bool:

@@ -36,6 +36,16 @@ def change(earlier: Fact, later: Fact) -> Fact:
     return _derived(later, value, formula, [earlier, later], "change")
 
 
+def previous(level: Fact, change: Fact, fell: bool) -> Fact:
+    """The earlier period's figure from a later level and the stated change to it: "147 = 143 + 4"
+    for 143 after "a decrease of 4"."""
+    value = level.value + change.value if fell else level.value - change.value
+    sign = "+" if fell else "−"
+    formula = f"{_num(value)} = {_num(level.value)} {sign} {_num(change.value)}"
+    result = _derived(level, value, formula, [level, change], "previous period")
+    return replace(result, unit=level.unit or change.unit)  # "424" counted in the change's unit
+
+
 def percent_change(earlier: Fact, later: Fact) -> Fact | None:
     if earlier.value == 0:
         return None
