@@ -138,6 +138,7 @@ class Assistant:
 
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
+        from .index import switches as index_switches
         from .precomputed import sentence_table
         from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
@@ -148,6 +149,7 @@ class Assistant:
             self.searcher = HybridSearcher(self.index, self.settings.retrieval_mode)
         self._loaded = None if naive else self.searcher.name
         self._checked = time.monotonic()
+        self._switches = index_switches()
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
         self._sentence_vectors = sentence_table(self.searcher, self.embedder)
@@ -160,12 +162,14 @@ class Assistant:
         """After `coopqa ingest` moved the index on, answer from the new collection (and with
         this Assistant's own glossary, should another in the process have activated its own)."""
         from .glossary import activate
+        from .index import switches as index_switches
 
         activate(self._glossary)
         now = time.monotonic()  # the pointer is a Chroma read: once per interval, not per question
-        if self._loaded is None or now - self._checked < POINTER_CHECK_SECONDS:
+        moved_here = index_switches() != self._switches  # an ingest in this process: at once
+        if self._loaded is None or not moved_here and now - self._checked < POINTER_CHECK_SECONDS:
             return
-        self._checked = now
+        self._checked, self._switches = now, index_switches()
         if self.index.active_name() != self._loaded:
             with self._reload_lock:
                 if self.index.active_name() != self._loaded:

@@ -26,6 +26,14 @@ BM25_SUFFIX = "-bm25"
 BESIDE = (FACTS_SUFFIX, SENTENCES_SUFFIX, BM25_SUFFIX)
 SCHEMA_VERSION = "3"
 
+# Index switches made by this process, so an Assistant here answers from them at once instead
+# of at its next timed pointer check.
+_SWITCHES: list[str] = []
+
+
+def switches() -> int:
+    return len(_SWITCHES)
+
 
 class IndexUnavailable(RuntimeError):
     """The index is missing, unreachable or unusable; the message says what to do."""
@@ -212,6 +220,7 @@ class PassageIndex:
         facts = self._write_facts(target, corpus, previous)
         sentences = self._write_beside(target, passages, previous)
         self._pointer().modify(metadata={"active": target})
+        _SWITCHES.append(target)
         if previous is not None:
             self._drop(previous.name)
             for suffix in BESIDE:
