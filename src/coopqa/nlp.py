@@ -71,6 +71,13 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=SPANS_CACHE_SIZE)
+def entities(text: str) -> tuple[tuple[str, str], ...]:
+    """(text, label) of each named entity in ``text``: corpus sentences are asked about again and
+    again, so each is parsed once per process."""
+    return tuple((e.text, e.label_) for e in parse(text).ents)
+
+
 def lemmas(text: str) -> list[str]:
     """Lower-case lemmas of the content words (nouns, verbs, adjectives, numbers, names)."""
     keep = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
