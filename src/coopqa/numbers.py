@@ -65,6 +65,12 @@ _ORDINAL_WORDS_RE = re.compile(
     rf"({'|'.join(_ORDINAL_WORDS)})\b",
     re.IGNORECASE,
 )
+# Every mention needs a digit or one of these words: a text with neither holds no number, nor
+# does any part of it (a cheap test that spares splitting such a text into sentences).
+_NUMBER_HINT_RE = re.compile(
+    r"\d|" + "|".join(sorted([*_WORD_VALUES, *_SCALES, *_ORDINAL_WORDS], key=len, reverse=True)),
+    re.IGNORECASE,
+)
 _LABEL_RE = re.compile(
     r"\b(?:Chapter|Section|Article|Paragraph|Part|Annex|Appendix|Table|Figure|Fig\.|Chart|Box|"
     r"No\.|Item|Page|pp?\.)s?\s*\d+(?:\s*(?:,|and|&|or|to|–|-)\s*\d+)*",
@@ -178,6 +184,11 @@ def format_value(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,}"
+
+
+def may_hold_number(text: str) -> bool:
+    """False only when neither ``text`` nor any part of it has a number (labels included)."""
+    return _NUMBER_HINT_RE.search(text) is not None
 
 
 def find_numbers(text: str) -> list[NumberMention]:

@@ -505,13 +505,13 @@ def _unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
 
 def _new_names(q: Question, sentence: Sentence) -> list[str]:
     """The names (people, bodies, places) a sentence gives that the question does not."""
-    from .nlp import parse
+    from .nlp import entities
 
     asked = q.text.lower()
     return [
-        e.text
-        for e in parse(sentence.text).ents
-        if e.label_ in _NAMED_ENTITIES and e.text.lower() not in asked
+        text
+        for text, label in entities(sentence.text)
+        if label in _NAMED_ENTITIES and text.lower() not in asked
     ]
 
 
@@ -525,9 +525,9 @@ def _as_asked(q: Question, years: Iterable[int]) -> str:
 
 
 def _has_entity(sentence: Sentence, labels: frozenset[str]) -> bool:
-    from .nlp import parse
+    from .nlp import entities
 
-    return any(e.label_ in labels for e in parse(sentence.text).ents)
+    return any(label in labels for _, label in entities(sentence.text))
 
 
 def _known(term: str, facts: DocumentFacts) -> bool:

@@ -19,7 +19,7 @@ from .facts.lookup import FactTable
 from .facts.model import Fact, same_unit_kind
 from .facts.overlay import mention_matches
 from .facts.query import OPERATION_RE, UNIT_CLASS, over_time_words
-from .numbers import NumberMention, find_numbers, number_words
+from .numbers import NumberMention, find_numbers, may_hold_number, number_words
 
 # A change ("rose by 14", "a decrease of 4", "4 fewer than") as opposed to a level ("rose to 424").
 _CHANGE_WORDS = re.compile(
@@ -68,6 +68,8 @@ def verify_answer(
     """Classify every number in ``text``: verified, derived, contradicted or unverified."""
     from .corpus import split_sentences
 
+    if not may_hold_number(text):
+        return []  # no number anywhere in it: nothing to check, and no sentences to split
     quotes = [q for q in (cited_quotes or []) if q]
     out: list[CheckedNumber] = []
     for sentence in split_sentences(text, 0, len(text)):
