@@ -19,6 +19,7 @@ from .numbers import find_numbers, format_value
 from .question import Question, analyse
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
+from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
 from .wording import covers, does_not_say
 
 # Share of the question's (idf-weighted) terms a fact or sentence must hold to answer it.
@@ -28,15 +29,11 @@ MIN_SENTENCE_COVERAGE = 0.55
 CLOSE_MEANING = 0.55
 CLOSE_COVERAGE = 0.25
 SENTENCE_CANDIDATES = 6
-_NAMED_ENTITIES = frozenset(
-    ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
-)
 _CURRENCY = frozenset("$€£¥")
 _ENTITY_ANSWERS = {
     "date": frozenset(("DATE", "TIME")),
     "place": frozenset(("GPE", "LOC", "FAC", "ORG")),
 }
-_MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
@@ -70,11 +67,11 @@ class _Cites:
 def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft:
     """The draft answer for a question about documents without a reviewed fact table."""
     q = analyse(evidence.question)
-    specific = _unknown_specifics(q, facts)
+    specific = unknown_specifics(q, facts)
     if specific:
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
-    q = replace(q, terms=_document_terms(q.terms, facts))
+    q = replace(q, terms=document_terms(q.terms, facts))
     if q.operation and q.answer_type in ("quantity", "text"):
         draft = _arithmetic(q, evidence, facts, corpus_name)
         if draft is not None:
@@ -434,7 +431,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
             if not _CAUSE.search(sentence.text):
                 continue
             words = set(tokenize(f"{passage.section} {sentence.text}"))  # a cause of this thing
-        if len(_new_names(q, sentence)) < q.names_wanted:
+        if len(new_names(q, sentence)) < q.names_wanted:
             continue  # "which countries", "the names of": a count of them does not answer
         coverage = _sentence_coverage(q, words, facts)
         key = (passage.passage_id, passage.sentences.index(sentence))
@@ -460,61 +457,6 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
     return Draft(text=" ".join(lines), quotes=quotes)
 
 
-def _document_terms(terms: tuple[str, ...], facts: DocumentFacts) -> tuple[str, ...]:
-    """Each question term in the documents' own word: itself, or its glossary synonym or
-    country the documents use; terms they never use in any form are left out."""
-    out = []
-    for term in terms:
-        forms = [term, *_glossary_forms(term)]
-        out += [next((f for f in forms if facts.known(f)), "")]
-    return tuple(t for t in dict.fromkeys(out) if t)
-
-
-def _glossary_forms(term: str) -> list[str]:
-    from .glossary import active
-    from .text import stem
-
-    glossary = active()
-    words = glossary.stemmed_thesaurus.get(term, "").split()
-    words += [c for n, c in glossary.nationality.items() if stem(n) == term]
-    return [stem(w) for w in words]
-
-
-def _unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
-    """The question's words that make it specific and that the documents never use: a name
-    ("Frozen Kefir", "the Life portfolio") or a modifier of a thing they do report ("preferred
-    shares", "Residential customers": a breakdown not given). Other unknown nouns ("secondees",
-    "headcount") may be the asker's word for what the documents word otherwise: measured on the
-    development set and Chapter 8, holding them against a question cost more answers than it
-    saved abstentions."""
-    from .nlp import parse
-
-    specific = []
-    for token in parse(q.text):
-        if token.pos_ not in ("NOUN", "PROPN", "ADJ"):
-            continue
-        stems = [t for t in tokenize(token.text) if t in q.terms and not _known(t, facts)]
-        named = token.pos_ == "PROPN" or token.ent_type_ in _NAMED_ENTITIES
-        head_known = token.head is not token and any(
-            _known(t, facts) for t in tokenize(token.head.text)
-        )
-        if named or token.dep_ in _MODIFIERS and head_known:
-            specific += [t for t in stems if len(t) > 3 and not t.isdigit()]
-    return list(dict.fromkeys(specific))
-
-
-def _new_names(q: Question, sentence: Sentence) -> list[str]:
-    """The names (people, bodies, places) a sentence gives that the question does not."""
-    from .nlp import entities
-
-    asked = q.text.lower()
-    return [
-        text
-        for text, label in entities(sentence.text)
-        if label in _NAMED_ENTITIES and text.lower() not in asked
-    ]
-
-
 def _as_asked(q: Question, years: Iterable[int]) -> str:
     """Years as the question wrote them ("FY2014", "2017/18"), so the answer repeats its words."""
     written = {}
@@ -522,16 +464,6 @@ def _as_asked(q: Question, years: Iterable[int]) -> str:
         if m.is_time:
             written.setdefault(int(m.value), m.text)
     return ", ".join(written.get(y, str(y)) for y in years)
-
-
-def _has_entity(sentence: Sentence, labels: frozenset[str]) -> bool:
-    from .nlp import entities
-
-    return any(label in labels for _, label in entities(sentence.text))
-
-
-def _known(term: str, facts: DocumentFacts) -> bool:
-    return any(facts.known(f) for f in (term, *_glossary_forms(term)))
 
 
 def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts) -> bool:
@@ -542,7 +474,7 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
         not m.is_time and m.kind not in ("label", "ordinal") for m in mentions
     ):
         return False
-    if q.answer_type in _ENTITY_ANSWERS and not _has_entity(
+    if q.answer_type in _ENTITY_ANSWERS and not has_entity(
         sentence, _ENTITY_ANSWERS[q.answer_type]
     ):
         return False  # "when" needs a date, "where" a place

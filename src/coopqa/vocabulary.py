@@ -1,0 +1,82 @@
+"""Which of a question's words the documents use: in their own words or a glossary synonym, the
+specific ones they never use (a name, a breakdown), and the names a sentence gives.
+
+General English from spaCy's parse and entities; the vocabulary from the documents themselves.
+"""
+
+from __future__ import annotations
+
+from .corpus import Sentence
+from .facts.match import DocumentFacts
+from .question import Question
+from .text import tokenize
+
+NAMED_ENTITIES = frozenset(
+    ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
+)
+_MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
+
+
+def document_terms(terms: tuple[str, ...], facts: DocumentFacts) -> tuple[str, ...]:
+    """Each question term in the documents' own word: itself, or its glossary synonym or
+    country the documents use; terms they never use in any form are left out."""
+    out = []
+    for term in terms:
+        forms = [term, *glossary_forms(term)]
+        out += [next((f for f in forms if facts.known(f)), "")]
+    return tuple(t for t in dict.fromkeys(out) if t)
+
+
+def glossary_forms(term: str) -> list[str]:
+    from .glossary import active
+    from .text import stem
+
+    glossary = active()
+    words = glossary.stemmed_thesaurus.get(term, "").split()
+    words += [c for n, c in glossary.nationality.items() if stem(n) == term]
+    return [stem(w) for w in words]
+
+
+def unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
+    """The question's words that make it specific and that the documents never use: a name
+    ("Frozen Kefir", "the Life portfolio") or a modifier of a thing they do report ("preferred
+    shares", "Residential customers": a breakdown not given). Other unknown nouns ("secondees",
+    "headcount") may be the asker's word for what the documents word otherwise: measured on the
+    development set and Chapter 8, holding them against a question cost more answers than it
+    saved abstentions."""
+    from .nlp import parse
+
+    specific = []
+    for token in parse(q.text):
+        if token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        stems = [t for t in tokenize(token.text) if t in q.terms and not known(t, facts)]
+        named = token.pos_ == "PROPN" or token.ent_type_ in NAMED_ENTITIES
+        head_known = token.head is not token and any(
+            known(t, facts) for t in tokenize(token.head.text)
+        )
+        if named or token.dep_ in _MODIFIERS and head_known:
+            specific += [t for t in stems if len(t) > 3 and not t.isdigit()]
+    return list(dict.fromkeys(specific))
+
+
+def new_names(q: Question, sentence: Sentence) -> list[str]:
+    """The names (people, bodies, places) a sentence gives that the question does not."""
+    from .nlp import entities
+
+    asked = q.text.lower()
+    return [
+        text
+        for text, label in entities(sentence.text)
+        if label in NAMED_ENTITIES and text.lower() not in asked
+    ]
+
+
+def has_entity(sentence: Sentence, labels: frozenset[str]) -> bool:
+    from .nlp import entities
+
+    return any(label in labels for _, label in entities(sentence.text))
+
+
+def known(term: str, facts: DocumentFacts) -> bool:
+    return any(facts.known(f) for f in (term, *glossary_forms(term)))
