@@ -66,8 +66,7 @@ _STOCK = re.compile(
     re.IGNORECASE,
 )
 _PEOPLE_VERB = re.compile(
-    r"\bhow many (?:attended|took part|participated|came|joined|went|visited|were (?:there|sent|"
-    r"dispatched|accepted|invited))\b",
+    r"\bhow many (?:attended|took part|participated|came|joined|went|visited|were [a-z]+)\b",
     re.IGNORECASE,
 )
 PEOPLE_UNITS = frozenset({"persons", "officials", "people", "fellows", "employees"})

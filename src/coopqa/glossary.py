@@ -28,7 +28,15 @@ class Glossary:
     nationality: dict[str, str] = field(default_factory=dict)
     phrases: tuple[tuple[str, str], ...] = ()
     pair_rules: tuple[dict[str, str], ...] = ()
+    # Extra alternatives for the reviewed lookup's general patterns ("moving_out": "dispatch\\w*").
+    patterns: dict[str, str] = field(default_factory=dict)
+    # Nouns a count may count, with the class they belong to ("seminars" = "course").
+    unit_classes: dict[str, str] = field(default_factory=dict)
     source: str = ""
+
+    def extra(self, name: str) -> str:
+        """ "|alternatives" from the glossary's patterns, to append to a general pattern."""
+        return f"|{self.patterns[name]}" if self.patterns.get(name) else ""
 
     @cached_property
     def phrase_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -58,6 +66,9 @@ def load(path: Path) -> Glossary:
         for pattern, _ in phrases:
             re.compile(pattern)
         rules = tuple(dict(r) for r in data.get("pair_rules", []))
+        patterns = {str(k): str(v) for k, v in data.get("patterns", {}).items()}
+        for pattern in patterns.values():
+            re.compile(pattern)
         for rule in rules:
             missing = {"op", "a", "b", "measure", "unit", "id_part"} - set(rule)
             if missing or rule["op"] not in "+-":
@@ -72,6 +83,8 @@ def load(path: Path) -> Glossary:
         nationality={str(k): str(v) for k, v in data.get("nationality", {}).items()},
         phrases=phrases,
         pair_rules=rules,
+        patterns=patterns,
+        unit_classes={str(k): str(v) for k, v in data.get("unit_classes", {}).items()},
         source=str(path),
     )
 

@@ -41,8 +41,8 @@ SEASONS = ("spring", "summer", "autumn", "fall", "winter")
 UNIT_NOUNS = frozenset(
     """persons person people personnel staff officials official employees employee countries
     country regions nations agencies agency organizations organisations fellows fellow visitors
-    participants trainees delegates members courses course seminars seminar parts part
-    consultations consultation programs programmes program programme sessions times cases
+    participants trainees delegates members parts part consultations consultation sessions
+    times cases
     ministries executives attendees panelists candidates students groups""".split()
 )
 _DURATION_UNITS = ("day", "week", "month", "year", "hour")
@@ -303,9 +303,11 @@ def _quantity(text: str, start: int, end: int, value: float, digits: str | None)
 
 
 def _unit_after(text: str, end: int) -> str:
+    from .glossary import active  # the corpus's own counted nouns ("seminars"), if it names any
+
     words = re.findall(r"[A-Za-z][\w-]*", text[end : end + 40])[:3]
     for word in words:
-        if word.lower() in UNIT_NOUNS:
+        if word.lower() in UNIT_NOUNS or word.lower() in active().unit_classes:
             return word.lower()
     return ""
 

@@ -412,7 +412,7 @@ def _sentence_coverage(q: Question, words: set[str], facts: DocumentFacts) -> fl
 
 def _context_words(passage: Passage, sentence: Sentence) -> set[str]:
     """The words a sentence is read with: its own, its heading's, its paragraph's first
-    sentence's and the one before it ("the seminar" there is the one the paragraph names)."""
+    sentence's and the one before it ("the plant" there is the one the paragraph names)."""
     i = passage.sentences.index(sentence)
     around = {passage.sentences[0].text, passage.sentences[max(i - 1, 0)].text, sentence.text}
     return set(tokenize(" ".join([passage.section, *around])))
@@ -451,9 +451,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
         if n in quotes:
             continue
         quotes[n] = sentence
-        lines.append(
-            quote_with_antecedent(evidence, n, quotes)
-        )  # "This seminar …" with its referent
+        lines.append(quote_with_antecedent(evidence, n, quotes))  # "This plant …" with its referent
     return Draft(text=" ".join(lines), quotes=quotes)
 
 

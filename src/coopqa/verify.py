@@ -18,7 +18,7 @@ from .answer import CheckedNumber
 from .facts.lookup import FactTable
 from .facts.model import Fact, same_unit_kind
 from .facts.overlay import mention_matches
-from .facts.query import OPERATION_RE, UNIT_CLASS, over_time_words
+from .facts.query import OPERATION_RE, over_time_words, unit_class
 from .numbers import NumberMention, find_numbers, may_hold_number, number_words
 
 # A change ("rose by 14", "a decrease of 4", "4 fewer than") as opposed to a level ("rose to 424").
@@ -173,8 +173,8 @@ class _Checker:
         if m.kind == "count":
             if f.kind != "count":
                 return False
-            asked = UNIT_CLASS.get(m.unit)
-            return not asked or asked == UNIT_CLASS.get(f.unit.lower(), asked)
+            asked = unit_class(m.unit)
+            return not asked or asked == (unit_class(f.unit.lower()) or asked)
         if m.kind == "ordinal":
             return f.kind == "ordinal"
         if m.kind == "fiscal_year":
@@ -238,7 +238,7 @@ class _Checker:
 
     def _clause(self, m: NumberMention) -> str:
         """The words that belong to this number: from the previous number's clause end to the last
-        clause break before the next number ("143 persons were newly dispatched, | a decrease of 4")."""
+        clause break before the next number ("143 units were shipped, | a decrease of 4")."""
         text = self.sent.text
         quantities = [q for q in self.sent.mentions if q.is_time == m.is_time]
         i = quantities.index(m) if m in quantities else -1

@@ -5,9 +5,9 @@ The rules, each with a unit test (tests/test_wording.py):
   number elided ("… as of the end of FY2012 …"), never the same figure twice;
 - no internal labels: a figure is phrased from its value, unit, measure and period, and the
   sentence behind it is quoted (a fact's subject is a filing label, not prose);
-- "does not say" sentences are grammatical English: "does not say how many persons were newly
-  dispatched in FY2011", "does not say anything about budgets";
-- a sentence that leans on earlier text ("This seminar …", "the program mentioned above") is
+- "does not say" sentences are grammatical English: "does not say how many units were
+  shipped in 2011", "does not say anything about budgets";
+- a sentence that leans on earlier text ("This plant …", "the scheme mentioned above") is
   quoted after the sentence it leans on.
 """
 

@@ -204,7 +204,7 @@ def _span_scope(group: list[Fact]) -> str:
 
 def _attribute_sums(group: list[Fact], stated: list[Fact]) -> list[Fact]:
     """Sums over the members that share a value of another measure in the same period, e.g. the
-    participants of the seminars that each lasted three weeks."""
+    members of the groups whose meetings each lasted three weeks."""
     subjects = {f.subject: f for f in group}
     by_value: dict[tuple[str, float, str], list[Fact]] = defaultdict(list)
     for f in stated:

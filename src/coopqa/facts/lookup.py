@@ -14,7 +14,6 @@ from .model import ADDITIVE_UNITS, Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
     _FIGURE_RE,
-    _NAMED_PLACE,
     _PART_OF_QUANTITY,
     _PART_OF_TOTAL,
     _WHERE_Q,
@@ -31,6 +30,7 @@ from .query import (
     _Query,
     _unit_factor,
     fact_direction,
+    named_place,
     tokens,
 )
 
@@ -179,7 +179,7 @@ class FactTable:
         nationality. The subject is judged on the question without the part it asks about."""
         asked = [m for m in _BREAKDOWN_RE.finditer(q.text)]
         quantity = q.wanted in ("count", "") and _PART_OF_QUANTITY.search(q.text)
-        place = _NAMED_PLACE.search(q.text) if q.wanted == "count" else None
+        place = named_place().search(q.text) if q.wanted == "count" else None
         part = _PART_OF_TOTAL.search(q.text) if q.wanted == "count" else None
         asks_nation = active().nationality_question
         nation = asks_nation.search(q.text) if asks_nation and q.wanted == "count" else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..glossary import active
@@ -75,12 +76,27 @@ _PART_OF_QUANTITY = re.compile(
 # "How many of the 424 ..." asks for a part of a stated total.
 _PART_OF_TOTAL = re.compile(r"\bhow many of (?:the|those|these|its|their|them)\b", re.I)
 # "stationed in Asia", "working at the United Nations": a destination the text does not break down.
-_NAMED_PLACE = re.compile(
-    r"\b(?:stationed|work|works|working|based|serve|serves|serving|employed|placed|assigned|posted"
-    r"|dispatched|sent) "
-    r"(?:at|in|with|to|for) (?:the )?(?!Japan|" + "|".join(MONTHS) + r")[A-Z][a-z][\w-]*"
-    r"(?:\s+(?:of\s+)?[A-Z][\w-]*)*"
+_PLACE_VERBS = (
+    r"stationed|work|works|working|based|serve|serves|serving|employed|placed|assigned|posted"
 )
+
+
+def named_place() -> re.Pattern[str]:
+    glossary = active()
+    return _named_place(glossary.extra("named_place_verbs"), glossary.patterns.get("home", ""))
+
+
+@lru_cache(maxsize=8)
+def _named_place(extra: str, home: str) -> re.Pattern[str]:
+    """ "stationed in Asia": a destination (not the home country, not a month) by name."""
+    not_a_place = "|".join([*MONTHS, *([home] if home else [])])
+    return re.compile(
+        rf"\b(?:{_PLACE_VERBS}{extra}) "
+        rf"(?:at|in|with|to|for) (?:the )?(?!{not_a_place})[A-Z][a-z][\w-]*"
+        r"(?:\s+(?:of\s+)?[A-Z][\w-]*)*"
+    )
+
+
 # "Which figure shows ..." / "where can I find ..." ask where the text points, not for a figure.
 _WHERE_Q = re.compile(
     r"\b(?:which|what) (?:figures?|tables?|charts?)\b|\bfigure number\b"
@@ -264,21 +280,17 @@ def question_times(text: str) -> QuestionTimes:
     return QuestionTimes(mentions, frozenset(base), frozenset(excluded), start, end, shift)
 
 
-_OUT_RE = re.compile(
-    r"\b(?:send|sends|sending|sent|dispatch\w*|second(?:ed|ment|ments|ee|ees)|posted|postings?"
-    r"|went|go|goes|going|gone|travel+ed)\b"
-    r"|\bjapanese (?:[\w-]+ ){0,2}(?:officials|employees|staff|personnel|bureaucrats|civil servants)\b"
-    r"|\b(?:to|in) (?:korea|china|vietnam|abroad|overseas)\b",
-    re.I,
+_OUT_WORDS = r"send|sends|sending|went|go|goes|going|gone|travel+ed"
+_IN_WORDS = (
+    r"accept\w*|receiv\w*|came|come|comes|coming|visit\w*|host(?:ed|s)?|invit\w*|welcom\w*|arriv\w*"
 )
-_IN_RE = re.compile(
-    r"\b(?:accept\w*|receiv\w*|came|come|comes|coming|visit\w*|host(?:ed|s)?|invit\w*|welcom\w*"
-    r"|arriv\w*)\b|\b(?:to|in|into) japan\b"
-    r"|\b(?:korean|chinese|foreign|overseas|american|us|u\.s\.|french|british|vietnamese) "
-    r"(?:[\w-]+ ){0,2}(?:officials|employees|staff|personnel|fellows|visitors|delegation|bureaucrats"
-    r"|delegates)\b",
-    re.I,
-)
+
+
+@lru_cache(maxsize=16)
+def _words_re(words: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{words})\b", re.I)
+
+
 _REVERSE_RE = re.compile(
     r"\b(?:the other way|the opposite (?:way|direction)|in return|the reverse|conversely)\b", re.I
 )
@@ -288,7 +300,9 @@ _HOMECOMING_RE = re.compile(r"\b(?:came|come|coming|went|go|going) (?:back|home)
 def _direction(text: str) -> str:
     """ "out" (Japan sends, dispatches), "in" (Japan accepts, receives) or "" for a text."""
     text = _HOMECOMING_RE.sub(" ", text)
-    outs, ins = len(_OUT_RE.findall(text)), len(_IN_RE.findall(text))
+    glossary = active()
+    outs = len(_words_re(_OUT_WORDS + glossary.extra("moving_out")).findall(text))
+    ins = len(_words_re(_IN_WORDS + glossary.extra("moving_in")).findall(text))
     return "out" if outs > ins else "in" if ins > outs else ""
 
 
@@ -305,7 +319,7 @@ def question_direction(question: str) -> str:
 def fact_direction(fact: Fact) -> str:
     """Which way the counted people moved, from the measure ("dispatched to Korea" -> out)."""
     measure = fact.measure.lower()
-    out = bool(re.search(r"\b(?:dispatched|sent|seconded|dispatch)\b", measure))
+    out = bool(_words_re("send|sends" + active().extra("fact_out")).search(measure))
     into = bool(re.search(r"\b(?:accepted|received|visited|invited)\b", measure))
     return "" if out == into else "out" if out else "in"
 
@@ -395,11 +409,17 @@ _UNIT_CLASSES = {
     "bureaucrats alumni servants heads",
     "country": "countries country nations regions",
     "agency": "agencies agency organizations organisations",
-    "course": "courses course seminars seminar programmes programme programs program",
     "part": "parts part",
     "consultation": "consultations consultation",
 }
-UNIT_CLASS = {w: cls for cls, words in _UNIT_CLASSES.items() for w in words.split()}
+_GENERAL_UNIT_CLASS = {w: cls for cls, words in _UNIT_CLASSES.items() for w in words.split()}
+
+
+def unit_class(noun: str) -> str | None:
+    """The class of what a count counts: general English, plus the glossary's unit classes."""
+    return _GENERAL_UNIT_CLASS.get(noun) or active().unit_classes.get(noun)
+
+
 _ASKED_UNIT_RE = re.compile(r"\b(?:how many|number of)((?:\s+[\w-]+){1,4})", re.I)
 
 
@@ -407,7 +427,7 @@ def _asked_unit(question: str) -> str:
     """The unit class a "how many X" question asks for ("person", "country", ...), or ""."""
     for m in _ASKED_UNIT_RE.finditer(question):
         for word in m.group(1).split():
-            cls = UNIT_CLASS.get(word.lower())
+            cls = unit_class(word.lower())
             if cls:
                 return cls
     return ""
@@ -416,7 +436,7 @@ def _asked_unit(question: str) -> str:
 def _unit_factor(fact: Fact, unit: str) -> float:
     if not unit or fact.kind != "count":
         return 1.0
-    return 1.0 if UNIT_CLASS.get(fact.unit.lower()) == unit else 0.6
+    return 1.0 if unit_class(fact.unit.lower()) == unit else 0.6
 
 
 def _direction_factor(fact_dir: str, asked: str) -> float:
