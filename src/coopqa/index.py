@@ -194,7 +194,9 @@ class PassageIndex:
                 unchanged=True,
             )
 
-        known = self._embeddings_by_hash(previous)
+        from .precomputed import vectors_by_hash
+
+        known = vectors_by_hash(previous)
         missing = [p for p in passages if p.content_hash not in known]
         fresh = self._embed(missing, progress)
         vectors = [known.get(p.content_hash) or fresh[p.content_hash] for p in passages]
@@ -288,15 +290,6 @@ class PassageIndex:
 
         name = self.active_name()
         return load_records(self._collection_or_none(name + FACTS_SUFFIX) if name else None)
-
-    def _embeddings_by_hash(self, collection: Any | None) -> dict[str, list[float]]:
-        if collection is None:
-            return {}
-        got = collection.get(include=["metadatas", "embeddings"])
-        return {
-            meta["hash"]: list(map(float, vector))
-            for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True)
-        }
 
     def _embed(
         self, passages: list[Passage], progress: Callable[[int], None] | None

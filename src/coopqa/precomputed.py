@@ -91,8 +91,8 @@ def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
 
 
 # -- sentences beside the collection -------------------------------------------------------------
-def known_sentence_vectors(collection: Any | None) -> dict[str, Any]:
-    """digest -> vector of the sentences an earlier ingest stored."""
+def vectors_by_hash(collection: Any | None) -> dict[str, Any]:
+    """digest -> vector of what an earlier ingest stored in ``collection`` (passages, sentences)."""
     if collection is None:
         return {}
     got = collection.get(include=["metadatas", "embeddings"])
@@ -108,7 +108,7 @@ def write_sentences(
     """Store every sentence's vector in collection ``name``; return how many were embedded anew."""
     keys, texts = sentence_texts(passages)
     digests = [text_digest(t, embedder.model_id) for t in texts]
-    known = known_sentence_vectors(previous)
+    known = vectors_by_hash(previous)
     missing = list(dict.fromkeys(d for d in digests if d not in known))
     by_digest = dict(zip(digests, texts, strict=True))
     for start in range(0, len(missing), 64):
