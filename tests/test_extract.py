@@ -128,6 +128,18 @@ def test_prose_facts_have_unit_period_and_change_link():
     assert text[level.start : level.end] == level.quote
 
 
+def test_a_comparative_in_parentheses_dates_only_its_own_figure():
+    text = (
+        "# Report\n\nIn the 2018/19 tax year the cap was £160,800.\n\nNoncontrolling interests "
+        "account for €5 million of earnings (2017/18: €1 million).\n"
+    )
+    facts = extract_document(parse_text("r", text, markdown=True)).facts
+    by_value = {f.value: f for f in facts if f.kind != "date"}
+    assert by_value[160800].period == "2018/19"
+    assert by_value[1].period == "2017/18"
+    assert by_value[5].period == ""  # the report's own period: not the comparative's
+
+
 def test_sentences_keep_initials_and_abbreviations_whole():
     text = "# R\n\nMr. Andrew R. Kaiser chaired it. The U.S. Tax Act passed in 2017. It helped.\n"
     passage = parse_text("r", text, markdown=True).passages[0]

@@ -183,3 +183,26 @@ def test_may_hold_number_is_false_only_without_any_number():
         assert not may_hold_number(text) and find_numbers(text) == []
     for text in ("in FY2012", "Seventy officials", "the third seminar", "Chapter 8", "two million"):
         assert may_hold_number(text) and find_numbers(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("the 2018/19 tax year", [2019]),
+        ("FY2017-18 and 2018/2019", [2018, 2019]),
+        ("from 2018-2019", [2018, 2019]),  # two years: a range, not a split year
+        ("2018/17 and 1,234/56", [2018]),  # not consecutive: a plain year
+    ],
+)
+def test_split_years_are_read_as_the_year_they_end_in(text, ends):
+    assert [int(m.value) for m in find_numbers(text) if m.is_time] == ends
+
+
+def test_comparative_parentheses_are_found():
+    from coopqa.numbers import comparative_spans
+
+    text = "a €42 million credit (2018: €15 million charge, 2017 €95 million charge)"
+    assert [text[a:b] for a, b in comparative_spans(text)] == [
+        "(2018: €15 million charge, 2017 €95 million charge)"
+    ]
+    assert comparative_spans("as shown (see 2018) and (note 3: cash)") == []

@@ -54,6 +54,11 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _DIGITS_RE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
 _FY_RE = re.compile(r"\b(?:FY|[Ff]iscal\s+(?:[Yy]ear\s+)?)\s?(\d{4})\b")
+# A year split across two calendars ("2018/19", "2018/2019", "FY2017-18"), named by its end.
+SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*/\s*((?:19|20)?\d\d)\b")
+_SPLIT_YEAR_RE = re.compile(
+    r"\b(?:FY\s?|[Ff]iscal\s+(?:[Yy]ear\s+)?)?((?:19|20)\d\d)(?:\s*/\s*((?:19|20)?\d\d)|-(\d\d))\b(?!-)"
+)
 _MONTH_NAMES = "|".join(MONTHS + [m[:3] + r"\." for m in MONTHS] + [m[:3] for m in MONTHS])
 _DATE_RE = re.compile(
     rf"\b(?:(\d{{1,2}})\s+)?({_MONTH_NAMES})\s+(?:(\d{{1,2}}),\s*)?(?:of\s+)?(\d{{4}})\b"
@@ -215,6 +220,10 @@ def find_numbers(text: str) -> list[NumberMention]:
             add(
                 NumberMention(d.group(), float(d.group()), "label", s, s + len(d.group())), m.span()
             )  # type: ignore[union-attr]
+    for m in _SPLIT_YEAR_RE.finditer(text):
+        end = split_year_end(m.group(1), m.group(2) or m.group(3))
+        if end is not None and free(*m.span()):
+            add(_time(text, m.group(), float(end), "fiscal_year", m.start(), m.end()))
     for m in _FY_RE.finditer(text):
         if free(*m.span()):
             add(_time(text, m.group(), float(m.group(1)), "fiscal_year", m.start(), m.end()))
@@ -250,6 +259,23 @@ def find_numbers(text: str) -> list[NumberMention]:
                 add(_quantity(text, s, e, float(value), digits=None))
     found.sort(key=lambda n: n.start)
     return _mark_ranges(text, found)
+
+
+_COMPARATIVE_RE = re.compile(
+    r"\(\s*(?:FY\s?)?(?:19|20)\d\d(?:\s*/\s*(?:19|20)?\d\d)?(?:\s+and\s+[^:()]+)?\s*:[^()]*\)"
+)
+
+
+def comparative_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of "(2017/18: €1 million)": an earlier period's figure given beside this period's.
+    The year inside dates only the numbers inside; the figure before it is the current period's."""
+    return [m.span() for m in _COMPARATIVE_RE.finditer(text)]
+
+
+def split_year_end(first: str, second: str) -> int | None:
+    """The year "2018/19" ends in (2019), or None when the two parts are not consecutive years."""
+    end = int(second) if len(second) == 4 else int(first[:2] + second)
+    return end if end == int(first) + 1 else None
 
 
 def _time(

@@ -15,7 +15,7 @@ from .corpus import Passage, Sentence
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, Series, fact_years, strip_years
 from .facts.model import Fact
-from .numbers import find_numbers, format_value
+from .numbers import comparative_spans, find_numbers, format_value
 from .question import Question, analyse
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
@@ -476,7 +476,10 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
         sentence, _ENTITY_ANSWERS[q.answer_type]
     ):
         return False  # "when" needs a date, "where" a place
-    said = {int(m.value) for m in mentions if m.is_time}
+    aside = comparative_spans(sentence.text)  # "(2017/18: €1 million)" dates only its own figure
+    said = {
+        int(m.value) for m in mentions if m.is_time and not any(a <= m.start < b for a, b in aside)
+    }
     if q.years and said and not said & set(q.years):
         return False
     for name in q.names:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..numbers import NumberMention, find_numbers
+from ..numbers import NumberMention, comparative_spans, find_numbers
 from .model import Fact
 from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
 
@@ -314,6 +314,16 @@ def _measure(token: Any, unit: str) -> str:
     return unit
 
 
+def _dating(text: str, mention: NumberMention, times: list[NumberMention]) -> list[NumberMention]:
+    """The periods that may date ``mention``: inside "(2018: €15 million)" only that year, outside
+    it every other one (the comparative's year dates the figure beside it, not this one)."""
+    spans = comparative_spans(text)
+    for a, b in spans:
+        if a <= mention.start < b:
+            return [t for t in times if a <= t.start < b] or times
+    return [t for t in times if not any(a <= t.start < b for a, b in spans)]
+
+
 def _period(
     text: str, mention: NumberMention, times: list[NumberMention], change: bool
 ) -> tuple[str, str]:
@@ -321,6 +331,7 @@ def _period(
 
     A change is dated by the later period; the one it is measured from ("from that in FY2011",
     "compared with 2018") makes its scope."""
+    times = _dating(text, mention, times)
     if not times:
         return "", ""
     ranged = [t for t in times if t.note.startswith("range")]

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..numbers import SPLIT_YEAR
 from ..text import tokenize
 from .model import Fact
 
@@ -47,12 +48,9 @@ class Series:
         return self.coverage + 0.35 * self.precision
 
 
-_SPLIT_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*(?:19|20)?\d\d\b")
-
-
 def strip_years(text: str) -> str:
     """A label without its periods: "Gavin Darby 2017/18" and "Gavin Darby 2018/19" meet."""
-    text = _SPLIT_YEAR.sub(" ", _FOOTNOTE.sub(" ", text))
+    text = SPLIT_YEAR.sub(" ", _FOOTNOTE.sub(" ", text))
     return " ".join(_YEAR.sub(" ", text).split())
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..numbers import SPLIT_YEAR
+
 _ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 _NIL = frozenset({"-", "–", "—", "−", "nil", "n/a", "na", "—%", "-%"})
@@ -224,13 +226,10 @@ def unit_words(unit: str) -> str:
     return " ".join(text.split())
 
 
-_SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*/\s*((?:19|20)?\d\d)\b")
-
-
 def header_years(text: str) -> list[int]:
     """The years a header, group or label names ("2018(1)" -> 2018); a split year
     ("2018/2019", "2018/19") is named by the year it ends in."""
-    ends = [int(b) if len(b) == 4 else int(a[:2] + b) for a, b in _SPLIT_YEAR.findall(text)]
+    ends = [int(b) if len(b) == 4 else int(a[:2] + b) for a, b in SPLIT_YEAR.findall(text)]
     return ends or [int(y) for y in _YEAR.findall(text)]
 
 
