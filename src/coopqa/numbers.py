@@ -272,6 +272,14 @@ def comparative_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _COMPARATIVE_RE.finditer(text)]
 
 
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\s+$")
+
+
+def is_day_of_month(text: str, mention: NumberMention) -> bool:
+    """ "December 31" without a year: a day, not a quantity."""
+    return mention.kind == "count" and bool(_MONTH_BEFORE.search(text[: mention.start]))
+
+
 def split_year_end(first: str, second: str) -> int | None:
     """The year "2018/19" ends in (2019), or None when the two parts are not consecutive years."""
     end = int(second) if len(second) == 4 else int(first[:2] + second)

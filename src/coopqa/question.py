@@ -90,13 +90,16 @@ class Question:
 
 def analyse(text: str) -> Question:
     years = tuple(dict.fromkeys(_years(text)))
+    names = tuple(_names(text))
+    terms = tuple(t for t in dict.fromkeys(tokenize(_without_years(text))) if t not in _FRAME)
+    summed = not operation(text, years) and _total_of_names(text, names)
     return Question(
         text=text,
         answer_type=answer_type(text),
-        operation=operation(text, years),
+        operation=operation(text, years) or summed,
         years=years,
-        terms=tuple(t for t in dict.fromkeys(tokenize(_without_years(text))) if t not in _FRAME),
-        names=tuple(_names(text)),
+        terms=tuple(t for t in terms if t != "total") if summed else terms,  # the operation word
+        names=names,
         names_wanted=names_wanted(text),
     )
 
@@ -161,6 +164,11 @@ def operation(text: str, years: tuple[int, ...] = ()) -> str:
 
 
 _SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+
+
+def _total_of_names(text: str, names: tuple[str, ...]) -> str:
+    """ "the total number of shares issued under ESP and DSP": a sum of the named things."""
+    return "sum" if len(names) >= 2 and re.search(r"\btotal\b", text, re.I) else ""
 
 
 def _years(text: str) -> list[int]:

@@ -15,8 +15,9 @@ from .corpus import Passage, Sentence
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, Series, fact_years, strip_years
 from .facts.model import Fact
-from .numbers import comparative_spans, find_numbers, format_value
+from .numbers import comparative_spans, find_numbers, format_value, is_day_of_month
 from .question import Question, analyse
+from .rows import rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
 from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
@@ -80,11 +81,26 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         draft = _year_choice(q, evidence, facts)
         if draft is not None:
             return draft
+    if q.answer_type == "quantity" and (counted := rows_past(q, facts)):
+        return _counted(evidence, *counted)
     if q.answer_type in ("quantity", "text"):
         draft = _single_fact(q, evidence, facts, corpus_name)
         if draft is not None:
             return draft
-    return _sentences(q, evidence, facts, corpus_name)
+    draft = _sentences(q, evidence, facts, corpus_name)
+    if draft.abstained and q.answer_type == "quantity" and (counted := rows_listed(q, facts)):
+        return _counted(evidence, *counted)  # no sentence gives the count: the table's rows do
+    return draft
+
+
+def _counted(evidence: Evidence, result: Fact, rows: list[Fact]) -> Draft:
+    """ "2 regions, counted as 2 = rows more than $20,000: Europe (36,898), …", rows cited."""
+    quotes: dict[int, Sentence] = {}
+    sources = _sources(rows, evidence, quotes, _Cites(evidence))
+    claim = f"{_value(result)}, counted as {result.formula}"
+    return Draft(
+        text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, [result, *rows])]
+    )
 
 
 # ------------------------------------------------------------------------------------------ facts
@@ -318,7 +334,7 @@ def _what(result: Fact, chosen: list[Fact], span: str) -> str:
         return f"the {result.measure} of {strip_years(chosen[-1].subject)}, {span}"
     subjects = {f.subject for f in chosen}
     row = f" in {strip_years(chosen[0].subject)}" if len(subjects) == 1 else ""
-    between = "between" if len(names) == 2 else "of"
+    between = "between" if len(names) == 2 and result.measure != "sum" else "of"
     return f"the {result.measure}{row} {between} " + " and ".join(names)
 
 
@@ -469,7 +485,10 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     the asked years (or none at all), and every name the question uses that the documents know."""
     mentions = find_numbers(sentence.text)
     if q.answer_type == "quantity" and not any(
-        not m.is_time and m.kind not in ("label", "ordinal") for m in mentions
+        not m.is_time
+        and m.kind not in ("label", "ordinal")
+        and not is_day_of_month(sentence.text, m)
+        for m in mentions
     ):
         return False
     if q.answer_type in _ENTITY_ANSWERS and not has_entity(

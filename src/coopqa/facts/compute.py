@@ -93,3 +93,20 @@ def ratio(numerator: Fact, denominator: Fact) -> Fact | None:
         f"{format_value(round(value, 4))} = {_num(numerator.value)} / {_num(denominator.value)}"
     )
     return _derived(numerator, value, formula, [numerator, denominator], "ratio")
+
+
+def count(passing: Sequence[Fact], rows: Sequence[Fact], unit: str, condition: str = "") -> Fact:
+    """How many of a table's ``rows`` there are, or pass ``condition`` ("over 20,000"), listed."""
+    if condition:
+        listed = ", ".join(f"{row_name(f)} ({_num(f.value)})" for f in passing) or "none"
+        formula = f"{len(passing)} = rows {condition}: {listed}"
+    else:
+        formula = f"{len(passing)} = rows: " + ", ".join(row_name(f) for f in passing)
+    result = _derived(rows[-1], len(passing), formula, rows, "count")
+    return replace(result, unit=unit, kind="count")
+
+
+def row_name(fact: Fact) -> str:
+    """A row's own label, without the group it sits under ("Travel (Europe)" -> "Travel")."""
+    row, bracket, _ = fact.subject.rpartition(" (")
+    return row if bracket and fact.subject.endswith(")") else fact.subject

@@ -28,6 +28,7 @@ class Scored:
     coverage: float  # idf-weighted share of the question's terms the fact's words hold
     precision: float  # share of the fact's row label the question names
     missing: tuple[str, ...]
+    column_hits: int = 0  # the question's words its column header holds
 
     @property
     def score(self) -> float:
@@ -73,16 +74,20 @@ class DocumentFacts:
         self.default_idf = math.log(1 + n)
 
     @cached_property
-    def _words(self) -> list[tuple[set[str], set[str]]]:
-        """(all words, row-label words) of each fact."""
+    def _words(self) -> list[tuple[set[str], set[str], set[str], set[str]]]:
+        """(all words, row-label words, its group's words, column-header words) of each fact."""
         out = []
         for fact in self.facts:
-            label = set(tokenize(strip_years(fact.subject)))
+            own, group = _row_and_group(strip_years(fact.subject))
+            label, grouped = set(tokenize(own)), set(tokenize(group))
+            column = set(tokenize(strip_years(fact.measure))) if fact.origin == "table" else set()
             if fact.origin == "table":
-                words = label | set(tokenize(f"{fact.measure} {fact.scope} {fact.section}"))
+                words = (
+                    label | grouped | set(tokenize(f"{fact.measure} {fact.scope} {fact.section}"))
+                )
             else:
                 words = set(tokenize(f"{fact.quote} {fact.section}"))
-            out.append((words, label))
+            out.append((words, label, grouped - label, column))
         return out
 
     @cached_property
@@ -125,7 +130,8 @@ class DocumentFacts:
             return []
         total = sum(self.weight(t) for t in terms)
         out = []
-        for fact, (words, label) in zip(self.facts, self._words, strict=True):
+        asked = set(terms)
+        for fact, (words, label, group, column) in zip(self.facts, self._words, strict=True):
             if years and not (fact_years(fact) & set(years)):
                 continue
             if one_column and self._wrong_column(fact, terms):
@@ -134,10 +140,15 @@ class DocumentFacts:
             if not have:
                 continue
             coverage = sum(self.weight(t) for t in have) / total
-            precision = len(label & set(terms)) / len(label) if label else 0.0
+            # A row's group ("Total revenues (Consolidated)") weighs half its own label's words.
+            named = len((label | group) & asked)
+            size = len(label) + 0.5 * len(group)
+            precision = min(named / size, 1.0) if size else 0.0
             missing = tuple(t for t in terms if t not in words)
-            out.append(Scored(fact, coverage, precision, missing))
-        return sorted(out, key=lambda s: -s.score)
+            hits = len(column & asked) if fact.unit != "%" else 0  # "% of Revenue" is a share
+            out.append(Scored(fact, coverage, precision, missing, hits))
+        # Ties go to the column the question's words also name ("Total assets": the Total column).
+        return sorted(out, key=lambda s: (-s.score, -s.column_hits))
 
     def series(self, terms: tuple[str, ...]) -> list[Series]:
         """Facts grouped by what they measure with the period taken out, best coverage first:
@@ -162,6 +173,14 @@ class DocumentFacts:
             for key, by_year in groups.items()
         ]
         return sorted(out, key=lambda s: -s.score)
+
+
+def _row_and_group(subject: str) -> tuple[str, str]:
+    """ "Total revenues (Consolidated)" -> ("Total revenues", "Consolidated")."""
+    row, bracket, group = subject.rpartition(" (")
+    if bracket and group.endswith(")"):
+        return row, group[:-1]
+    return subject, ""
 
 
 def _table_key(fact: Fact) -> tuple[str, int]:

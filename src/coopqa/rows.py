@@ -1,0 +1,139 @@
+"""Questions answered over a table's rows rather than one cell: "how many product categories are
+there" (the rows a table lists) and "how many regions have revenues of more than $20,000"
+(the rows past a threshold). A row that only totals the others is the whole, not one of them."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .facts import compute
+from .facts.match import DocumentFacts, fact_years, strip_years
+from .facts.model import Fact
+from .question import Question
+from .text import tokenize
+
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}?[\w-]+?s)\b", re.I)
+_PAST = re.compile(
+    r"\b(more than|over|above|greater than|exceeding|in excess of|less than|fewer than|under|"
+    r"below)\s+[$€£¥]?\s?(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion)?",
+    re.I,
+)
+_BELOW = ("less than", "fewer than", "under", "below")
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_TOTAL_ROW = re.compile(r"^\s*(?:total|net total|grand total)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    above: bool
+    value: float
+    scale: float
+    text: str
+
+
+def counted_noun(q: Question) -> str:
+    """The plural noun a "how many" question counts ("product categories" -> "categori")."""
+    m = _HOW_MANY.search(q.text)
+    return tokenize(m.group(1))[-1] if m else ""
+
+
+def counted_words(q: Question) -> set[str]:
+    """All the words of what a "how many" question counts ("product categories")."""
+    m = _HOW_MANY.search(q.text)
+    return set(tokenize(m.group(1))) if m else set()
+
+
+def threshold(q: Question) -> Threshold | None:
+    m = _PAST.search(q.text)
+    if not m:
+        return None
+    value = float(m.group(2).replace(",", ""))
+    scale = _SCALE.get((m.group(3) or "").lower(), 1.0)
+    return Threshold(m.group(1).lower() not in _BELOW, value, scale, m.group(0))
+
+
+def _scaled(fact: Fact, limit: Threshold) -> tuple[float, float]:
+    """Value and limit on one scale: a unit without a scale word is read as the question's."""
+    unit = fact.unit.lower()
+    scale = next((v for w, v in _SCALE.items() if w in unit), None)
+    if scale is None:
+        return fact.value, limit.value
+    return fact.value * scale, limit.value * limit.scale
+
+
+def _tables(facts: DocumentFacts, years: tuple[int, ...]) -> dict[tuple, list[Fact]]:
+    """Table cells grouped by table and column, for the asked years only."""
+    out: dict[tuple, list[Fact]] = defaultdict(list)
+    for fact in facts.facts:
+        if fact.origin != "table" or years and not fact_years(fact) & set(years):
+            continue
+        table = fact.id.rsplit(".r", 1)[0]
+        out[(fact.doc, table, fact.measure)].append(fact)
+    return out
+
+
+def rows_past(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact]] | None:
+    """The rows whose label names the asked measure and whose value passes the threshold, with
+    the rows that pass (or, when none does, all the rows looked at)."""
+    limit, noun = threshold(q), counted_noun(q)
+    if limit is None or not noun:
+        return None
+    asked = q.text[: q.text.lower().find(limit.text.lower())]
+    measure = [t for t in tokenize(asked.split(" have ")[-1].split(" with ")[-1]) if t in q.terms]
+    measure = [t for t in measure if t != noun and facts.known(t)]
+    if not measure:
+        return None
+    best: list[Fact] = []
+    for cells in _tables(facts, q.years).values():
+        parts = []
+        for fact in cells:
+            label = set(tokenize(strip_years(compute.row_name(fact))))
+            if set(measure) <= label and label - set(measure):  # a part, not the whole
+                parts.append(fact)
+        if len(parts) >= 2 and len(parts) > len(best):
+            best = parts
+    if not best:
+        return None
+    passing = [f for f in best if _passes(f, limit)]
+    return compute.count(passing, best, noun_unit(q), limit.text), passing or best
+
+
+def _passes(fact: Fact, limit: Threshold) -> bool:
+    value, bound = _scaled(fact, limit)
+    return value > bound if limit.above else value < bound
+
+
+def _parts(rows: list[Fact]) -> list[Fact]:
+    """The rows without those that total the others ("Total", or a row equal to their sum)."""
+    whole = sum(f.value for f in rows)
+    return [
+        f
+        for f in rows
+        if not _TOTAL_ROW.match(f.subject)
+        and not (f.value and abs(2 * f.value - whole) <= 0.005 * abs(f.value))
+    ]
+
+
+def noun_unit(q: Question) -> str:
+    m = _HOW_MANY.search(q.text)
+    return m.group(1).split()[-1].lower() if m else ""
+
+
+def rows_listed(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact]] | None:
+    """The rows of the table whose caption or section names the counted noun, totals left out,
+    with those rows."""
+    noun, counted = counted_noun(q), counted_words(q)
+    if not noun or threshold(q) is not None:
+        return None
+    for cells in _tables(facts, q.years).values():
+        head = cells[0]
+        if not counted <= set(tokenize(f"{head.scope} {head.section}")):
+            continue  # the caption names what the rows are ("sales of products by category")
+        if noun in tokenize(head.measure):
+            continue  # "number of shares": a cell counts them, not the rows
+        rows = _parts(list({f.subject: f for f in cells}.values()))
+        if len(rows) >= 2:
+            return compute.count(rows, rows, noun_unit(q)), rows
+    return None
