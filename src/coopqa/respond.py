@@ -30,6 +30,8 @@ MIN_SENTENCE_COVERAGE = 0.55
 CLOSE_MEANING = 0.55
 CLOSE_COVERAGE = 0.25
 SENTENCE_CANDIDATES = 6
+# Candidates are held to coverage and fit below, so they may score further from the best.
+CANDIDATE_MARGIN = 0.5
 _CURRENCY = frozenset("$€£¥")
 _ENTITY_ANSWERS = {
     "date": frozenset(("DATE", "TIME")),
@@ -436,7 +438,7 @@ def _context_words(passage: Passage, sentence: Sentence) -> set[str]:
 
 def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
     good = []
-    for n, sentence, score in best_sentences(evidence, limit=SENTENCE_CANDIDATES):
+    for n, sentence, score in best_sentences(evidence, SENTENCE_CANDIDATES, CANDIDATE_MARGIN):
         passage = evidence.passages[n - 1]
         if passage.kind == "table":
             continue  # never paste a table: cells are answered from facts
@@ -447,6 +449,8 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
             if not _CAUSE.search(sentence.text):
                 continue
             words = set(tokenize(f"{passage.section} {sentence.text}"))  # a cause of this thing
+            if not _names_within(q, words, facts):
+                continue
         if len(new_names(q, sentence)) < q.names_wanted:
             continue  # "which countries", "the names of": a count of them does not answer
         coverage = _sentence_coverage(q, words, facts)
@@ -501,6 +505,11 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     }
     if q.years and said and not said & set(q.years):
         return False
+    return _names_within(q, words, facts)
+
+
+def _names_within(q: Question, words: set[str], facts: DocumentFacts) -> bool:
+    """Every name the question uses that the documents know is among ``words``."""
     for name in q.names:
         known = [t for t in tokenize(name) if facts.known(t)]
         if known and not set(known) <= words:

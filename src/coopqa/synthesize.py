@@ -80,8 +80,11 @@ def is_numeric_question(question: str) -> bool:
     return bool(NUMERIC_QUESTION.search(question))
 
 
-def best_sentences(evidence: Evidence, limit: int = 2) -> list[tuple[int, Sentence, float]]:
-    """(passage number, sentence, score), best first, from the passages in evidence."""
+def best_sentences(
+    evidence: Evidence, limit: int = 2, margin: float = SECOND_SENTENCE_MARGIN
+) -> list[tuple[int, Sentence, float]]:
+    """(passage number, sentence, score), best first, from the passages in evidence: those
+    within ``margin`` of the best."""
     ranked = []
     for n, passage in enumerate(evidence.passages, 1):
         for i, sentence in enumerate(passage.sentences):
@@ -91,7 +94,7 @@ def best_sentences(evidence: Evidence, limit: int = 2) -> list[tuple[int, Senten
     if not ranked:
         return []
     top = ranked[0][2]
-    return [r for r in ranked[:limit] if r[2] >= top - SECOND_SENTENCE_MARGIN]
+    return [r for r in ranked[:limit] if r[2] >= top - margin]
 
 
 def locate_quote(quote: str, passages: list[Passage]) -> tuple[int, Sentence] | None:
