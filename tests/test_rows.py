@@ -95,3 +95,26 @@ def test_a_tie_goes_to_the_column_the_question_names_but_never_to_a_share_column
     facts = _facts(text)
     assert facts.rank(("total", "asset"))[0].fact.value == 3653.4
     assert facts.rank(("revenu",))[0].fact.value == 3090325
+
+
+def test_a_closed_up_word_matches_its_two_parts():
+    text = """# Assets
+
+The words net and book appear apart elsewhere: the net book amount was audited.
+
+|  | Software | Total |
+| --- | --- | --- |
+| Netbook amount | 16,284 | 23,678 |
+"""
+    facts = _facts(text)
+    best = facts.rank(("net", "book", "amount", "softwar"))[0]
+    assert best.fact.value == 16284 and best.coverage == 1.0
+
+
+def test_only_specific_words_the_document_never_uses_block_an_answer():
+    from coopqa.vocabulary import unknown_specifics
+
+    facts = _facts(CATEGORIES)
+    blocked = unknown_specifics(analyse("How many preferred kefir were sold in 2019?"), facts)
+    assert blocked and blocked[0].startswith("prefer")  # a breakdown the document does not give
+    assert unknown_specifics(analyse("Which financial years does the table show?"), facts) == []

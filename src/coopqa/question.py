@@ -104,7 +104,7 @@ def analyse(text: str) -> Question:
     )
 
 
-_TIME_NOUNS = frozenset(("year", "period", "quarter", "month", "week", "day", "time"))
+TIME_NOUNS = frozenset(("year", "period", "quarter", "month", "week", "day", "time"))
 _NAMES_OF = re.compile(r"\bnames? of\b|\bwho (?:is|was|were|are) the\b", re.I)
 
 
@@ -119,7 +119,7 @@ def names_wanted(text: str) -> int:
     which = next((i for i, t in enumerate(tokens[:3]) if t.lower_ == "which"), None)
     if which is not None:
         noun = next((t for t in tokens[which + 1 : which + 4] if t.pos_ in ("NOUN", "PROPN")), None)
-        if noun is not None and noun.tag_ in ("NNS", "NNPS") and noun.lemma_ not in _TIME_NOUNS:
+        if noun is not None and noun.tag_ in ("NNS", "NNPS") and noun.lemma_ not in TIME_NOUNS:
             return 2
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .corpus import Sentence
 from .facts.match import DocumentFacts
-from .question import Question
+from .question import TIME_NOUNS, Question
 from .text import tokenize
 
 NAMED_ENTITIES = frozenset(
@@ -55,7 +55,8 @@ def unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
         head_known = token.head is not token and any(
             known(t, facts) for t in tokenize(token.head.text)
         )
-        if named or token.dep_ in _MODIFIERS and head_known:
+        of_time = token.head.lemma_.lower() in TIME_NOUNS  # "financial years": no breakdown
+        if named or token.dep_ in _MODIFIERS and head_known and not of_time:
             specific += [t for t in stems if len(t) > 3 and not t.isdigit()]
     return list(dict.fromkeys(specific))
 

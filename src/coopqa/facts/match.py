@@ -82,6 +82,7 @@ class DocumentFacts:
             label, grouped = set(tokenize(own)), set(tokenize(group))
             column = set(tokenize(strip_years(fact.measure))) if fact.origin == "table" else set()
             if fact.origin == "table":
+                label |= self._compound_parts(label)  # "Netbook amount" is a net book amount
                 words = (
                     label | grouped | set(tokenize(f"{fact.measure} {fact.scope} {fact.section}"))
                 )
@@ -89,6 +90,15 @@ class DocumentFacts:
                 words = set(tokenize(f"{fact.quote} {fact.section}"))
             out.append((words, label, grouped - label, column))
         return out
+
+    def _compound_parts(self, words: set[str]) -> set[str]:
+        """The two words the documents use elsewhere that a closed-up word joins ("netbook")."""
+        parts = set()
+        for word in words:
+            for i in range(3, len(word) - 2):
+                if word[:i] in self.idf and word[i:] in self.idf:
+                    parts |= {word[:i], word[i:]}
+        return parts
 
     @cached_property
     def _header_words(self) -> dict[tuple[str, int], set[str]]:
