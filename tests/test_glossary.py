@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.facts.query import named_place, unit_class
+from coopqa.facts.query import named_place
+from coopqa.facts.units import unit_class
 from coopqa.glossary import GlossaryError, activate, active, load
 
 

@@ -16,6 +16,7 @@ from .answer import Answer
 from .citing import join_answers, resolve_citations, split_question, unquote_invented
 from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
+from .facts.units import counts_people
 from .followup import is_follow_up, resolve
 from .number_checks import check_numbers, kind_of, numbers_in, premise_corrections
 from .overview import overview, overview_request
@@ -69,7 +70,6 @@ _PEOPLE_VERB = re.compile(
     r"\bhow many (?:attended|took part|participated|came|joined|went|visited|were [a-z]+)\b",
     re.IGNORECASE,
 )
-PEOPLE_UNITS = frozenset({"persons", "officials", "people", "fellows", "employees"})
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
@@ -374,7 +374,7 @@ class Assistant:
                 penalty += KIND_MISMATCH  # a year does not answer "how many", nor a count "when"
             if stock and fact.kind == "count" and not fact.at_period_end and fact.period:
                 penalty += SHAPE_MISMATCH  # "how many are seconded now" asks for a year-end level
-            if people and fact.kind == "count" and fact.unit.lower() not in PEOPLE_UNITS:
+            if people and fact.kind == "count" and not counts_people(fact.unit):
                 penalty += SHAPE_MISMATCH  # "how many attended" counts people, not countries
             ranked.append(FactMatch(fact, match.score + SIMILARITY_WEIGHT * similarity - penalty))
         return sorted(ranked, key=lambda m: -m.score)

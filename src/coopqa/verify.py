@@ -18,7 +18,8 @@ from .answer import CheckedNumber
 from .facts.lookup import FactTable
 from .facts.model import Fact, same_unit_kind
 from .facts.overlay import mention_matches
-from .facts.query import OPERATION_RE, over_time_words, unit_class
+from .facts.query import OPERATION_RE, over_time_words
+from .facts.units import unit_class
 from .numbers import NumberMention, find_numbers, may_hold_number, number_words
 
 # A change ("rose by 14", "a decrease of 4", "4 fewer than") as opposed to a level ("rose to 424").

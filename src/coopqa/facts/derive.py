@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..glossary import active
 from ..numbers import format_value, number_words
-from .model import _CHANGE_RE, ADDITIVE_UNITS, Fact, unit_kind
+from .model import _CHANGE_RE, Fact, unit_kind
+from .units import counts_people
 
 if TYPE_CHECKING:
     pass
@@ -130,7 +131,7 @@ def _sums_across_subjects(stated: list[Fact]) -> list[Fact]:
     them, those under one sub-heading, and those sharing another stated value (the same length)."""
     groups: dict[tuple[str, str, str, str, str], list[Fact]] = defaultdict(list)
     for f in stated:
-        if f.unit in ADDITIVE_UNITS:
+        if counts_people(f.unit):
             groups[(f.measure, f.unit, f.qualifier, f.period, f.scope and "scoped")].append(f)
     out: list[Fact] = []
     for group in groups.values():
@@ -326,7 +327,7 @@ def _before_latest(stated: list[Fact]) -> list[Fact]:
     out = []
     for total in stated:
         span = _scope_fy(total)
-        if not total.cumulative or span is None or total.unit not in ADDITIVE_UNITS:
+        if not total.cumulative or span is None or not counts_people(total.unit):
             continue
         first, last = span
         for year in stated:

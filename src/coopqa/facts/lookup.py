@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..glossary import active
 from ..wording import does_not_say, figure, how_many, it_gives, join_items
-from .model import ADDITIVE_UNITS, Fact, FactMatch, NotStated
+from .model import Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
     _FIGURE_RE,
@@ -33,6 +33,7 @@ from .query import (
     named_place,
     tokens,
 )
+from .units import counts_people
 
 if TYPE_CHECKING:
     pass
@@ -217,7 +218,7 @@ class FactTable:
         asked = nationality[m.group(1).lower()]
         named = set()
         for f in self.facts:
-            if f.subject == best.subject and not f.derived and f.unit in ADDITIVE_UNITS:
+            if f.subject == best.subject and not f.derived and counts_people(f.unit):
                 words = re.findall(r"[a-z.]+", f"{f.measure} {f.quote}".lower())
                 named |= {nationality[w] for w in words if w in nationality}
         return m.group(1) if named and asked not in named else ""

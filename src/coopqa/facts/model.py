@@ -18,7 +18,6 @@ COLUMNS = (
 )  # fmt: skip
 REQUIRED = ("id", "subject", "measure", "value", "unit", "doc", "page", "section", "quote")
 QUALIFIERS = ("exact", "over", "about", "under", "at_least", "at_most", "cumulative")
-ADDITIVE_UNITS = frozenset({"persons", "people", "officials", "employees", "fellows", "visitors"})
 _UNIT_KINDS = {"fiscal year": "fiscal_year", "date": "date", "calendar year": "year"}
 _UNIT_KINDS |= {"ordinal": "ordinal"}
 _DURATIONS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"}

@@ -11,6 +11,7 @@ from ..glossary import active
 from ..numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers
 from .derive import _DIFFERENCE, _scope_fy
 from .model import _CHANGE_RE, Fact
+from .units import unit_class
 
 if TYPE_CHECKING:
     pass
@@ -403,23 +404,6 @@ OPERATION_RE = re.compile(
     r"how many fewer|between them|compared|expire|run out|runs out|after)\b",
     re.I,
 )
-_UNIT_CLASSES = {
-    "person": "persons person people personnel staff employees employee officials official "
-    "participants visitors fellows trainees attendees individuals officers delegates secondees "
-    "bureaucrats alumni servants heads",
-    "country": "countries country nations regions",
-    "agency": "agencies agency organizations organisations",
-    "part": "parts part",
-    "consultation": "consultations consultation",
-}
-_GENERAL_UNIT_CLASS = {w: cls for cls, words in _UNIT_CLASSES.items() for w in words.split()}
-
-
-def unit_class(noun: str) -> str | None:
-    """The class of what a count counts: general English, plus the glossary's unit classes."""
-    return _GENERAL_UNIT_CLASS.get(noun) or active().unit_classes.get(noun)
-
-
 _ASKED_UNIT_RE = re.compile(r"\b(?:how many|number of)((?:\s+[\w-]+){1,4})", re.I)
 
 
