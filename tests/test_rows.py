@@ -118,3 +118,32 @@ def test_only_specific_words_the_document_never_uses_block_an_answer():
     blocked = unknown_specifics(analyse("How many preferred kefir were sold in 2019?"), facts)
     assert blocked and blocked[0].startswith("prefer")  # a breakdown the document does not give
     assert unknown_specifics(analyse("Which financial years does the table show?"), facts) == []
+
+
+def test_the_components_of_a_row_are_the_rows_above_that_add_up_to_it():
+    from coopqa.rows import components
+
+    text = """# Inventories
+
+Inventories consist of the following (in thousands):
+
+|  | 2019 | 2018 |
+| --- | --- | --- |
+| Other assets | 5 | 6 |
+| Finished products | 10,905 | 7,099 |
+| Work in process | 46,951 | 63,169 |
+| Customer advances | — | (9,779) |
+| Net inventories | 57,856 | 60,489 |
+"""
+    facts = _facts(text)
+    whole, parts = components(
+        _question("What are the components of net inventories?", facts), facts
+    )
+    assert whole.value == 57856
+    assert [row.subject for row, _ in parts] == [
+        "Finished products",
+        "Work in process",
+        "Customer advances",
+    ]  # "Other assets" is above them but not a part: the sum closes without it
+    assert parts[-1][1] is None  # a dash in 2019's column
+    assert components(_question("What were net inventories in 2019?", facts), facts) is None

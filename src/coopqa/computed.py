@@ -236,3 +236,24 @@ def year_choice(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
         quotes=quotes,
         grounded=[(claim, [f for _, f in items])],
     )
+
+
+def made_up_of(evidence: Evidence, whole: Fact, parts: list[tuple[Fact, Fact | None]]) -> Draft:
+    """ "Net inventories ($106,794) is made up of Finished products ($10,905), …", with the sum."""
+    cells = [cell for _, cell in parts if cell is not None]
+    result = compute.total(cells)
+    quotes: dict[int, Sentence] = {}
+    sources = cite_sources([row for row, _ in parts] + [whole], evidence, quotes, Cites(evidence))
+    named = [
+        f"{compute.row_name(row)} ({value_text(cell) if cell else '—'})" for row, cell in parts
+    ]
+    listed = ", ".join(named[:-1]) + f" and {named[-1]}"
+    claim = (
+        f"{compute.row_name(whole)} ({value_text(whole)}) is made up of {listed}, "
+        f"computed as {result.formula}"
+    )
+    return Draft(
+        text=f"{claim}. " + " ".join(sources),
+        quotes=quotes,
+        grounded=[(claim, [result, whole, *cells])],
+    )

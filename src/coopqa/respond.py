@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .computed import arithmetic, counted, from_change, per_year, year_choice
+from .computed import arithmetic, counted, from_change, made_up_of, per_year, year_choice
 from .corpus import Passage, Sentence
 from .fact_sources import (
     MIN_FACT_COVERAGE,
@@ -25,7 +25,7 @@ from .fact_sources import (
 from .facts.match import DocumentFacts
 from .numbers import comparative_spans, find_numbers, is_day_of_month
 from .question import Question, analyse
-from .rows import rows_listed, rows_past
+from .rows import components, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
 from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
@@ -67,6 +67,8 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         draft = year_choice(q, evidence, facts)
         if draft is not None:
             return draft
+    if parts := components(q, facts):
+        return made_up_of(evidence, *parts)
     if q.answer_type == "quantity" and (rows := rows_past(q, facts)):
         return counted(evidence, *rows)
     if q.answer_type in ("quantity", "text"):

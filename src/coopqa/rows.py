@@ -137,3 +137,48 @@ def rows_listed(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact]] | 
         if len(rows) >= 2:
             return compute.count(rows, rows, noun_unit(q)), rows
     return None
+
+
+_PARTS = re.compile(
+    r"\b(components?|comprised?|composed|compris\w+|make up|makes up|made up|consists? of|"
+    r"break\s?down|broken down|constituents?)\b",
+    re.I,
+)
+
+
+def _position(fact: Fact) -> tuple[str, int, int]:
+    """(table, row, column) from a cell's id ("doc.t1.r3.c0")."""
+    table, _, cell = fact.id.rpartition(".r")
+    row, _, column = cell.partition(".c")
+    return table, int(row), int(column or 0)
+
+
+def components(
+    q: Question, facts: DocumentFacts
+) -> tuple[Fact, list[tuple[Fact, Fact | None]]] | None:
+    """ "What are the components of net inventories": the rows just above the asked row whose
+    values add up to it, in its column. Returns the total and, per part, a cell of its row and
+    its cell in that column (None where the column shows a dash)."""
+    if not _PARTS.search(q.text):
+        return None
+    ranked = [s for s in facts.rank(q.terms, q.years) if s.fact.origin == "table"]
+    if not ranked or ranked[0].coverage < 0.6:
+        return None
+    whole = ranked[0].fact
+    table, row, column = _position(whole)
+    cells = {}
+    labels = {}
+    for fact in facts.facts:
+        if fact.origin == "table" and fact.doc == whole.doc and ".r" in fact.id:
+            t, r, c = _position(fact)
+            if t == table:
+                labels.setdefault(r, fact)
+                if c == column:
+                    cells[r] = fact
+    above = [r for r in sorted(labels) if r < row]
+    for start in range(len(above) - 2, -1, -1):  # the shortest run of at least two rows
+        run = above[start:]
+        total = sum(cells[r].value if r in cells else 0.0 for r in run)
+        if abs(total - whole.value) <= max(0.005 * abs(whole.value), 0.5):
+            return whole, [(labels[r], cells.get(r)) for r in run]
+    return None
