@@ -140,6 +140,20 @@ def test_a_comparative_in_parentheses_dates_only_its_own_figure():
     assert by_value[5].period == ""  # the report's own period: not the comparative's
 
 
+def test_from_to_levels_take_their_own_periods_and_the_change_spans_both():
+    text = (
+        "# Report\n\nRevenues increased by 8.1%, or $50.3 million, from $618.3 million during "
+        "the year ended December 31, 2018 to $668.6 million during the year ended December 31, "
+        "2019.\n"
+    )
+    facts = {f.value: f for f in extract_document(parse_text("r", text, markdown=True)).facts}
+    assert facts[618.3].period.endswith("2018") and facts[668.6].period.endswith("2019")
+    assert not facts[618.3].measure.startswith("increase in")  # a level, after "from"
+    for change in (facts[8.1], facts[50.3]):  # "8.1%, or $50.3 million": one change, two units
+        assert change.measure.startswith("increase in") and change.period.endswith("2019")
+        assert "2018" in change.scope and "2019" in change.scope
+
+
 def test_sentences_keep_initials_and_abbreviations_whole():
     text = "# R\n\nMr. Andrew R. Kaiser chaired it. The U.S. Tax Act passed in 2017. It helped.\n"
     passage = parse_text("r", text, markdown=True).passages[0]

@@ -152,8 +152,9 @@ def _direction(q: Question, result: Fact, chosen: list[Fact]) -> str:
 def _what(result: Fact, chosen: list[Fact], span: str) -> str:
     """What was computed, named by what tells its inputs apart: their years, or their labels."""
     names = _names_apart(chosen)
-    if len(set(names)) < len(names):  # the same thing in several periods
-        return f"the {result.measure} of {strip_years(chosen[-1].subject)}, {span}"
+    one_sentence = all(f.origin == "prose" for f in chosen) and len({f.start for f in chosen}) == 1
+    if len(set(names)) < len(names) or one_sentence:  # the same thing in several periods
+        return f"the {result.measure} of {strip_years(chosen[0].subject)}, {span}"
     subjects = {f.subject for f in chosen}
     row = f" in {strip_years(chosen[0].subject)}" if len(subjects) == 1 else ""
     between = "between" if len(names) == 2 and result.measure != "sum" else "of"

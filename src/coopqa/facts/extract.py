@@ -34,6 +34,15 @@ _BASE_BEFORE = re.compile(
     r"\b(?:from|compared (?:to|with)|over|versus|vs\.?|than)\b(?:\s+\w+){0,3}\s*$", re.I
 )
 _NEWLY = re.compile(r"\bnew(?:ly)?\b", re.I)
+# "rose from $618.3 million … to $668.6 million": the numbers after from/to are levels.
+_LEVEL_BEFORE = re.compile(r"\b(?:from|to)\s+(?:[A-Z]{0,3}[$€£¥]|RMB|USD|EUR|GBP)?\s?$")
+# "increased by 8.1%, or $50.3 million": the same change in other units.
+_CHANGE_ALTERNATE = re.compile(
+    r"\b(\w+?)(?:s|d|ed)?\s+by\s+[^,;()]{1,25},?\s+or\s+(?:[A-Z]{0,3}[$€£¥]|RMB|USD|EUR|GBP)?\s?$"
+)
+# A period after the number ("… to $668.6 million during the year ended December 31, 2019")
+# dates it when the one before belongs to the clause the number leaves ("2018 to $668.6").
+_CLAUSE_BREAK = re.compile(r"\b(?:to|from|compared (?:with|to)|versus|against)\b", re.I)
 
 
 @dataclass
@@ -212,7 +221,7 @@ def _prose_fact(
     text = sentence.text
     token = _token_at(parsed, mention.start)
     unit, kind = _unit_and_kind(text, mention, token)
-    change = _change_word(token)
+    change = _change_in(text, mention, token)
     subject = _subject(token, mention) or (passage.section.rsplit(" > ", 1)[-1])
     measure = _measure(token, unit)
     if change:
@@ -267,6 +276,19 @@ def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, 
     if head is not None and head.pos_ in ("NOUN", "PROPN") and head.i != token.i:
         return head.text.lower(), "count"
     return mention.unit or "", "count"
+
+
+def _change_in(text: str, mention: NumberMention, token: Any) -> str:
+    before = text[: mention.start]
+    if _LEVEL_BEFORE.search(before):
+        return ""
+    alternate = _CHANGE_ALTERNATE.search(before)
+    if alternate:
+        verb = alternate.group(1).lower()
+        lemma = next((w for w in _CHANGE_LEMMAS if verb.startswith(w[:4])), "")
+        if lemma:
+            return lemma
+    return _change_word(token)
 
 
 def _change_word(token: Any) -> str:
@@ -324,6 +346,10 @@ def _dating(text: str, mention: NumberMention, times: list[NumberMention]) -> li
     return [t for t in times if not any(a <= t.start < b for a, b in spans)]
 
 
+def _has_number(text: str) -> bool:
+    return any(not m.is_time for m in find_numbers(text))
+
+
 def _period(
     text: str, mention: NumberMention, times: list[NumberMention], change: bool
 ) -> tuple[str, str]:
@@ -342,7 +368,16 @@ def _period(
         if bases and others:
             times = others
             scope = f"{bases[0].text}–{others[0].text}"
+        elif len({t.value for t in times}) >= 2:  # "rose by 8.1%, from … 2018 to … 2019"
+            first, last = min(times, key=lambda t: t.value), max(times, key=lambda t: t.value)
+            times, scope = [last], scope or f"{first.text}–{last.text}"
     after = [t for t in times if t.start >= mention.end]
+    before = [t for t in times if t.end <= mention.start]
+    if after and before and not change:
+        follows = min(after, key=lambda t: t.start)
+        leaves = _CLAUSE_BREAK.search(text[max(t.end for t in before) : mention.start])
+        if leaves and not _has_number(text[mention.end : follows.start]):
+            times = [follows]
     nearest = min(times, key=lambda t: abs(t.start - mention.start) + (0 if t in after else 5))
     label = nearest.text
     if nearest.kind == "year" and not label.isdigit():
