@@ -162,6 +162,10 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
         return _not_found(q, evidence, facts, name)
     good.sort(key=lambda g: -g[0])
     quotes: dict[int, Sentence] = {}
+    if q.answer_type == "quantity" and len(q.years) >= 2:
+        draft = _one_per_year(q, evidence, good, quotes)
+        if draft is not None:
+            return draft
     lines = []
     for _, n, sentence in good[: 1 if q.answer_type == "quantity" else 2]:
         if n in quotes:
@@ -169,6 +173,36 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
         quotes[n] = sentence
         lines.append(quote_with_antecedent(evidence, n, quotes))  # "This plant …" with its referent
     return Draft(text=" ".join(lines), quotes=quotes)
+
+
+def _one_per_year(
+    q: Question, evidence: Evidence, good: list, quotes: dict[int, Sentence]
+) -> Draft | None:
+    """ "X in 2019 and 2018 respectively", stated in one sentence per year: the best of each."""
+    picks = []
+    for year in q.years:
+        pick = next(
+            ((n, s) for _, n, s in good if year in _years_said(s) and (n, s) not in picks), None
+        )
+        if pick is None:
+            return None
+        picks.append(pick)
+    cites = Cites(evidence)
+    lines = []
+    for n, sentence in dict.fromkeys(picks):
+        m = cites.cite(evidence.passages[n - 1], sentence, quotes)
+        lines.append(f"“{sentence.text}” [{m}]")
+    return Draft(text=" ".join(lines), quotes=quotes)
+
+
+def _years_said(sentence: Sentence) -> set[int]:
+    """The years a sentence dates its own figures by ("(2017/18: €1 million)" left out)."""
+    aside = comparative_spans(sentence.text)
+    return {
+        int(m.value)
+        for m in find_numbers(sentence.text)
+        if m.is_time and not any(a <= m.start < b for a, b in aside)
+    }
 
 
 def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts) -> bool:
@@ -186,10 +220,7 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
         sentence, _ENTITY_ANSWERS[q.answer_type]
     ):
         return False  # "when" needs a date, "where" a place
-    aside = comparative_spans(sentence.text)  # "(2017/18: €1 million)" dates only its own figure
-    said = {
-        int(m.value) for m in mentions if m.is_time and not any(a <= m.start < b for a, b in aside)
-    }
+    said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
     return _names_within(q, words, facts)
