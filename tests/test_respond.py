@@ -48,3 +48,14 @@ def test_a_cause_answers_only_for_the_thing_it_names():
 def test_a_comparative_year_does_not_date_the_figure_beside_it():
     draft = _answer("How much of earnings do the Noncontrolling interests account for in 2019?")
     assert not draft.abstained and "€5 million" in draft.text
+
+
+def test_how_many_things_is_not_answered_by_a_share_money_or_time():
+    from coopqa.question import counts_things
+
+    assert counts_things("How many customers did the segment add?") == (True, False)
+    assert counts_things("How many years did the programme run?") == (True, True)
+    assert counts_things("How many percent of revenue was it?") == (False, False)
+    assert counts_things("How much revenue was lost?") == (False, False)
+    draft = _answer("How many customers did Applications add in 2019?")
+    assert draft.abstained  # "grew 2.3 percent" and "$5,765 million" count no customers

@@ -53,6 +53,22 @@ _WHEN = re.compile(  # "when" opens the question: "what position did she hold wh
     re.I,
 )
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_SHARE = re.compile(
+    r"\b(?:percent\w*|proportions?|shares? of|rates?|margins?|ratios?|portions?|fractions?)\b|%",
+    re.I,
+)
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_HOW_MANY_TIMES = re.compile(r"\bhow many (?:years|months|weeks|days|hours)\b", re.I)
+
+
+def counts_things(text: str) -> tuple[bool, bool]:
+    """(it counts things, it counts time) for a "how many" question: "how many customers" is not
+    answered by "69% of customers", "£20,000" or "for three years"; "how many years" is."""
+    if not _HOW_MANY.search(text) or _SHARE.search(text):
+        return False, False
+    return True, bool(_HOW_MANY_TIMES.search(text))
+
+
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bname (?:the|of)\b|\bwho (?:is|was|were)\b", re.I)
 _WHERE = re.compile(
     r"^\s*where\b|\bin (?:which|what) (?:country|city|place|region|location)\b", re.I

@@ -23,14 +23,16 @@ from .fact_sources import (
     year_not_covered,
 )
 from .facts.match import DocumentFacts
-from .numbers import comparative_spans, find_numbers, is_day_of_month
-from .question import Question, analyse
+from .numbers import NumberMention, comparative_spans, find_numbers, is_day_of_month
+from .question import Question, analyse, counts_things
 from .rows import components, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
 from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
 from .wording import covers, does_not_say
 
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)", re.I)
+_MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
 MIN_SENTENCE_COVERAGE = 0.55
 # A sentence this close in meaning answers with less of the question's wording (a paraphrase).
 CLOSE_MEANING = 0.55
@@ -195,6 +197,19 @@ def _one_per_year(
     return Draft(text=" ".join(lines), quotes=quotes)
 
 
+def _answers_quantity(q: Question, text: str, mention: NumberMention) -> bool:
+    """A figure of the asked kind: not a year, label, ordinal or day; for "how many" things not a
+    percentage, an amount of money or a duration."""
+    if mention.is_time or mention.kind in ("label", "ordinal") or is_day_of_month(text, mention):
+        return False
+    things, time = counts_things(q.text)
+    if not things:
+        return True
+    if _PERCENT_AFTER.match(text[mention.end :]) or _MONEY_BEFORE.search(text[: mention.start]):
+        return False
+    return time or mention.kind != "duration"
+
+
 def _years_said(sentence: Sentence) -> set[int]:
     """The years a sentence dates its own figures by ("(2017/18: €1 million)" left out)."""
     aside = comparative_spans(sentence.text)
@@ -210,10 +225,7 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     the asked years (or none at all), and every name the question uses that the documents know."""
     mentions = find_numbers(sentence.text)
     if q.answer_type == "quantity" and not any(
-        not m.is_time
-        and m.kind not in ("label", "ordinal")
-        and not is_day_of_month(sentence.text, m)
-        for m in mentions
+        _answers_quantity(q, sentence.text, m) for m in mentions
     ):
         return False
     if q.answer_type in _ENTITY_ANSWERS and not has_entity(
