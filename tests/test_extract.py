@@ -155,12 +155,16 @@ def test_from_to_levels_take_their_own_periods_and_the_change_spans_both():
 
 
 def test_sentences_keep_initials_and_abbreviations_whole():
-    text = "# R\n\nMr. Andrew R. Kaiser chaired it. The U.S. Tax Act passed in 2017. It helped.\n"
+    text = (
+        "# R\n\nMr. Andrew R. Kaiser chaired it. The U.S. Tax Act passed in 2017. It helped. "
+        "It was designated a UNESCO World Heritage Site in 2017.\n"
+    )
     passage = parse_text("r", text, markdown=True).passages[0]
     assert [s.text for s in passage.sentences] == [
         "Mr. Andrew R. Kaiser chaired it.",
         "The U.S. Tax Act passed in 2017.",
         "It helped.",
+        "It was designated a UNESCO World Heritage Site in 2017.",  # the model splits at "World"
     ]
 
 

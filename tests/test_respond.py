@@ -59,3 +59,41 @@ def test_how_many_things_is_not_answered_by_a_share_money_or_time():
     assert counts_things("How much revenue was lost?") == (False, False)
     draft = _answer("How many customers did Applications add in 2019?")
     assert draft.abstained  # "grew 2.3 percent" and "$5,765 million" count no customers
+
+
+ENCYCLOPEDIA = """# Lake District
+
+The Lake District is a mountainous region in North West England.
+
+## Geography
+
+The Lake District is approximately 55 kilometres across.
+
+| Lake | Length (km) | Maximum depth (m) |
+| --- | --- | --- |
+| Windermere | 14.8 | 66 |
+| Ullswater | 11.8 | 63 |
+
+## Population
+
+The population of the national park was about 41,100 in 2011.
+"""
+
+
+def _ask(text: str, question: str):
+    document = parse_text("r", text, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+    return respond(evidence, facts, "The document")
+
+
+def test_an_encyclopedia_article_gets_dimensions_places_and_periods_right():
+    assert "63" in _ask(ENCYCLOPEDIA, "How deep is Ullswater?").text  # "how deep": a depth
+    draft = _ask(ENCYCLOPEDIA, "What was the population in 2021?")
+    assert draft.abstained and "2021" in draft.text and "41,100" in draft.text
+    assert _ask(ENCYCLOPEDIA, "How many hotels are in the Lake District?").abstained
+    where = _ask(ENCYCLOPEDIA, "Where is the Lake District?").text
+    assert "North West England" in where and "55 kilometres" not in where

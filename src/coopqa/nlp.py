@@ -68,7 +68,19 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
             b -= 1
         if a < b:
             spans.append((a, b))
-    return tuple(spans)
+    return tuple(_rejoin_unpunctuated(text, spans))
+
+
+def _rejoin_unpunctuated(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Joins a "sentence" that ends on a bare word to the next on the same line: the small
+    model sometimes splits before a capitalised word ("a UNESCO | World Heritage Site")."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and text[out[-1][1] - 1].isalnum() and "\n" not in text[out[-1][1] : a]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 @lru_cache(maxsize=SPANS_CACHE_SIZE)

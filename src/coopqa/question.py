@@ -39,13 +39,20 @@ _YEAR_CHOICE = re.compile(
 _MEASURE = (
     r"(?:amount|value|total|number|balance|cost|price|rate|revenue|sale|income|expense|"
     r"percentage|ratio|margin|figure|count|profit|loss|earning|asset|liabilit(?:y|ie)|salar(?:y|ie)|"
-    r"pay|fee|dividend|tax|debt|cash|bonus|budget|spend(?:ing)?)s?"
+    r"pay|fee|dividend|tax|debt|cash|bonus|budget|spend(?:ing)?|population|area|length|height|"
+    r"depth|width|size|distance|weight|capacity|volume|temperature|speed|elevation)s?"
 )
+# "How deep is X": the dimension a "how" adjective asks for, named as a table's header would.
+DIMENSIONS = {
+    "deep": "depth", "long": "length", "high": "height", "tall": "height", "wide": "width",
+    "heavy": "weight", "far": "distance", "large": "area", "big": "size", "old": "age",
+}  # fmt: skip
+_HOW_DIMENSION = re.compile(rf"\bhow ({'|'.join(DIMENSIONS)}) (?:is|are|was|were)\b", re.I)
 _QUANTITY = re.compile(
     rf"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){{0,6}}?{_MEASURE}|"
     # without "the", the measure must end the phrase: "what were net sales of X in 2017"
     rf"what (?:is|was|were|are) (?:[\w'’.&-]+ ){{0,3}}?{_MEASURE}(?=\s+(?:of|for|in|at|from)\b|\s*\?)|"
-    r"how (?:large|big|high|low))\b",
+    rf"how (?:{'|'.join(DIMENSIONS)}|low))\b",
     re.I,
 )
 _WHEN = re.compile(  # "when" opens the question: "what position did she hold when …" is no date
@@ -108,6 +115,8 @@ def analyse(text: str) -> Question:
     years = tuple(dict.fromkeys(_years(text)))
     names = tuple(_names(text))
     terms = tuple(t for t in dict.fromkeys(tokenize(_without_years(text))) if t not in _FRAME)
+    if dimension := _HOW_DIMENSION.search(text):  # "how deep" asks for a depth
+        terms = (*terms, *tokenize(DIMENSIONS[dimension.group(1).lower()]))
     summed = not operation(text, years) and _total_of_names(text, names)
     return Question(
         text=text,

@@ -207,7 +207,20 @@ def _answers_quantity(q: Question, text: str, mention: NumberMention) -> bool:
         return True
     if _PERCENT_AFTER.match(text[mention.end :]) or _MONEY_BEFORE.search(text[: mention.start]):
         return False
+    if _measured(q, text, mention):
+        return False  # "55 kilometres across" counts no hotels
     return time or mention.kind != "duration"
+
+
+def _measured(q: Question, text: str, mention: NumberMention) -> bool:
+    """The number is a measurement (spaCy's QUANTITY: "55 kilometres") of a unit not asked."""
+    from .nlp import entities
+
+    asked = set(tokenize(q.text))
+    return any(
+        label == "QUANTITY" and mention.text in span and not set(tokenize(span)) & asked - {""}
+        for span, label in entities(text)
+    )
 
 
 def _years_said(sentence: Sentence) -> set[int]:
@@ -229,9 +242,9 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     ):
         return False
     if q.answer_type in _ENTITY_ANSWERS and not has_entity(
-        sentence, _ENTITY_ANSWERS[q.answer_type]
+        sentence, _ENTITY_ANSWERS[q.answer_type], besides=q.text
     ):
-        return False  # "when" needs a date, "where" a place
+        return False  # "when" needs a date, "where" a place the question does not name
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False

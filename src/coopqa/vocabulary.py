@@ -73,10 +73,16 @@ def new_names(q: Question, sentence: Sentence) -> list[str]:
     ]
 
 
-def has_entity(sentence: Sentence, labels: frozenset[str]) -> bool:
+def has_entity(sentence: Sentence, labels: frozenset[str], besides: str = "") -> bool:
+    """Whether the sentence names an entity of ``labels`` that ``besides`` (the question) does
+    not: "Where is the Lake District?" is not answered by a sentence naming only it."""
     from .nlp import entities
 
-    return any(label in labels for _, label in entities(sentence.text))
+    asked = besides.lower()
+    return any(
+        label in labels and not (asked and text.lower().removeprefix("the ") in asked)
+        for text, label in entities(sentence.text)
+    )
 
 
 def known(term: str, facts: DocumentFacts) -> bool:
