@@ -147,3 +147,30 @@ Inventories consist of the following (in thousands):
     ]  # "Other assets" is above them but not a part: the sum closes without it
     assert parts[-1][1] is None  # a dash in 2019's column
     assert components(_question("What were net inventories in 2019?", facts), facts) is None
+
+
+LAKES = """# Lakes
+
+| Lake | Length (km) | Maximum depth (m) |
+| --- | --- | --- |
+| Windermere | 14.8 | 66 |
+| Ullswater | 11.8 | 63 |
+| Wastwater | 4.6 | 79 |
+| Coniston Water | 8.7 | 56 |
+"""
+
+
+def test_superlatives_comparatives_and_averages_read_the_column_they_name():
+    from coopqa.rows import column_average, extreme
+
+    facts = _facts(LAKES)
+    pick, rows, _ = extreme(_question("Which lake is the longest?", facts), facts)
+    assert pick.subject == "Windermere" and len(rows) == 4
+    assert extreme(_question("Which lake is the shallowest?", facts), facts)[0].value == 56
+    assert extreme(_question("Which year had the highest revenue?", facts), facts) is None
+    result, passing = rows_past(
+        _question("How many lakes are deeper than 60 metres?", facts), facts
+    )
+    assert result.value == 3 and {f.value for f in passing} == {66, 63, 79}
+    result, rows = column_average(_question("What is the average maximum depth?", facts), facts)
+    assert result.value == 66 and len(rows) == 4

@@ -30,10 +30,17 @@ _GREATER = re.compile(r"\b(greater|higher|larger|more|most|highest|largest|bigge
 
 
 def counted(evidence: Evidence, result: Fact, rows: list[Fact]) -> Draft:
-    """ "2 regions, counted as 2 = rows more than $20,000: Europe (36,898), …", rows cited."""
+    """ "2 regions, counted as 2 = rows more than $20,000: Europe (36,898), …" (or a column's
+    average), its rows cited."""
     quotes: dict[int, Sentence] = {}
     sources = cite_sources(rows, evidence, quotes, Cites(evidence))
-    claim = f"{value_text(result)}, counted as {result.formula}"
+    if result.measure == "count":
+        claim = f"{value_text(result)}, counted as {result.formula}"
+    else:  # "the average of Maximum depth (m), computed as 66 = (66 + 63) / 2"
+        of = strip_years(rows[0].measure)
+        claim = (
+            f"{value_text(result)}: the {result.measure} of “{of}”, computed as {result.formula}"
+        )
     return Draft(
         text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, [result, *rows])]
     )
@@ -258,3 +265,15 @@ def made_up_of(evidence: Evidence, whole: Fact, parts: list[tuple[Fact, Fact | N
         quotes=quotes,
         grounded=[(claim, [result, whole, *cells])],
     )
+
+
+def extreme_row(evidence: Evidence, pick: Fact, rows: list[Fact], word: str) -> Draft:
+    """ "Windermere (14.8), the longest of the 4 rows of Length (km)", the others listed."""
+    quotes: dict[int, Sentence] = {}
+    sources = cite_sources([pick], evidence, quotes, Cites(evidence))
+    others = "; ".join(f"{compute.row_name(f)} {value_text(f)}" for f in rows if f is not pick)
+    claim = (
+        f"{compute.row_name(pick)} ({value_text(pick)}), the {word} of the {len(rows)} rows of "
+        f"“{strip_years(pick.measure)}” (the others: {others})"
+    )
+    return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, rows)])

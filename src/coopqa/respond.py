@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .computed import arithmetic, counted, from_change, made_up_of, per_year, year_choice
+from .computed import (
+    arithmetic,
+    counted,
+    extreme_row,
+    from_change,
+    made_up_of,
+    per_year,
+    year_choice,
+)
 from .corpus import Passage, Sentence
 from .fact_sources import (
     MIN_FACT_COVERAGE,
@@ -25,7 +33,7 @@ from .fact_sources import (
 from .facts.match import DocumentFacts
 from .numbers import NumberMention, comparative_spans, find_numbers, is_day_of_month
 from .question import Question, analyse, counts_things
-from .rows import components, rows_listed, rows_past
+from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
 from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
@@ -61,6 +69,8 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
     q = replace(q, terms=document_terms(q.terms, facts))
+    if averaged := column_average(q, facts):
+        return counted(evidence, *averaged)
     if q.operation and q.answer_type in ("quantity", "text"):
         draft = arithmetic(q, evidence, facts, corpus_name)
         if draft is not None:
@@ -71,6 +81,8 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
             return draft
     if parts := components(q, facts):
         return made_up_of(evidence, *parts)
+    if q.answer_type in ("text", "quantity") and (found := extreme(q, facts)):
+        return extreme_row(evidence, *found)
     if q.answer_type == "quantity" and (rows := rows_past(q, facts)):
         return counted(evidence, *rows)
     if q.answer_type in ("quantity", "text"):

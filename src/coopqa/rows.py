@@ -11,16 +11,27 @@ from dataclasses import dataclass
 from .facts import compute
 from .facts.match import DocumentFacts, fact_years, strip_years
 from .facts.model import Fact
-from .question import Question
+from .question import DIMENSIONS, Question
 from .text import tokenize
 
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}?[\w-]+?s)\b", re.I)
 _PAST = re.compile(
     r"\b(more than|over|above|greater than|exceeding|in excess of|less than|fewer than|under|"
-    r"below)\s+[$€£¥]?\s?(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion)?",
+    r"below|[a-z]+er than)\s+[$€£¥]?\s?(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion)?",
     re.I,
 )
 _BELOW = ("less than", "fewer than", "under", "below")
+# Comparatives and superlatives that point down ("shallower", "smallest"); the rest point up.
+_DOWNWARD = ("small", "short", "low", "shallow", "few", "less", "least", "narrow", "light", "young")
+_DOWN_DIMENSIONS = {
+    "small": "size", "short": "length", "low": "height", "shallow": "depth", "narrow": "width",
+    "light": "weight", "young": "age",
+}  # fmt: skip
+_EXTREME = re.compile(
+    r"\bwhich (\w+(?: \w+)?) (?:is|was|has|had|are|were|have)(?: the)? "
+    r"(most \w+|least \w+|\w+est)\b",
+    re.I,
+)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _TOTAL_ROW = re.compile(r"^\s*(?:total|net total|grand total)\b", re.I)
 
@@ -51,7 +62,28 @@ def threshold(q: Question) -> Threshold | None:
         return None
     value = float(m.group(2).replace(",", ""))
     scale = _SCALE.get((m.group(3) or "").lower(), 1.0)
-    return Threshold(m.group(1).lower() not in _BELOW, value, scale, m.group(0))
+    word = m.group(1).lower()
+    above = word not in _BELOW and not word.startswith(_DOWNWARD)
+    return Threshold(above, value, scale, m.group(0).strip())
+
+
+def _dimension(word: str) -> str:
+    """The header word a comparative or superlative compares by: "deeper"/"deepest" -> depth."""
+    base = re.sub(r"(?:i?er|i?est)$", "", word.lower().split()[-1])
+    for adjective, noun in (DIMENSIONS | _DOWN_DIMENSIONS).items():
+        if base in (adjective, adjective.rstrip("e"), adjective + adjective[-1]):
+            return noun
+    return word.split()[-1]
+
+
+def column_for(words: list[str], facts: DocumentFacts) -> list[list[Fact]]:
+    """The columns (cells in row order, totals left out) whose header holds all ``words``."""
+    out = []
+    for cells in _tables(facts, ()).values():
+        header = set(tokenize(strip_years(cells[0].measure)))
+        if words and set(words) <= header:
+            out.append(_parts(list({f.subject: f for f in cells}.values())))
+    return [c for c in out if len(c) >= 2]
 
 
 def _scaled(fact: Fact, limit: Threshold) -> tuple[float, float]:
@@ -80,6 +112,13 @@ def rows_past(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact]] | No
     limit, noun = threshold(q), counted_noun(q)
     if limit is None or not noun:
         return None
+    comparative = re.match(r"([a-z]+er) than", limit.text, re.I)
+    if comparative:  # "lakes deeper than 60 metres": the rows of the depth column
+        columns = column_for(tokenize(_dimension(comparative.group(1))), facts)
+        if columns:
+            rows = columns[0]
+            passing = [f for f in rows if _passes(f, limit)]
+            return compute.count(passing, rows, noun_unit(q), limit.text), passing or rows
     asked = q.text[: q.text.lower().find(limit.text.lower())]
     measure = [t for t in tokenize(asked.split(" have ")[-1].split(" with ")[-1]) if t in q.terms]
     measure = [t for t in measure if t != noun and facts.known(t)]
@@ -182,3 +221,39 @@ def components(
         if abs(total - whole.value) <= max(0.005 * abs(whole.value), 0.5):
             return whole, [(labels[r], cells.get(r)) for r in run]
     return None
+
+
+def extreme(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact], str] | None:
+    """ "Which lake is the longest?": the row with the largest (or smallest) value in the column
+    the superlative names, with the column's rows."""
+    m = _EXTREME.search(q.text)
+    if not m or tokenize(m.group(1))[-1:] == ["year"]:
+        return None
+    word = m.group(2).lower()
+    down = word.startswith("least") or word.split()[-1].startswith(_DOWNWARD)
+    measure = tokenize(_dimension(word))
+    columns = column_for(measure, facts) or column_for(
+        [t for t in q.terms if t in measure or facts.known(t)][-1:], facts
+    )
+    if not columns:
+        return None
+    rows = columns[0]
+    pick = min(rows, key=lambda f: f.value) if down else max(rows, key=lambda f: f.value)
+    return pick, rows, word
+
+
+def column_average(q: Question, facts: DocumentFacts) -> tuple[Fact, list[Fact]] | None:
+    """ "The average maximum depth of the lakes": the mean of the column the question names,
+    over its rows (totals left out). Only without years: a year's average is a row's series."""
+    if q.operation != "average" or q.years:
+        return None
+    best: tuple[int, list[Fact]] = (0, [])
+    for cells in _tables(facts, ()).values():
+        header = set(tokenize(strip_years(cells[0].measure)))
+        hits = len(header & set(q.terms))
+        rows = _parts(list({f.subject: f for f in cells}.values()))
+        if hits > best[0] and len(rows) >= 2:
+            best = (hits, rows)
+    if not best[1]:
+        return None
+    return compute.average(best[1]), best[1]
