@@ -56,7 +56,9 @@ TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell 
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
-    r"following|led to|in order to|so that|reason)\b|^\W*to \w+",  # "To understand …, they …"
+    r"following|led to|in order to|so that|reason|so as to|in an? (?:effort|attempt|bid) to|"
+    r"with the (?:aim|goal|intention|purpose|object) of|for the purpose of|aimed at|intended to)\b"
+    r"|^\W*to \w+",  # "To understand …, they …"
     re.I,
 )
 
