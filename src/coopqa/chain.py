@@ -297,9 +297,9 @@ class Assistant:
     def _step_retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         query = state["resolved"]
-        vector = self.embedder.embed_query(query)
+        vector = self.embedder.embed_query(query)  # the question's one embedding
         results = self.searcher.search(
-            query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"]
+            query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"], vector=vector
         )
         state["results"] = results
         state["vector"] = vector
