@@ -17,7 +17,12 @@ from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
 from .followup import is_follow_up, resolve
-from .number_checks import check_numbers, numbers_in, premise_corrections
+from .number_checks import (
+    check_numbers,
+    direction_query,
+    numbers_in,
+    premise_corrections,
+)
 from .overview import overview, overview_request
 from .retrieve import SearchResult
 from .synthesize import (
@@ -291,8 +296,20 @@ class Assistant:
             rewritten = condense_with_llm(cleaned, state["history"])  # None when the LLM fails
             if rewritten:
                 state["resolved"] = state["fact_query"] = rewritten
+        self._prefetch(state)
         self._timed(state, "condense", began)
         return state
+
+    def _prefetch(self, state: dict[str, Any]) -> None:
+        """Every text this question will embed, sent to the model together: one model call
+        instead of one after another (the fact query of a follow-up, the premise check's)."""
+        prefetch = getattr(self.embedder, "prefetch", None)
+        if prefetch is None:
+            return
+        texts = [state["resolved"]]
+        if self.facts is not None:
+            texts += [state["fact_query"], direction_query(state["question"])]
+        prefetch([t for t in texts if t])
 
     def _step_retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()

@@ -225,7 +225,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
     asked = _DIRECTION_WORD.search(question)
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]
-        ranked = rank(_DIRECTION_WORD.sub(" ", question))
+        ranked = rank(direction_query(question))
         close = [m.fact for m in ranked[:5] if m.score >= ranked[0].score - DIRECTION_MARGIN]
         changes = [(level, _change_fact(table, level)) for level in close]
         changes = [(level, change) for level, change in changes if change is not None]
@@ -240,6 +240,12 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
                 (f"What did {direction}: {_level_and_change(level, change)}.", [change, level])
             )
     return notes
+
+
+def direction_query(question: str) -> str | None:
+    """What the premise check ranks facts by when the question takes a rise or fall for granted
+    (the question without its direction word); None when it takes none."""
+    return _DIRECTION_WORD.sub(" ", question) if _DIRECTION_WORD.search(question) else None
 
 
 def _frames_only(clause: str) -> bool:
