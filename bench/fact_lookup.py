@@ -105,9 +105,10 @@ def figures(rows: list[dict]) -> dict[str, tuple[int, int]]:
 
 
 def chain_reranker(table: FactTable):
-    """The chain's _rank_facts without the retrieval bonus: lookup score + cosine - derived penalty."""
-    from coopqa.chain import _DERIVATION_CUE, _dot
+    """fact_ranking.rank_facts without its penalties: lookup score + cosine - derived penalty."""
     from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.fact_ranking import _DERIVATION_CUE
+    from coopqa.fact_ranking import dot as _dot
 
     embedder = MiniLMEmbeddings()
     texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in table.facts]

@@ -400,3 +400,13 @@ def test_an_earlier_year_is_derived_from_a_stated_change(general_assistant):
     assert answer.answer.startswith("9 dredgers in 2018"), answer.answer
     assert "9 = 12 − 3" in answer.answer
     assert {n.text: n.status for n in answer.numbers}["9"] == "derived"
+
+
+def test_a_question_is_embedded_once(assistant, monkeypatch):
+    texts = []
+    real = assistant.embedder.embed_query
+    monkeypatch.setattr(assistant.embedder, "embed_query", lambda t: texts.append(t) or real(t))
+    question = "How many persons returned to Japan in FY2012 after their dispatch?"
+    answer = assistant.ask(question)
+    assert texts == [question]
+    assert "returned" in answer.answer.lower() or answer.citations

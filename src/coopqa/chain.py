@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,14 @@ from .answer import Answer
 from .citing import join_answers, resolve_citations, split_question, unquote_invented
 from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
-from .facts.units import counts_people
+from .fact_ranking import dot, rank_facts
 from .followup import is_follow_up, resolve
-from .number_checks import check_numbers, kind_of, numbers_in, premise_corrections
+from .number_checks import (
+    check_numbers,
+    direction_query,
+    numbers_in,
+    premise_corrections,
+)
 from .overview import overview, overview_request
 from .retrieve import SearchResult
 from .synthesize import (
@@ -55,21 +59,6 @@ _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|te
 EVIDENCE_PASSAGES = 3
 # A new ingest is answered from at most this long after it moved the index's pointer.
 POINTER_CHECK_SECONDS = 0.5
-# How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
-SIMILARITY_WEIGHT = 0.5
-# Taken off a fact of another kind than the question asks for (a date for "how many").
-KIND_MISMATCH = 0.5
-# Taken off a count of the wrong shape: a flow for "currently", countries for "how many attended".
-SHAPE_MISMATCH = 0.3
-_STOCK = re.compile(
-    r"\b(currently|now|at present|at the moment|presently|still|are (?:on|serving|stationed|"
-    r"working|posted|seconded))\b",
-    re.IGNORECASE,
-)
-_PEOPLE_VERB = re.compile(
-    r"\bhow many (?:attended|took part|participated|came|joined|went|visited|were [a-z]+)\b",
-    re.IGNORECASE,
-)
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
@@ -85,13 +74,6 @@ _INJECTION = re.compile(
     r"|(?:^|(?<=[.?!:]\s))(?:please\s+|just\s+|now\s+)?(?:pretend|act as|you are now|from now on|"
     r"say|answer|respond|reply|state|write)\b[^.?!]*[.?!]?"
     r"|\bsystem\s+override\b[^.?!]*[.?!]?|\balways\s+(?:say|answer|respond|reply)\b[^.?!]*[.?!]?",
-    re.IGNORECASE,
-)
-# Words that ask for a computed figure rather than one the text states.
-_DERIVATION_CUE = re.compile(
-    r"\b(before|prior|until|up to|through|excluding|not counting|except|other than|previous|"
-    r"earlier|difference|more than|fewer|less than|combined|together|altogether|in all|sum|"
-    r"total of the|net|minus|plus|how many more|how many fewer|how many years|runs? out|expire)\b",
     re.IGNORECASE,
 )
 
@@ -196,15 +178,26 @@ class Assistant:
         texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in facts]
         return dict(zip([f.id for f in facts], self.embedder.embed_documents(texts), strict=True))
 
+    @property
+    def _steps(self) -> tuple[Any, ...]:
+        return (
+            self._step_condense,
+            self._step_retrieve,
+            self._step_facts,
+            self._step_synthesize,
+            self._step_verify,
+        )
+
     def _build_chain(self) -> Any:
         from langchain_core.runnables import RunnableLambda
 
+        condense, retrieve, facts, synthesize, verify = self._steps
         return (
-            RunnableLambda(self._step_condense, name="condense")
-            | RunnableLambda(self._step_retrieve, name="retrieve")
-            | RunnableLambda(self._step_facts, name="facts")
-            | RunnableLambda(self._step_synthesize, name="synthesize")
-            | RunnableLambda(self._step_verify, name="verify")
+            RunnableLambda(condense, name="condense")
+            | RunnableLambda(retrieve, name="retrieve")
+            | RunnableLambda(facts, name="facts")
+            | RunnableLambda(synthesize, name="synthesize")
+            | RunnableLambda(verify, name="verify")
         )
 
     # -- public API --------------------------------------------------------------------------------
@@ -268,13 +261,25 @@ class Assistant:
         first = self._start(question, history, docs)
         parts = split_question(first["question"])
         if len(parts) == 1:
-            return self._chain.invoke(first)
+            return self._run(first)
         answers: list[Answer] = []
         turns = list(first["history"])
         for part in parts:
-            answers.append(self._chain.invoke(self._start(part, turns, docs)))
+            answers.append(self._run(self._start(part, turns, docs)))
             turns.append({"role": "user", "content": answers[-1].resolved_question or part})
         return join_answers(first["question"], answers)
+
+    def _run(self, state: dict[str, Any]) -> Answer:
+        """The chain's steps on one question. Called directly, they skip the runnables' per-step
+        config and callback set-up (about 3 ms a question); with LangSmith tracing on, the chain
+        runs them so each step is traced."""
+        from langsmith.utils import tracing_is_enabled
+
+        if tracing_is_enabled():
+            return self._chain.invoke(state)
+        for step in self._steps:
+            state = step(state)
+        return state
 
     # -- steps -------------------------------------------------------------------------------------
     def _timed(self, state: dict[str, Any], name: str, began: float) -> None:
@@ -291,20 +296,32 @@ class Assistant:
             rewritten = condense_with_llm(cleaned, state["history"])  # None when the LLM fails
             if rewritten:
                 state["resolved"] = state["fact_query"] = rewritten
+        self._prefetch(state)
         self._timed(state, "condense", began)
         return state
+
+    def _prefetch(self, state: dict[str, Any]) -> None:
+        """Every text this question will embed, sent to the model together: one model call
+        instead of one after another (the fact query of a follow-up, the premise check's)."""
+        prefetch = getattr(self.embedder, "prefetch", None)
+        if prefetch is None:
+            return
+        texts = [state["resolved"]]
+        if self.facts is not None:
+            texts += [state["fact_query"], direction_query(state["question"])]
+        prefetch([t for t in texts if t])
 
     def _step_retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         query = state["resolved"]
-        vector = self.embedder.embed_query(query)
+        vector = self.embedder.embed_query(query)  # the question's one embedding
         results = self.searcher.search(
-            query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"]
+            query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"], vector=vector
         )
         state["results"] = results
         state["vector"] = vector
         state["scope"] = max(
-            (_dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
+            (dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
         )
         state["sentence_scores"], state["sentence_similarity"] = self._score_sentences(
             vector, query, results
@@ -332,7 +349,7 @@ class Assistant:
                 self.embedder.embed_query(query) if query != state["resolved"] else state["vector"]
             )
             top_doc = state["results"][0].passage.doc if state["results"] else None
-            ranked = self._rank_facts(query, vector, matches)
+            ranked = rank_facts(query, vector, matches, self._fact_vectors)
             # A fact answers only when the question is about its document (another chapter
             # dropped into corpus/ has no facts here, and its numbers are checked by quote).
             state["facts"] = [m for m in ranked if m.fact.doc == top_doc]
@@ -354,30 +371,7 @@ class Assistant:
 
     def _rank(self, question: str) -> list[Any]:
         vector = self.embedder.embed_query(question)
-        return self._rank_facts(question, vector, self.facts.lookup(question, k=12))
-
-    def _rank_facts(self, question: str, vector: list[float], matches: list[Any]) -> list[Any]:
-        """Table matches re-ranked by meaning: the lookup's score plus similarity to the fact."""
-        from .facts import FactMatch, wanted_kind
-
-        derives = bool(_DERIVATION_CUE.search(question))
-        wanted = wanted_kind(question)
-        stock = bool(_STOCK.search(question))
-        people = bool(_PEOPLE_VERB.search(question))
-        lookup_top = matches[0].fact.id if matches else None
-        ranked = []
-        for match in matches:
-            fact = match.fact
-            similarity = _dot(vector, self._fact_vectors[fact.id])
-            penalty = 0.1 if fact.derived and not derives and fact.id != lookup_top else 0.0
-            if wanted and kind_of(fact) != wanted:
-                penalty += KIND_MISMATCH  # a year does not answer "how many", nor a count "when"
-            if stock and fact.kind == "count" and not fact.at_period_end and fact.period:
-                penalty += SHAPE_MISMATCH  # "how many are seconded now" asks for a year-end level
-            if people and fact.kind == "count" and not counts_people(fact.unit):
-                penalty += SHAPE_MISMATCH  # "how many attended" counts people, not countries
-            ranked.append(FactMatch(fact, match.score + SIMILARITY_WEIGHT * similarity - penalty))
-        return sorted(ranked, key=lambda m: -m.score)
+        return rank_facts(question, vector, self.facts.lookup(question, k=12), self._fact_vectors)
 
     def _in_scope(self, question: str, similarity: float) -> bool:
         if similarity >= SCOPE_THRESHOLD:
@@ -548,7 +542,7 @@ class Assistant:
             for i, sentence in enumerate(passage.sentences):
                 key = (passage.passage_id, i)
                 sv = self._sentence_vectors.get(key)
-                dense = _dot(vector, sv) if sv is not None else 0.0
+                dense = dot(vector, sv) if sv is not None else 0.0
                 overlap = len(words & set(tokenize(sentence.text))) / max(len(asked), 1)
                 on_date = bool(dates) and all(d in sentence.text.lower() for d in dates)
                 scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
@@ -562,8 +556,3 @@ def _synthesizer_for(settings: Settings) -> Synthesizer:
 
         return LLMSynthesizer.from_settings(settings)
     return ExtractiveSynthesizer()
-
-
-def _dot(a: list[float], b: list[float]) -> float:
-    # The same products summed in the same order as a generator would, without its overhead.
-    return float(sum(map(mul, a, b)))

@@ -40,6 +40,7 @@ class MiniLMEmbeddings(Embeddings):
     def __init__(self) -> None:
         self._model = _load_model()
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._pending: dict[str, Future] = {}  # submitted to the model, vector not back yet
         self._cache_lock = threading.Lock()
 
     @property
@@ -54,6 +55,7 @@ class MiniLMEmbeddings(Embeddings):
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._queries.clear()
+            self._pending.clear()
 
     def embed_query(self, text: str) -> list[float]:
         # The model is deterministic, so a question asked again reuses its vector (LRU).
@@ -62,12 +64,37 @@ class MiniLMEmbeddings(Embeddings):
             if cached is not None:
                 self._queries.move_to_end(text)
                 return cached
-        vector = _batcher(self._model).submit(text)
+            pending = self._pending.get(text)
+        if pending is None:  # not prefetched: encode it now
+            pending = self._submit([text])[text]
+        return pending.result()
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Start encoding the texts not cached yet, together in one model call; ``embed_query``
+        then waits for their vectors instead of encoding each on its own."""
         with self._cache_lock:
-            self._queries[text] = vector
-            if len(self._queries) > QUERY_CACHE_SIZE:
-                self._queries.popitem(last=False)
-        return vector
+            wanted = [t for t in dict.fromkeys(texts) if t not in self._queries]
+            wanted = [t for t in wanted if t not in self._pending]
+        if wanted:
+            self._submit(wanted)
+
+    def _submit(self, texts: list[str]) -> dict[str, Future]:
+        futures = {text: Future() for text in texts}
+        with self._cache_lock:
+            self._pending.update(futures)
+        for text, future in futures.items():
+            future.add_done_callback(lambda f, text=text: self._store(text, f))
+        _batcher(self._model).submit_many(list(futures.items()))
+        return futures
+
+    def _store(self, text: str, future: Future) -> None:
+        with self._cache_lock:
+            if self._pending.get(text) is future:
+                del self._pending[text]
+            if future.exception() is None:
+                self._queries[text] = future.result()
+                if len(self._queries) > QUERY_CACHE_SIZE:
+                    self._queries.popitem(last=False)
 
 
 def _encode(model: Any, texts: list[str]) -> Any:
@@ -83,21 +110,26 @@ class QueryBatcher:
     def __init__(self, model: Any, max_batch: int = MAX_QUERY_BATCH) -> None:
         self.model = model
         self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[tuple[str, Future]] = queue.SimpleQueue()
+        # Each entry is one caller's texts, kept together so that they share a model call.
+        self._queue: queue.SimpleQueue[list[tuple[str, Future]]] = queue.SimpleQueue()
         self.batches = 0  # how many model calls served the queries (tests, bench)
         threading.Thread(target=self._run, name="coopqa-embed", daemon=True).start()
 
     def submit(self, text: str) -> list[float]:
         future: Future = Future()
-        self._queue.put((text, future))
+        self.submit_many([(text, future)])
         return future.result()
+
+    def submit_many(self, items: list[tuple[str, Future]]) -> None:
+        """Queue texts whose futures get their vectors, all in the same model call."""
+        self._queue.put(items)
 
     def _run(self) -> None:
         while True:
-            items = [self._queue.get()]
+            items = list(self._queue.get())
             while len(items) < self.max_batch:
                 try:
-                    items.append(self._queue.get_nowait())
+                    items += self._queue.get_nowait()
                 except queue.Empty:
                     break
             texts = list(dict.fromkeys(text for text, _ in items))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .answer import CheckedNumber
 from .corpus import normalize_for_match
@@ -28,6 +29,11 @@ def unmask_markers(text: str, markers: list[str]) -> str:
 
 
 QUOTED = re.compile(r"“([^”]+)”")
+QUOTE_CACHE_SIZE = 4096
+# table -> {(quote, glossary id): its checked numbers}; a table's entries go with the table.
+_QUOTE_CACHE: WeakKeyDictionary[Any, dict[tuple[str, int], tuple[CheckedNumber, ...]]] = (
+    WeakKeyDictionary()
+)
 
 
 def check_numbers(
@@ -107,6 +113,20 @@ def _token(i: int) -> str:
 def _quoted_numbers(quote: str, table: Any) -> list[CheckedNumber]:
     """The numbers inside a verbatim quote: the quote says them; each names its fact when the
     table has one (the quote is checked once, its numbers matched in reading order)."""
+    # Answers quote the same corpus sentences again and again, and the check depends only on the
+    # quote, the table and the glossary in use: each quote is checked once per table and glossary.
+    from .glossary import active
+
+    key = (quote, id(active()))
+    cache = _QUOTE_CACHE.setdefault(table, {}) if table is not None else {}
+    if key not in cache:
+        if len(cache) >= QUOTE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = tuple(_check_quote(quote, table))
+    return list(cache[key])
+
+
+def _check_quote(quote: str, table: Any) -> list[CheckedNumber]:
     from .verify import verify_answer
 
     named = list(verify_answer(quote, [quote], table)) if table is not None else []
@@ -191,6 +211,8 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
 
     notes: list[tuple[str, list[Any]]] = []
     for clause in re.split(r"[,;:?]|\b(?:and|but|so|then)\b", mask_markers(question)[0]):
+        if _frames_only(clause):
+            continue  # nothing in it could be noted below: no need to verify it (or parse it)
         for checked in verify_answer(clause, [], table):
             fact = table.get(checked.fact_id) if checked.fact_id else None
             if fact is None or checked.status != "contradicted":
@@ -203,7 +225,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
     asked = _DIRECTION_WORD.search(question)
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]
-        ranked = rank(_DIRECTION_WORD.sub(" ", question))
+        ranked = rank(direction_query(question))
         close = [m.fact for m in ranked[:5] if m.score >= ranked[0].score - DIRECTION_MARGIN]
         changes = [(level, _change_fact(table, level)) for level in close]
         changes = [(level, change) for level, change in changes if change is not None]
@@ -218,6 +240,18 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
                 (f"What did {direction}: {_level_and_change(level, change)}.", [change, level])
             )
     return notes
+
+
+def direction_query(question: str) -> str | None:
+    """What the premise check ranks facts by when the question takes a rise or fall for granted
+    (the question without its direction word); None when it takes none."""
+    return _DIRECTION_WORD.sub(" ", question) if _DIRECTION_WORD.search(question) else None
+
+
+def _frames_only(clause: str) -> bool:
+    """Every number of the clause is a year that only frames it ("How many ... in FY2012"), so
+    no premise in it can be wrong."""
+    return all(_is_year(n.text) and not _claims_date(clause, n.text) for n in numbers_in(clause))
 
 
 def _level_and_change(level: Any, change: Any) -> str:

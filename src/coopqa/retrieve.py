@@ -31,7 +31,7 @@ class SearchResult:
 
 class Searcher(Protocol):
     def search(
-        self, query: str, k: int, docs: frozenset[str] | None = None
+        self, query: str, k: int, docs: frozenset[str] | None = None, vector: Any = None
     ) -> list[SearchResult]: ...
 
 
@@ -131,15 +131,20 @@ class HybridSearcher:
             scores[self._bm25_order] = found
         return scores
 
-    def search(self, query: str, k: int, docs: frozenset[str] | None = None) -> list[SearchResult]:
-        """The k best passages, of the documents in ``docs`` only when it is given."""
+    def search(
+        self, query: str, k: int, docs: frozenset[str] | None = None, vector: Any = None
+    ) -> list[SearchResult]:
+        """The k best passages, of the documents in ``docs`` only when it is given; ``vector`` is
+        the query's embedding when the caller has it already."""
         import numpy as np
 
         size = len(self.passages)
         wanted = np.ones(size, dtype=bool) if docs is None else np.isin(self._doc_of, list(docs))
         orders: list[tuple[Any, float]] = []
         if self.mode in ("hybrid", "dense"):
-            vector = np.asarray(self.index.embedder.embed_query(query), dtype=np.float32)
+            if vector is None:
+                vector = self.index.embedder.embed_query(query)
+            vector = np.asarray(vector, dtype=np.float32)
             similarity = self.vectors @ vector if size else np.zeros(0)
             dense = ranked(similarity, wanted)
             if self.mode == "dense":
@@ -187,9 +192,14 @@ class NaiveSearcher:
         self.store.add_documents(documents)
         self.passages = [d.metadata["passage"] for d in documents]
 
-    def search(self, query: str, k: int, docs: frozenset[str] | None = None) -> list[SearchResult]:
+    def search(
+        self, query: str, k: int, docs: frozenset[str] | None = None, vector: Any = None
+    ) -> list[SearchResult]:
         keep = None if docs is None else (lambda d: d.metadata["passage"].doc in docs)
-        hits = self.store.similarity_search_with_score(query, k=k, filter=keep)
+        if vector is None:  # what the tutorial does: embed the query, then search by its vector
+            hits = self.store.similarity_search_with_score(query, k=k, filter=keep)
+        else:
+            hits = self.store.similarity_search_with_score_by_vector(vector, k=k, filter=keep)
         return [SearchResult(doc.metadata["passage"], float(score)) for doc, score in hits]
 
 
