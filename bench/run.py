@@ -131,7 +131,7 @@ def bench_answers(settings: Settings, embedder) -> None:
 
 def bench_facts(settings: Settings) -> None:
     from coopqa.facts import coverage, load_fact_table
-    from coopqa.verify import benchmark
+    from coopqa.verify_report import benchmark
 
     section("Fact table and verifier")
     corpus = load_corpus(settings.corpus_dirs)

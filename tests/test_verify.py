@@ -11,7 +11,8 @@ from coopqa.answer import CheckedNumber
 from coopqa.config import Settings
 from coopqa.corpus import load_corpus
 from coopqa.facts import load_fact_table
-from coopqa.verify import benchmark, cli_check, correct_number, verify_answer
+from coopqa.verify import verify_answer
+from coopqa.verify_report import benchmark, cli_check, correct_number
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench" / "verifier_sentences.jsonl"

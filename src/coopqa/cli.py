@@ -238,11 +238,11 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from . import verify
+    from . import verify_report
 
     if len(args.text) > MAX_CHECK_CHARS:
         raise CliError(f"text is {len(args.text):,} characters; the limit is {MAX_CHECK_CHARS:,}")
-    output, code = verify.cli_check(args.text, args.json, settings, args.doc)
+    output, code = verify_report.cli_check(args.text, args.json, settings, args.doc)
     return _print_result(output, code)
 
 

@@ -50,7 +50,8 @@ def check_numbers(
     Numbers inside a verbatim quote are verified by that quote; numbers in a fragment built from
     known facts are checked against those facts; everything else goes through the verifier.
     """
-    from .verify import correct_number, verify_answer
+    from .verify import verify_answer
+    from .verify_report import correct_number
 
     masked, markers = mask_markers(text)
     checked: list[tuple[int, Any]] = []
