@@ -20,11 +20,11 @@ from .followup import is_follow_up, resolve
 from .number_checks import (
     check_numbers,
     direction_query,
-    numbers_in,
     premise_corrections,
 )
 from .overview import overview, overview_request
 from .retrieve import SearchResult
+from .sentence_scores import score_sentences
 from .synthesize import (
     Draft,
     Evidence,
@@ -32,8 +32,8 @@ from .synthesize import (
     Synthesizer,
     is_numeric_question,
 )
-from .text import expand_query, tokenize
-from .validation import InputError, clean_history, clean_question
+from .text import tokenize
+from .validation import InputError, clean_history, clean_question, strip_injection
 from .wording import not_mentioned
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
@@ -61,32 +61,6 @@ EVIDENCE_PASSAGES = 3
 POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
-# A sentence's score: cosine to the question plus this much of the question's words it shares.
-OVERLAP_WEIGHT = 0.6
-# ... and this much when it names every date the question names ("in November 2013").
-DATE_MATCH = 0.2
-
-# Instructions aimed at the assistant: "ignore the report ...", or an imperative "say that ..."
-# opening a sentence. "Does the chapter say that ..." is a question, not an instruction.
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.?!]{0,40}?\b(?:instructions?|rules?|report|"
-    r"chapter|above|previous|system|prompt)\b[^.?!]*[.?!]?"
-    r"|(?:^|(?<=[.?!:]\s))(?:please\s+|just\s+|now\s+)?(?:pretend|act as|you are now|from now on|"
-    r"say|answer|respond|reply|state|write)\b[^.?!]*[.?!]?"
-    r"|\bsystem\s+override\b[^.?!]*[.?!]?|\balways\s+(?:say|answer|respond|reply)\b[^.?!]*[.?!]?",
-    re.IGNORECASE,
-)
-
-
-_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{1,200}>", re.IGNORECASE | re.DOTALL)
-
-
-def strip_injection(question: str) -> tuple[str, bool]:
-    """The question without markup or instructions aimed at the assistant; whether there were
-    instructions."""
-    plain = " ".join(_MARKUP.sub(" ", question).split())
-    cleaned = " ".join(_INJECTION.sub(" ", plain).split())
-    return (cleaned or plain or question), cleaned != plain
 
 
 class Assistant:
@@ -323,8 +297,8 @@ class Assistant:
         state["scope"] = max(
             (dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
         )
-        state["sentence_scores"], state["sentence_similarity"] = self._score_sentences(
-            vector, query, results
+        state["sentence_scores"], state["sentence_similarity"] = score_sentences(
+            vector, query, [r.passage for r in results[:EVIDENCE_PASSAGES]], self._sentence_vectors
         )
         self._timed(state, "retrieve", began)
         return state
@@ -528,26 +502,6 @@ class Assistant:
         if passage.passage_id not in self._passage_vectors:  # naive chunks are not in the index
             self._passage_vectors[passage.passage_id] = self.embedder.embed_query(passage.text)
         return self._passage_vectors[passage.passage_id]
-
-    def _score_sentences(
-        self, vector: list[float], query: str, results: list[SearchResult]
-    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
-        """Each evidence sentence's ranking score, and its cosine similarity to the question."""
-        asked = set(tokenize(query))
-        words = set(expand_query(list(asked)))
-        dates = [m.text.lower() for m in numbers_in(query) if m.is_time]
-        scores, similarity = {}, {}
-        for result in results[:EVIDENCE_PASSAGES]:
-            passage = result.passage
-            for i, sentence in enumerate(passage.sentences):
-                key = (passage.passage_id, i)
-                sv = self._sentence_vectors.get(key)
-                dense = dot(vector, sv) if sv is not None else 0.0
-                overlap = len(words & set(tokenize(sentence.text))) / max(len(asked), 1)
-                on_date = bool(dates) and all(d in sentence.text.lower() for d in dates)
-                scores[key] = dense + OVERLAP_WEIGHT * overlap + DATE_MATCH * on_date
-                similarity[key] = dense
-        return scores, similarity
 
 
 def _synthesizer_for(settings: Settings) -> Synthesizer:

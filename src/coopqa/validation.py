@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -65,3 +66,26 @@ def clean_history(history: Any) -> list[dict[str, str]]:
         _refuse_unprintable(content, f"history[{i}].content")
         turns.append({"role": role, "content": content})
     return turns
+
+
+# Instructions aimed at the assistant: "ignore the report ...", or an imperative "say that ..."
+# opening a sentence. "Does the chapter say that ..." is a question, not an instruction.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.?!]{0,40}?\b(?:instructions?|rules?|report|"
+    r"chapter|above|previous|system|prompt)\b[^.?!]*[.?!]?"
+    r"|(?:^|(?<=[.?!:]\s))(?:please\s+|just\s+|now\s+)?(?:pretend|act as|you are now|from now on|"
+    r"say|answer|respond|reply|state|write)\b[^.?!]*[.?!]?"
+    r"|\bsystem\s+override\b[^.?!]*[.?!]?|\balways\s+(?:say|answer|respond|reply)\b[^.?!]*[.?!]?",
+    re.IGNORECASE,
+)
+
+
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{1,200}>", re.IGNORECASE | re.DOTALL)
+
+
+def strip_injection(question: str) -> tuple[str, bool]:
+    """The question without markup or instructions aimed at the assistant; whether there were
+    instructions."""
+    plain = " ".join(_MARKUP.sub(" ", question).split())
+    cleaned = " ".join(_INJECTION.sub(" ", plain).split())
+    return (cleaned or plain or question), cleaned != plain
