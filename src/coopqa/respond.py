@@ -48,6 +48,8 @@ CLOSE_COVERAGE = 0.25
 SENTENCE_CANDIDATES = 6
 # Candidates are held to coverage and fit below, so they may score further from the best.
 CANDIDATE_MARGIN = 0.5
+# Coverage leads: a sentence holding all the question's words beats a closer-sounding partial one.
+SCORE_WEIGHT = 0.5
 _ENTITY_ANSWERS = {
     "date": frozenset(("DATE", "TIME")),
     "place": frozenset(("GPE", "LOC", "FAC", "ORG")),
@@ -173,7 +175,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
             or close
             and (coverage >= CLOSE_COVERAGE or not q.terms)
         ):
-            good.append((coverage + score, n, sentence))
+            good.append((coverage + SCORE_WEIGHT * score, n, sentence))
     if not good:
         return _not_found(q, evidence, facts, name)
     good.sort(key=lambda g: -g[0])

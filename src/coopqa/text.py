@@ -1,4 +1,4 @@
-"""Words for search: tokens, light stemming, fiscal-year and spelling folding, the thesaurus.
+"""Words for search: tokens, Snowball stemming (PyStemmer), fiscal-year and spelling folding, the thesaurus.
 
 Pure functions with no heavy imports, shared by retrieval, follow-ups and sentence scoring.
 """
@@ -6,6 +6,7 @@ Pure functions with no heavy imports, shared by retrieval, follow-ups and senten
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _STOPWORDS = frozenset(
     """a an and are as at be been by did do does for from had has have how in into is it its many
@@ -24,18 +25,20 @@ _SPELLING = (
 
 
 def stem(word: str) -> str:
-    """A light stemmer: 'dispatches'/'dispatched', 'share'/'shared', 'course'/'courses' each meet."""
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")) and len(word) > 4:
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        word = word[:-1]
-    elif word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+    """English Snowball stem: 'dispatches'/'dispatched', 'died'/'die', 'married'/'marry' meet."""
+    return _stem(word)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def expand_query(tokens: list[str]) -> list[str]:

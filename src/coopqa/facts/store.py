@@ -26,11 +26,11 @@ FACTS_SUFFIX = "-facts"
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A digest of the extractor's own code: a changed extractor extracts every document again."""
-    from .. import nlp, numbers
+    from .. import nlp, numbers, text
     from . import extract, model, table
 
     digest = hashlib.sha256()
-    for module in (extract, model, table, numbers, nlp):  # nlp: where sentences end
+    for module in (extract, model, table, numbers, nlp, text):  # where sentences end, word stems
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
 
