@@ -272,6 +272,7 @@ def comparative_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _COMPARATIVE_RE.finditer(text)]
 
 
+PERCENT_AFTER = re.compile(r"^\s*(%|percent\b|per cent\b|percentage points?\b)", re.I)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\s+$")
 
 

@@ -31,7 +31,13 @@ from .fact_sources import (
     year_not_covered,
 )
 from .facts.match import DocumentFacts
-from .numbers import NumberMention, comparative_spans, find_numbers, is_day_of_month
+from .numbers import (
+    PERCENT_AFTER,
+    NumberMention,
+    comparative_spans,
+    find_numbers,
+    is_day_of_month,
+)
 from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
@@ -39,7 +45,6 @@ from .text import tokenize
 from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
 from .wording import covers, does_not_say
 
-_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)", re.I)
 _MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
 MIN_SENTENCE_COVERAGE = 0.55
 # A sentence this close in meaning answers with less of the question's wording (a paraphrase).
@@ -221,7 +226,7 @@ def _answers_quantity(q: Question, text: str, mention: NumberMention) -> bool:
     things, time = counts_things(q.text)
     if not things:
         return True
-    if _PERCENT_AFTER.match(text[mention.end :]) or _MONEY_BEFORE.search(text[: mention.start]):
+    if PERCENT_AFTER.match(text[mention.end :]) or _MONEY_BEFORE.search(text[: mention.start]):
         return False
     if _measured(q, text, mention):
         return False  # "55 kilometres across" counts no hotels

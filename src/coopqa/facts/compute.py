@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..numbers import format_value
-from .model import Fact
+from .model import Fact, row_and_group
 
 
 def _num(value: float) -> str:
@@ -108,5 +108,4 @@ def count(passing: Sequence[Fact], rows: Sequence[Fact], unit: str, condition: s
 
 def row_name(fact: Fact) -> str:
     """A row's own label, without the group it sits under ("Travel (Europe)" -> "Travel")."""
-    row, bracket, _ = fact.subject.rpartition(" (")
-    return row if bracket and fact.subject.endswith(")") else fact.subject
+    return row_and_group(fact.subject)[0]

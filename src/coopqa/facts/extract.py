@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..numbers import NumberMention, comparative_spans, find_numbers
+from ..numbers import PERCENT_AFTER, NumberMention, comparative_spans, find_numbers
 from .model import Fact
 from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
 
@@ -28,7 +28,6 @@ _CHANGE_LEMMAS = frozenset(
 _DOWN = frozenset("decrease fall decline drop loss reduction reduce down shrink".split())
 _CURRENCY = re.compile(r"([$€£¥]|[A-Z]{2,3}\$|RMB|USD|EUR|GBP)\s*$")
 _SCALE_AFTER = re.compile(r"^\s*(thousand|million|billion|trillion|bn|m)\b", re.IGNORECASE)
-_PERCENT_AFTER = re.compile(r"^\s*(%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE)
 _CUMULATIVE = re.compile(r"\b(cumulative|in total|a total of|altogether|so far|to date)\b", re.I)
 _BASE_BEFORE = re.compile(
     r"\b(?:from|compared (?:to|with)|over|versus|vs\.?|than)\b(?:\s+\w+){0,3}\s*$", re.I
@@ -266,7 +265,7 @@ def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, 
         return mention.unit or "years", "duration"
     if mention.kind == "ordinal":
         return "ordinal", "ordinal"
-    if _PERCENT_AFTER.match(after):
+    if PERCENT_AFTER.match(after):
         return "%", "percentage"
     currency = _CURRENCY.search(before)
     scale = _SCALE_AFTER.match(after)

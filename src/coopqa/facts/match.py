@@ -16,7 +16,7 @@ from functools import cached_property
 
 from ..numbers import SPLIT_YEAR
 from ..text import tokenize
-from .model import Fact
+from .model import Fact, row_and_group
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 _FOOTNOTE = re.compile(r"\((?:\d|[a-z])\)")  # "(1)", "(a)"
@@ -78,7 +78,7 @@ class DocumentFacts:
         """(all words, row-label words, its group's words, column-header words) of each fact."""
         out = []
         for fact in self.facts:
-            own, group = _row_and_group(strip_years(fact.subject))
+            own, group = row_and_group(strip_years(fact.subject))
             label, grouped = set(tokenize(own)), set(tokenize(group))
             column = set(tokenize(strip_years(fact.measure))) if fact.origin == "table" else set()
             if fact.origin == "table":
@@ -183,14 +183,6 @@ class DocumentFacts:
             for key, by_year in groups.items()
         ]
         return sorted(out, key=lambda s: -s.score)
-
-
-def _row_and_group(subject: str) -> tuple[str, str]:
-    """ "Total revenues (Consolidated)" -> ("Total revenues", "Consolidated")."""
-    row, bracket, group = subject.rpartition(" (")
-    if bracket and group.endswith(")"):
-        return row, group[:-1]
-    return subject, ""
 
 
 def _table_key(fact: Fact) -> tuple[str, int]:

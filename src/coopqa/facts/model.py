@@ -175,3 +175,12 @@ def _ordinal(n: int) -> str:
 
 
 # ----------------------------------------------------------------------------- reading the CSV
+
+
+def row_and_group(subject: str) -> tuple[str, str]:
+    """A table row's label and the group row it sits under: "Total revenues (Consolidated)" ->
+    ("Total revenues", "Consolidated")."""
+    row, bracket, group = subject.rpartition(" (")
+    if bracket and group.endswith(")"):
+        return row, group[:-1]
+    return subject, ""
