@@ -219,7 +219,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
             if fact is None or checked.status != "contradicted":
                 continue
             if not _is_year(checked.text) and any(f.value == checked.value for f in table.stated):
-                continue  # "the 424 dispatched personnel" names a real figure, not a wrong one
+                continue  # "the 12 vessels delivered" names a real figure, not a wrong one
             if _is_year(checked.text) and not _claims_date(clause, checked.text):
                 continue  # a year that frames the question claims nothing
             notes.append((f"The chapter gives a different figure: {phrase(fact)}.", [fact]))

@@ -338,7 +338,7 @@ def _quantity(text: str, start: int, end: int, value: float, digits: str | None)
 
 
 def _unit_after(text: str, end: int) -> str:
-    from .glossary import active  # the corpus's own counted nouns ("seminars"), if it names any
+    from .glossary import active  # the counted nouns the corpus's glossary names, if any
 
     words = re.findall(r"[A-Za-z][\w-]*", text[end : end + 40])[:3]
     for word in words:

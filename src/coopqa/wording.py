@@ -48,8 +48,8 @@ _LEANS_OPENING = re.compile(
 )
 _LEANS_ANYWHERE = re.compile(
     r"\b(?:(?:mentioned|described|stated|noted|listed|cited|referred to)\s+(?:above|earlier|"
-    r"before)|above-mentioned|aforementioned|aforesaid|the above|said (?:program|programme|"
-    r"seminar|course|agreement|law|act)|(?:this|these|those|such)\s+(?!is\b|are\b|was\b|were\b)"
+    r"before)|above-mentioned|aforementioned|aforesaid|the above|the said [a-z]+|"
+    r"(?:this|these|those|such)\s+(?!is\b|are\b|was\b|were\b)"
     r"[a-z]+)",
     re.IGNORECASE,
 )
@@ -142,8 +142,8 @@ def mentions_period(text: str, period: str) -> bool:
 
 def figure(value_text: str, measure: str, when: str = "") -> str:
     """A figure as a clause, from the fact's value, measure and period, without its label:
-    "143 persons newly dispatched in FY2012", "a decrease of 4 persons in newly dispatched",
-    "3 weeks, the length of the seminar"."""
+    "12 vessels newly delivered in 2019", "a decrease of 4 vessels in newly delivered",
+    "3 weeks, the length of the audit"."""
     measure = " ".join(measure.split())
     change = CHANGE.match(measure)
     if change:
@@ -158,8 +158,8 @@ def figure(value_text: str, measure: str, when: str = "") -> str:
 
 
 def how_many(unit: str, measure: str, kind: str = "count") -> str:
-    """What a question asked, as an indirect question: "how many persons were newly dispatched",
-    "the length of the seminar"."""
+    """What a question asked, as an indirect question: "how many vessels were newly delivered",
+    "the length of the audit"."""
     measure = " ".join(measure.split())
     change = CHANGE.match(measure)
     if kind != "count" or change or _NOUN_MEASURE.match(measure):
