@@ -47,6 +47,11 @@ DIMENSIONS = {
     "deep": "depth", "long": "length", "high": "height", "tall": "height", "wide": "width",
     "heavy": "weight", "far": "distance", "large": "area", "big": "size", "old": "age",
 }  # fmt: skip
+# ... and those its downward comparatives name ("shallower" compares depths).
+DOWN_DIMENSIONS = {
+    "small": "size", "short": "length", "low": "height", "shallow": "depth", "narrow": "width",
+    "light": "weight", "young": "age",
+}  # fmt: skip
 _HOW_DIMENSION = re.compile(rf"\bhow ({'|'.join(DIMENSIONS)}) (?:is|are|was|were)\b", re.I)
 _QUANTITY = re.compile(
     rf"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){{0,6}}?{_MEASURE}|"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .facts import compute
 from .facts.match import DocumentFacts, fact_years, strip_years
 from .facts.model import Fact
-from .question import DIMENSIONS, Question
+from .question import DIMENSIONS, DOWN_DIMENSIONS, Question
 from .text import tokenize
 
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}?[\w-]+?s)\b", re.I)
@@ -22,11 +22,7 @@ _PAST = re.compile(
 )
 _BELOW = ("less than", "fewer than", "under", "below")
 # Comparatives and superlatives that point down ("shallower", "smallest"); the rest point up.
-_DOWNWARD = ("small", "short", "low", "shallow", "few", "less", "least", "narrow", "light", "young")
-_DOWN_DIMENSIONS = {
-    "small": "size", "short": "length", "low": "height", "shallow": "depth", "narrow": "width",
-    "light": "weight", "young": "age",
-}  # fmt: skip
+_DOWNWARD = (*DOWN_DIMENSIONS, "few", "less", "least")
 _EXTREME = re.compile(
     r"\bwhich (\w+(?: \w+)?) (?:is|was|has|had|are|were|have)(?: the)? "
     r"(most \w+|least \w+|\w+est)\b",
@@ -70,7 +66,7 @@ def threshold(q: Question) -> Threshold | None:
 def _dimension(word: str) -> str:
     """The header word a comparative or superlative compares by: "deeper"/"deepest" -> depth."""
     base = re.sub(r"(?:i?er|i?est)$", "", word.lower().split()[-1])
-    for adjective, noun in (DIMENSIONS | _DOWN_DIMENSIONS).items():
+    for adjective, noun in (DIMENSIONS | DOWN_DIMENSIONS).items():
         if base in (adjective, adjective.rstrip("e"), adjective + adjective[-1]):
             return noun
     return word.split()[-1]
