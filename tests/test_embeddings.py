@@ -65,19 +65,24 @@ def test_the_onnx_model_gives_sentence_transformers_vectors(embedder):
     assert np.abs(alone - expected).max() < 1e-5
 
 
-def test_a_process_with_the_export_loads_neither_torch_nor_sentence_transformers(embedder):
+def test_the_model_and_the_parser_load_without_torch_and_torch_still_imports(embedder):
     import subprocess
     import sys
 
     code = (
         "import sys\n"
+        "from coopqa import nlp\n"
         "from coopqa.embeddings import MiniLMEmbeddings\n"
         "vector = MiniLMEmbeddings().embed_query('a question')\n"
-        "print(len(vector), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+        "doc = nlp.parse('Sales rose 5% in 2019. Costs fell.')\n"
+        "print(len(vector), len(list(doc.sents)), len(doc.ents))\n"
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+        "import torch\n"
+        "print(int(torch.ones(3).sum()))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["384", "False", "False"]
+    assert out.stdout.split() == ["384", "2", "2", "False", "False", "3"]
 
 
 def test_a_damaged_export_is_made_again_and_checked(tmp_path, monkeypatch):

@@ -22,10 +22,26 @@ _NOT_FOR_SENTENCES = ("tagger", "attribute_ruler", "lemmatizer", "ner")
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The loaded pipeline (about 1 s the first time)."""
-    import spacy
-
     with _lock:
-        return spacy.load(PACKAGE)
+        return _import_spacy().load(PACKAGE)
+
+
+def _import_spacy() -> Any:
+    """spaCy, imported without torch when this process has not loaded torch: thinc imports it
+    only to offer it as an optional backend, which this CPU pipeline never uses (2 s and about
+    300 MB a process)."""
+    import sys
+
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
 
 
 def parse(text: str) -> Any:
