@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 KINDS = ("count", "fiscal_year", "year", "date", "duration", "ordinal", "label")
 TIME_KINDS = frozenset({"fiscal_year", "year", "date"})
@@ -198,6 +199,11 @@ def may_hold_number(text: str) -> bool:
 
 def find_numbers(text: str) -> list[NumberMention]:
     """Every number in ``text`` in reading order, labels included (``kind="label"``)."""
+    return list(_find_numbers(text))
+
+
+@lru_cache(maxsize=50_000)  # the same sentences are read for question after question
+def _find_numbers(text: str) -> tuple[NumberMention, ...]:
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -258,7 +264,7 @@ def find_numbers(text: str) -> list[NumberMention]:
             if value is not None and not _is_pronoun_one(text, s, e):
                 add(_quantity(text, s, e, float(value), digits=None))
     found.sort(key=lambda n: n.start)
-    return _mark_ranges(text, found)
+    return tuple(_mark_ranges(text, found))
 
 
 _COMPARATIVE_RE = re.compile(

@@ -60,4 +60,9 @@ def normalize_words(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN.findall(normalize_words(text)) if t not in _STOPWORDS]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=50_000)  # the same sentences are read for question after question
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in _TOKEN.findall(normalize_words(text)) if t not in _STOPWORDS)
