@@ -166,3 +166,16 @@ def test_missing_or_empty_corpus_is_an_error(tmp_path: Path):
         load_corpus([tmp_path / "nowhere"])
     with pytest.raises(CorpusError, match="no usable documents"):
         load_corpus([tmp_path])
+
+
+def test_a_line_with_no_sentence_end_inside_is_one_sentence_without_a_parse(monkeypatch):
+    from coopqa import nlp
+
+    nlp._sentence_spans.cache_clear()
+    parsed: list[str] = []
+    real = nlp._parse_for_sentences
+    monkeypatch.setattr(nlp, "_parse_for_sentences", lambda text: parsed.append(text) or real(text))
+    assert nlp.sentence_spans("  Revenue (in thousands) rose, as expected  ") == [(2, 42)]
+    assert parsed == []
+    assert len(nlp.sentence_spans('She said "Go." Then she left.')) == 2
+    assert parsed == ['She said "Go." Then she left.']  # a sentence ends inside: the parser decides
