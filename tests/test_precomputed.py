@@ -154,3 +154,31 @@ def test_an_index_without_stored_vectors_still_starts(settings, corpus, counting
     assert bm25_builds == [len(corpus.passages)]
     answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
     assert "120" in answer.answer
+
+
+def test_vectors_of_texts_outside_the_index_are_kept_by_digest(counting, tmp_path):
+    from coopqa.precomputed import cached_vectors
+
+    path = tmp_path / "data" / "vectors.npz"
+    texts = ["Net sales: 2019 total. Net sales rose.", "Headcount: 2018. Staff fell."]
+    first = cached_vectors(path, texts, counting)
+    assert counting.documents == 2 and path.exists()
+    assert cached_vectors(path, texts, counting) == first and counting.documents == 2
+    changed = cached_vectors(path, [texts[0], "Headcount: 2019. Staff rose."], counting)
+    assert counting.documents == 3 and changed[0] == first[0]  # only the new text embedded
+    assert np.allclose(
+        changed[1], counting.real.embed_documents(["Headcount: 2019. Staff rose."])[0]
+    )
+    path.write_bytes(b"damaged")
+    assert np.allclose(cached_vectors(path, texts, counting), first)  # embedded again, no error
+    assert counting.documents == 5
+
+
+def test_a_data_dir_that_cannot_be_written_still_gets_the_vectors(counting, tmp_path):
+    from coopqa.precomputed import cached_vectors
+
+    blocked = tmp_path / "a-file"  # a file where the directory would be: no write can succeed
+    blocked.write_text("")
+    vectors = cached_vectors(blocked / "vectors.npz", ["One text."], counting)
+    assert len(vectors) == 1 and len(vectors[0]) == 384
+    assert counting.documents == 1

@@ -61,6 +61,7 @@ EVIDENCE_PASSAGES = 3
 POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
+FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
 
 
 class Assistant:
@@ -147,9 +148,14 @@ class Assistant:
     def _embed_facts(self) -> dict[str, list[float]]:
         if self.facts is None:
             return {}
+        from .precomputed import cached_vectors
+
         facts = list(self.facts.facts)
         texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in facts]
-        return dict(zip([f.id for f in facts], self.embedder.embed_documents(texts), strict=True))
+        path = self.settings.data_dir / FACT_VECTORS_FILE
+        return dict(
+            zip([f.id for f in facts], cached_vectors(path, texts, self.embedder), strict=True)
+        )
 
     @property
     def _steps(self) -> tuple[Any, ...]:

@@ -4,6 +4,8 @@ Both are written at ingest beside the passages' collection (``<collection>-sente
 ``<collection>-bm25``) before the pointer moves, so they change in the same atomic step as the
 passages. A sentence an earlier ingest embedded (same text, same model) is copied, not embedded.
 An index written before these existed still works: start-up then computes them as it used to.
+The reviewed fact table is not part of the index; its vectors are kept in a file in the data dir,
+by digest, so a start embeds only rows that changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from .corpus import Passage
@@ -88,6 +91,48 @@ def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
     baseline's chunks or an index written before they were stored."""
     stored = getattr(searcher, "sentence_vectors", None)
     return stored if stored is not None else embed_sentences(searcher.passages, embedder)
+
+
+# -- vectors of texts that are not in the index (the reviewed fact table) ------------------------
+def cached_vectors(path: Path, texts: Sequence[str], embedder: Any) -> list[list[float]]:
+    """Vectors of ``texts``, read from the ``.npz`` file at ``path`` by digest; only the texts not
+    there are embedded, and the file is then rewritten (atomically; skipped when read-only)."""
+    import numpy as np
+
+    digests = [text_digest(t, embedder.model_id) for t in texts]
+    known: dict[str, Any] = {}
+    try:
+        with np.load(path) as stored:
+            known = {d: stored[d] for d in stored.files}
+    except (OSError, ValueError):
+        pass  # none yet, or unreadable: embed
+    missing = [i for i, d in enumerate(digests) if d not in known]
+    if missing:
+        vectors = embedder.embed_documents([texts[i] for i in missing])
+        known.update(
+            {
+                digests[i]: np.asarray(v, dtype=np.float32)
+                for i, v in zip(missing, vectors, strict=True)
+            }
+        )
+        _write_npz(path, {d: known[d] for d in dict.fromkeys(digests)})
+    return [known[d].tolist() for d in digests]
+
+
+def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
+    import os
+    import tempfile
+
+    import numpy as np
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only data dir: the vectors are computed again next time
 
 
 # -- sentences beside the collection -------------------------------------------------------------
