@@ -190,8 +190,9 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def no_torch(tmp_path) -> dict[str, str]:
-    """An environment in which the in-process path cannot load the model."""
-    (tmp_path / "torch.py").write_text("raise ImportError('no torch in this test')\n")
+    """An environment in which the in-process path cannot load a model, by either runtime."""
+    for module in ("torch", "onnxruntime"):
+        (tmp_path / f"{module}.py").write_text(f"raise ImportError('no {module} in this test')\n")
     return {"PYTHONPATH": str(tmp_path), "COOPQA_API_KEY": ASK_KEY}
 
 
@@ -210,6 +211,6 @@ def test_cli_ask_finds_the_server_on_its_index_only(cluster, no_torch, tmp_path)
     assert found.returncode == 0 and "143" in found.stdout, found.stderr
     other = {**same, "COOPQA_DATA_DIR": str(tmp_path / "another-index")}
     local = run_cli("ask", QUESTION, env=other)  # not this server's index: answers in-process
-    assert local.returncode != 0 and "torch" in local.stderr
+    assert local.returncode != 0 and "no torch in this test" in local.stderr
     missing = run_cli("ask", "--server", "http://127.0.0.1:9", QUESTION, env=no_torch)
     assert missing.returncode == 2 and "no coopqa server answers" in missing.stderr
