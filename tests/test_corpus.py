@@ -179,3 +179,15 @@ def test_a_line_with_no_sentence_end_inside_is_one_sentence_without_a_parse(monk
     assert parsed == []
     assert len(nlp.sentence_spans('She said "Go." Then she left.')) == 2
     assert parsed == ['She said "Go." Then she left.']  # a sentence ends inside: the parser decides
+
+
+def test_load_corpus_can_read_only_the_named_documents(tmp_path):
+    from coopqa.corpus import load_corpus
+
+    (tmp_path / "Annual Report 2019.md").write_text("# Sales\n\nSales rose to $5 million.\n")
+    (tmp_path / "other.md").write_text("# Costs\n\nCosts fell.\n")
+    (tmp_path / "broken.pdf").write_bytes(b"not a pdf")
+    assert [d.doc for d in load_corpus([tmp_path]).documents] == ["annual-report-2019", "other"]
+    named = load_corpus([tmp_path], only={"annual-report-2019"})
+    assert [d.doc for d in named.documents] == ["annual-report-2019"] and not named.warnings
+    assert load_corpus([tmp_path], only=set()).documents == ()  # none named: none read, no error

@@ -141,8 +141,12 @@ class Assistant:
         if not path.exists():
             return None
         from .facts import load_fact_table
+        from .facts.overlay import read_rows
 
-        corpus = self.corpus or load_corpus(self.settings.corpus_dirs)
+        # Only the documents the reviewed rows quote are read again (to check their quotes).
+        rows, problems = read_rows(path)
+        named = {f.doc for f in rows} if rows and not problems else None
+        corpus = self.corpus or load_corpus(self.settings.corpus_dirs, only=named)
         return load_fact_table(path, corpus)
 
     def _embed_facts(self) -> dict[str, list[float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -406,8 +406,9 @@ def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_corpus(paths: Iterable[Path]) -> Corpus:
-    """Read every document; a bad file becomes a warning and the rest are still loaded."""
+def load_corpus(paths: Iterable[Path], only: Collection[str] | None = None) -> Corpus:
+    """Read every document (or only those whose ids are in ``only``, perhaps none); a bad file
+    becomes a warning and the rest are still loaded."""
     paths = list(paths)
     for path in paths:
         if not path.exists():
@@ -416,6 +417,8 @@ def load_corpus(paths: Iterable[Path]) -> Corpus:
     warnings: list[str] = []
     seen: set[str] = set()
     for path in iter_corpus_files(paths):
+        if only is not None and doc_id_for(path) not in only:
+            continue
         try:
             document = read_document(path)
         except CorpusError as exc:
@@ -428,7 +431,7 @@ def load_corpus(paths: Iterable[Path]) -> Corpus:
             continue
         seen.add(document.doc)
         documents.append(document)
-    if not documents:
+    if not documents and only is None:
         detail = "; ".join(warnings) if warnings else "no .txt, .md or .pdf files"
         raise CorpusError(f"no usable documents in {', '.join(map(str, paths))} ({detail})")
     return Corpus(documents=tuple(documents), warnings=tuple(warnings))
