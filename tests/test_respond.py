@@ -97,3 +97,29 @@ def test_an_encyclopedia_article_gets_dimensions_places_and_periods_right():
     assert _ask(ENCYCLOPEDIA, "How many hotels are in the Lake District?").abstained
     where = _ask(ENCYCLOPEDIA, "Where is the Lake District?").text
     assert "North West England" in where and "55 kilometres" not in where
+
+
+def _sentence(text: str):
+    return parse_text("s", text).passages[0].sentences[0]
+
+
+def test_sent_to_a_place_is_not_answered_by_those_the_place_sent():
+    from coopqa.vocabulary import other_direction
+
+    asked = "How many tourists travelled to Norway in 2019?"
+    assert other_direction(asked, _sentence("In 2019, 300 tourists from Norway visited the lakes."))
+    assert not other_direction(asked, _sentence("In 2019, 300 tourists travelled to Norway."))
+    assert not other_direction(asked, _sentence("In 2019, 300 tourists went abroad."))  # unnamed
+    assert not other_direction(  # no place asked as a destination: the rule says nothing
+        "How many tourists from Norway came in 2019?",
+        _sentence("In 2019, 300 tourists from Norway visited the lakes."),
+    )
+
+
+def test_a_follow_up_is_read_in_its_own_words():
+    from coopqa.followup import own_words, resolve
+
+    history = [{"role": "user", "content": "How many tourists travelled to Norway in 2019?"}]
+    resolved = resolve("And how many came the other way?", history).search
+    assert "Norway" in resolved and "Norway" not in own_words(resolved)
+    assert own_words("How many tourists came?") == "How many tourists came?"

@@ -31,6 +31,7 @@ from .fact_sources import (
     year_not_covered,
 )
 from .facts.match import DocumentFacts
+from .followup import own_words
 from .numbers import (
     PERCENT_AFTER,
     NumberMention,
@@ -43,7 +44,13 @@ from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
-from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
+from .vocabulary import (
+    document_terms,
+    has_entity,
+    new_names,
+    other_direction,
+    unknown_specifics,
+)
 from .wording import covers, does_not_say
 
 _MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
@@ -272,6 +279,8 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
+    if other_direction(own_words(q.text), sentence):
+        return False  # "sent to X" is not answered by those X sent
     return _names_within(q, words, facts)
 
 
