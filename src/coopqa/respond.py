@@ -40,6 +40,7 @@ from .numbers import (
     is_day_of_month,
 )
 from .parts import across_parts
+from .premise import direction_premise
 from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
@@ -86,7 +87,7 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
     q = replace(q, terms=document_terms(q.terms, facts))
-    if draft := across_parts(q, evidence, facts):
+    if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
