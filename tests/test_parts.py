@@ -34,11 +34,11 @@ volunteers from 3 towns took part in this workshop during the period from 2017 t
 def _answer(question: str):
     document = parse_text("r", REPORT, markdown=True)
     passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences]
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
     facts = DocumentFacts(extract_document(document).facts, texts)
     scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
     evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "The document")
+    return respond(evidence, facts, "document")
 
 
 def test_the_counted_parts_and_what_is_counted():

@@ -22,11 +22,11 @@ moored in the marina, an increase of 25 yachts from 2018.
 def _answer(question: str):
     document = parse_text("r", REPORT, markdown=True)
     passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences]
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
     facts = DocumentFacts(extract_document(document).facts, texts)
     scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
     evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "The document")
+    return respond(evidence, facts, "document")
 
 
 def test_the_direction_a_question_takes_for_granted():

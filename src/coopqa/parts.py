@@ -98,7 +98,7 @@ def asked_words(text: str) -> set[str]:
     return set()
 
 
-def _asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
+def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
     """The facts of the thing counted: of its unit ("how many boats"), else those whose verb
     names it ("exporters" for "exported"); all of them when the question does not say."""
     asked = asked_words(text)
@@ -112,7 +112,7 @@ def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | 
     """One fact per part, in document order, or None unless exactly ``parts.count`` parts fit."""
     years = set(q.years)
     named = [f for f in facts.facts if _of_kind(q, f, years) and parts.noun in _context(f)]
-    named = _asked_unit(q.text, named)
+    named = asked_unit(q.text, named)
     by_section: dict[str, list[Fact]] = defaultdict(list)
     for fact in named:
         by_section[fact.section].append(fact)

@@ -20,6 +20,7 @@ from .computed import (
     year_choice,
 )
 from .corpus import Passage, Sentence
+from .cumulative import without_last_year
 from .fact_sources import (
     MIN_FACT_COVERAGE,
     Cites,
@@ -88,6 +89,8 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
     q = replace(q, terms=document_terms(q.terms, facts))
     if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
+        return draft
+    if draft := without_last_year(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
