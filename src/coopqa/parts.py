@@ -100,12 +100,14 @@ def asked_words(text: str) -> set[str]:
 
 def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
     """The facts of the thing counted: of its unit ("how many boats"), else those whose verb
-    names it ("exporters" for "exported"); all of them when the question does not say."""
+    names it ("exporters" for "exported"); all of them when the question does not say or
+    names neither."""
     asked = asked_words(text)
     if not asked:
         return facts
     by_unit = [f for f in facts if set(tokenize(f.unit)) & asked]
-    return by_unit or [f for f in facts if set(tokenize(f.measure)) & asked]
+    by_verb = [f for f in facts if set(tokenize(f.measure)) & asked]
+    return by_unit or by_verb or facts
 
 
 def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | None:

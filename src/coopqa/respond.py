@@ -33,6 +33,7 @@ from .fact_sources import (
 )
 from .facts.match import DocumentFacts
 from .followup import own_words
+from .more_than import more_than
 from .numbers import (
     PERCENT_AFTER,
     NumberMention,
@@ -90,7 +91,7 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     q = replace(q, terms=document_terms(q.terms, facts))
     if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
         return draft
-    if draft := without_last_year(q, evidence, facts):
+    if draft := without_last_year(q, evidence, facts) or more_than(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
