@@ -123,3 +123,24 @@ def test_a_follow_up_is_read_in_its_own_words():
     resolved = resolve("And how many came the other way?", history).search
     assert "Norway" in resolved and "Norway" not in own_words(resolved)
     assert own_words("How many tourists came?") == "How many tourists came?"
+
+
+def test_a_fiscal_year_answers_when_spacy_tags_no_date():
+    from coopqa.respond import years_beyond
+
+    assert years_beyond("When did the mill open?", "The mill opened in FY1998.")
+    assert not years_beyond("What did the mill do in 2019?", "In 2019, the mill hired weavers.")
+    assert not years_beyond("When did the mill open?", "The mill employs 40 weavers.")
+    text = (  # spaCy tags no date in this sentence
+        "# Mill\n\nA total of 80 weavers worked at the mill during the period from FY1998, "
+        "when the mill opened, to FY2019.\n"
+    )
+    document = parse_text("m", text, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+    question = "When did the mill open?"
+    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+    draft = respond(evidence, facts, "document")
+    assert not draft.abstained and "FY1998" in draft.text

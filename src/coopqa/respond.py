@@ -269,6 +269,16 @@ def _years_said(sentence: Sentence) -> set[int]:
     }
 
 
+_DATE_KINDS = ("year", "fiscal_year", "date")
+
+
+def years_beyond(question: str, text: str) -> bool:
+    """The text gives a year the question does not ("in FY1998", which spaCy does not always
+    tag as a date)."""
+    asked = {m.value for m in find_numbers(question) if m.kind in _DATE_KINDS}
+    return any(m.kind in _DATE_KINDS and m.value not in asked for m in find_numbers(text))
+
+
 def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts) -> bool:
     """A sentence answers only with what the question asks: a figure for "how many/much", one of
     the asked years (or none at all), and every name the question uses that the documents know."""
@@ -280,7 +290,8 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     if q.answer_type in _ENTITY_ANSWERS and not has_entity(
         sentence, _ENTITY_ANSWERS[q.answer_type], besides=q.text
     ):
-        return False  # "when" needs a date, "where" a place the question does not name
+        if not (q.answer_type == "date" and years_beyond(q.text, sentence.text)):
+            return False  # "when" needs a date, "where" a place the question does not name
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
