@@ -54,3 +54,9 @@ def test_no_difference_when_two_totals_fit_or_none_ends_there():
     assert "computed as" not in _answer("How many volunteers took part before 2019?").text
     draft = _answer("How many volunteers took part in the Harbour workshop from 2010 to 2019?")
     assert "computed as" not in draft.text
+
+
+def test_since_it_began_is_the_running_total_that_fits():
+    draft = _answer("How many volunteers took part in the River workshop since it began?")
+    assert draft.text.startswith("“A total of 60 volunteers")
+    assert "60 volunteers" not in _answer("How many volunteers took part since it began?").text

@@ -12,6 +12,7 @@ from .fact_sources import (
     MIN_FACT_COVERAGE,
     Cites,
     as_asked,
+    cite_source,
     cite_sources,
     names_covered,
     value_text,
@@ -19,6 +20,7 @@ from .fact_sources import (
 from .facts import compute
 from .facts.match import DocumentFacts, fact_years
 from .facts.model import Fact
+from .followup import own_words
 from .parts import asked_unit
 from .question import Question
 from .synthesize import Draft, Evidence
@@ -32,6 +34,13 @@ _LEFT_OUT = re.compile(
 )
 _RANGE = re.compile(
     rf"\b(?:from|since)\s+{_YEAR}\s+(?:to|through|until|till|up to|[-–])\s+{_YEAR}\b", re.I
+)
+
+
+_SINCE_START = re.compile(
+    r"\bsince (?:it|they|each|its|their)\s+(?:start|began|begun|open|launch)\w*"
+    r"|\b(?:from|since) (?:its|their|the) (?:start|beginning|inception|launch|founding)\b",
+    re.I,
 )
 
 
@@ -50,7 +59,8 @@ def span_asked(text: str) -> tuple[int | None, int] | None:
 
 def _framing(text: str) -> set[str]:
     """The words of the phrases that say which years ("from 2010 through 2018"): no subject."""
-    found = [m.group(0) for pattern in (_LEFT_OUT, _RANGE) for m in pattern.finditer(text)]
+    patterns = (_LEFT_OUT, _RANGE, _SINCE_START)
+    found = [m.group(0) for pattern in patterns for m in pattern.finditer(text)]
     return set(tokenize(" ".join(found)))
 
 
@@ -119,3 +129,27 @@ def without_last_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> 
         quotes=quotes,
         grounded=[(claim, [result, total, alone])],
     )
+
+
+def since_start(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """ "And since it started?": the one running total that fits, its sentence quoted; None
+    when none or two fit as well."""
+    if q.answer_type != "quantity" or not _SINCE_START.search(own_words(q.text)):
+        return None
+    framing = _framing(q.text)
+    totals = [
+        s
+        for s in facts.rank(tuple(t for t in q.terms if t not in framing))
+        if s.fact.origin == "prose"
+        and (span := span_years(s.fact)) is not None
+        and (not q.years or span[1] in q.years)
+        and s.coverage >= MIN_FACT_COVERAGE
+        and names_covered(q, s)
+    ]
+    kept = {f.id for f in asked_unit(q.text, [s.fact for s in totals])}
+    totals = [s for s in totals if s.fact.id in kept]
+    if not totals or len(totals) > 1 and totals[1].coverage >= totals[0].coverage:
+        return None
+    quotes: dict[int, Sentence] = {}
+    source = cite_source(totals[0].fact, evidence, quotes, Cites(evidence))
+    return Draft(text=source, quotes=quotes) if source else None

@@ -20,7 +20,7 @@ from .computed import (
     year_choice,
 )
 from .corpus import Passage, Sentence
-from .cumulative import without_last_year
+from .cumulative import since_start, without_last_year
 from .fact_sources import (
     MIN_FACT_COVERAGE,
     Cites,
@@ -92,6 +92,8 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
         return draft
     if draft := without_last_year(q, evidence, facts) or more_than(q, evidence, facts):
+        return draft
+    if draft := since_start(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
