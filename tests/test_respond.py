@@ -144,3 +144,21 @@ def test_a_fiscal_year_answers_when_spacy_tags_no_date():
     evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
     draft = respond(evidence, facts, "document")
     assert not draft.abstained and "FY1998" in draft.text
+
+
+def test_an_earlier_year_given_the_later_years_figures_comes_from_the_stated_change():
+    text = "# Fleet\n\nThe company operated 12 dredgers in 2019, an increase of 3 dredgers from 2018.\n"
+    document = parse_text("f", text, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+
+    def answer(question: str):
+        evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+        return respond(evidence, facts, "document")
+
+    draft = answer("How many dredgers did the company operate in 2018, given the 2019 figures?")
+    assert draft.text.startswith("9 dredgers in 2018, computed as 9 = 12 − 3"), draft.text
+    draft = answer("How many dredgers did the company operate in 2017, given the 2019 figures?")
+    assert "computed as" not in draft.text  # the change runs from 2018, not 2017

@@ -133,6 +133,11 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
         draft = per_year(q, evidence, facts)
         if draft is not None:
             return draft
+    if len(q.years) == 2 and q.answer_type == "quantity":  # "in 2018, given the 2019 figures"
+        earlier, later = sorted(q.years)
+        draft = from_change(replace(q, years=(earlier,)), evidence, facts, later)
+        if draft is not None:
+            return draft
     ranked = [s for s in facts.rank(q.terms, q.years) if names_covered(q, s)]
     if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE:
         if q.years and q.answer_type == "quantity":
