@@ -54,3 +54,38 @@ def test_a_premise_the_document_bears_out_is_not_corrected():
 def test_no_correction_when_the_question_is_no_why():
     draft = _answer("How many ferries called at the port in 2019, after the rise?")
     assert not draft.text.startswith("It did not")
+
+
+SERVICE = """# Council services
+
+## Island ferry
+
+The island ferry carried 900 passengers in 2018. The council will continue to run the island \
+ferry also in 2020, adding a winter timetable.
+"""
+
+
+def _service_answer(question: str):
+    document = parse_text("c", SERVICE, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+    return respond(evidence, facts, "document")
+
+
+def test_a_stop_asked_about_what_the_document_says_goes_on_is_corrected():
+    draft = _service_answer("Why did the council stop running the island ferry in 2020?")
+    assert draft.text.startswith("It did not stop: “The council will continue"), draft.text
+    draft = _service_answer("Why was the island ferry discontinued in 2020?")
+    assert draft.text.startswith("It did not discontinue:"), draft.text
+
+
+def test_no_stop_correction_for_another_year_or_a_stopping_adjective():
+    from coopqa.premise import STOPPING, _verbs
+
+    assert not _service_answer(
+        "Why did the council stop the island ferry in 2019?"
+    ).text.startswith("It did not")
+    assert _verbs("Why did earnings from discontinued operations fall?", STOPPING) == []

@@ -55,3 +55,47 @@ def direction_premise(q: Question, evidence: Evidence, facts: DocumentFacts) -> 
         return None
     text = f"It did not {asked}: {source}"
     return Draft(text=text, quotes=quotes, grounded=[(f"It did not {asked}", [change.fact])])
+
+
+# What a question may take for granted has stopped, and what says it goes on (verbs, by lemma).
+STOPPING = frozenset(("stop", "cease", "discontinue", "abandon", "halt", "terminate", "suspend"))
+GOING_ON = frozenset(("continue", "maintain", "resume", "extend", "keep"))
+MIN_COVERAGE = 0.55
+CANDIDATES = 6
+
+
+def _verbs(text: str, lemmas: frozenset[str]) -> list[tuple[str, str]]:
+    """(word, lemma) of the verbs of ``lemmas`` in ``text`` ("discontinued operations": none)."""
+    from .nlp import parse
+
+    return [
+        (t.text, t.lemma_.lower())
+        for t in parse(text)
+        if t.pos_ == "VERB" and t.lemma_.lower() in lemmas
+    ]
+
+
+def stop_premise(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """ "Why did they stop X in 2019?" when the sentence that covers X (in 2019) says it goes
+    on: "It did not stop: “… will continue …” [1]"; None otherwise."""
+    if q.answer_type != "reason" or not (stopped := _verbs(q.text, STOPPING)):
+        return None
+    from .numbers import find_numbers
+    from .synthesize import best_sentences
+    from .text import tokenize
+
+    terms = [t for t in q.terms if t not in set(tokenize(" ".join(w for w, _ in stopped)))]
+    total = sum(facts.weight(t) for t in terms)
+    for n, sentence, _ in best_sentences(evidence, CANDIDATES, 1.0):
+        passage = evidence.passages[n - 1]
+        words = set(tokenize(f"{passage.section} {sentence.text}"))
+        covered = sum(facts.weight(t) for t in terms if t in words) / total if total else 0.0
+        years = {int(m.value) for m in find_numbers(sentence.text) if m.is_time}
+        if covered < MIN_COVERAGE or q.years and not years & set(q.years):
+            continue
+        if _verbs(sentence.text, GOING_ON):
+            quotes: dict[int, Sentence] = {}
+            m = Cites(evidence).cite(passage, sentence, quotes)
+            text = f"It did not {stopped[0][1]}: “{sentence.text}” [{m}]"
+            return Draft(text=text, quotes=quotes)
+    return None

@@ -42,7 +42,7 @@ from .numbers import (
     is_day_of_month,
 )
 from .parts import across_parts
-from .premise import direction_premise
+from .premise import direction_premise, stop_premise
 from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
@@ -93,7 +93,7 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return draft
     if draft := without_last_year(q, evidence, facts) or more_than(q, evidence, facts):
         return draft
-    if draft := since_start(q, evidence, facts):
+    if draft := since_start(q, evidence, facts) or stop_premise(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
