@@ -65,7 +65,7 @@ def from_change(
     q: Question, evidence: Evidence, facts: DocumentFacts, later: int | None = None
 ) -> Draft | None:
     """The asked year's figure from a later level and the change the text states from that
-    year ("143 …, a decrease of 4 persons from that in FY2011" gives 147 for FY2011); with
+    year ("12 dredgers in 2019, an increase of 3 from 2018" gives 9 for 2018); with
     ``later``, only from a change that runs to that year ("in 2018, given the 2019 figures")."""
     year = q.years[0]
     by_id = {f.id: f for f in facts.facts}

@@ -112,7 +112,7 @@ def running_total(q: Question, facts: DocumentFacts) -> tuple[Fact, Fact] | None
 
 
 def without_last_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
-    """ "211 officials before FY2013, computed as 211 = 220 − 9", both sentences cited."""
+    """ "128 volunteers before 2019, computed as 128 = 140 − 12", both sentences cited."""
     found = running_total(q, facts)
     if found is None:
         return None

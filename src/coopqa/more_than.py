@@ -54,7 +54,7 @@ def best_for(words: str, q: Question, facts: DocumentFacts) -> Fact | None:
 
 
 def more_than(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
-    """ "24 persons, computed as 24 = 143 − 119", both figures cited; None unless each side has
+    """ "21 ferries more, computed as 21 = 52 − 31", both figures cited; None unless each side has
     one figure, in one unit, the first the larger."""
     found = sides(q.text)
     if found is None or q.answer_type != "quantity":
