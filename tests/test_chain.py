@@ -410,3 +410,12 @@ def test_a_question_is_embedded_once(assistant, monkeypatch):
     answer = assistant.ask(question)
     assert texts == [question]
     assert "returned" in answer.answer.lower() or answer.citations
+
+
+def test_a_period_a_follow_up_borrows_is_not_an_unverified_number(general_assistant):
+    """ "And for how long?" after a 2017 question: "does not say this for 2017" repeats the
+    asker's period, it claims no figure."""
+    history = [{"role": "user", "content": "How many engineers did the company hire in 2017?"}]
+    answer = general_assistant.ask("And for how long?", history=history)
+    assert "2017" in answer.resolved_question and "for 2017" in answer.answer
+    assert not [n for n in answer.numbers if n.status == "unverified"], answer.numbers

@@ -97,3 +97,68 @@ def test_an_encyclopedia_article_gets_dimensions_places_and_periods_right():
     assert _ask(ENCYCLOPEDIA, "How many hotels are in the Lake District?").abstained
     where = _ask(ENCYCLOPEDIA, "Where is the Lake District?").text
     assert "North West England" in where and "55 kilometres" not in where
+
+
+def _sentence(text: str):
+    return parse_text("s", text).passages[0].sentences[0]
+
+
+def test_sent_to_a_place_is_not_answered_by_those_the_place_sent():
+    from coopqa.vocabulary import other_direction
+
+    asked = "How many tourists travelled to Norway in 2019?"
+    assert other_direction(asked, _sentence("In 2019, 300 tourists from Norway visited the lakes."))
+    assert not other_direction(asked, _sentence("In 2019, 300 tourists travelled to Norway."))
+    assert not other_direction(asked, _sentence("In 2019, 300 tourists went abroad."))  # unnamed
+    assert not other_direction(  # no place asked as a destination: the rule says nothing
+        "How many tourists from Norway came in 2019?",
+        _sentence("In 2019, 300 tourists from Norway visited the lakes."),
+    )
+
+
+def test_a_follow_up_is_read_in_its_own_words():
+    from coopqa.followup import own_words, resolve
+
+    history = [{"role": "user", "content": "How many tourists travelled to Norway in 2019?"}]
+    resolved = resolve("And how many came the other way?", history).search
+    assert "Norway" in resolved and "Norway" not in own_words(resolved)
+    assert own_words("How many tourists came?") == "How many tourists came?"
+
+
+def test_a_fiscal_year_answers_when_spacy_tags_no_date():
+    from coopqa.respond import years_beyond
+
+    assert years_beyond("When did the mill open?", "The mill opened in FY1998.")
+    assert not years_beyond("What did the mill do in 2019?", "In 2019, the mill hired weavers.")
+    assert not years_beyond("When did the mill open?", "The mill employs 40 weavers.")
+    text = (  # spaCy tags no date in this sentence
+        "# Mill\n\nA total of 80 weavers worked at the mill during the period from FY1998, "
+        "when the mill opened, to FY2019.\n"
+    )
+    document = parse_text("m", text, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+    question = "When did the mill open?"
+    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+    draft = respond(evidence, facts, "document")
+    assert not draft.abstained and "FY1998" in draft.text
+
+
+def test_an_earlier_year_given_the_later_years_figures_comes_from_the_stated_change():
+    text = "# Fleet\n\nThe company operated 12 dredgers in 2019, an increase of 3 dredgers from 2018.\n"
+    document = parse_text("f", text, markdown=True)
+    passages = list(document.passages)
+    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
+    facts = DocumentFacts(extract_document(document).facts, texts)
+    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
+
+    def answer(question: str):
+        evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
+        return respond(evidence, facts, "document")
+
+    draft = answer("How many dredgers did the company operate in 2018, given the 2019 figures?")
+    assert draft.text.startswith("9 dredgers in 2018, computed as 9 = 12 − 3"), draft.text
+    draft = answer("How many dredgers did the company operate in 2017, given the 2019 figures?")
+    assert "computed as" not in draft.text  # the change runs from 2018, not 2017

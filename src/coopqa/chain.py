@@ -479,7 +479,7 @@ class Assistant:
             table,
             correct=written_by_llm,
             grounded=draft.grounded + state["premise_grounded"],
-            question=state["question"],
+            question=f"{state['question']} {state['resolved']}",  # a follow-up's borrowed period
         )
         corrections += fixed
         if state.get("injected"):

@@ -61,9 +61,12 @@ def per_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | N
     return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, chosen)])
 
 
-def from_change(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+def from_change(
+    q: Question, evidence: Evidence, facts: DocumentFacts, later: int | None = None
+) -> Draft | None:
     """The asked year's figure from a later level and the change the text states from that
-    year ("143 …, a decrease of 4 persons from that in FY2011" gives 147 for FY2011)."""
+    year ("12 dredgers in 2019, an increase of 3 from 2018" gives 9 for 2018); with
+    ``later``, only from a change that runs to that year ("in 2018, given the 2019 figures")."""
     year = q.years[0]
     by_id = {f.id: f for f in facts.facts}
     for scored in facts.rank(q.terms):
@@ -73,6 +76,8 @@ def from_change(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
         direction = change.measure.split(" ", 1)[0]
         span = [int(y) for y in re.findall(r"(?:19|20)\d\d", change.scope)]
         if direction not in ("increase", "decrease") or not span or min(span) != year:
+            continue
+        if later is not None and max(span) != later:
             continue
         inputs = change.inputs.split() if isinstance(change.inputs, str) else change.inputs
         level = next((by_id[i] for i in inputs if i in by_id), None)

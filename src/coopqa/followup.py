@@ -43,6 +43,15 @@ class Resolved:
     facts: str  # for the fact lookup
 
 
+CONTEXT_MARK = " — "  # a resolved follow-up: its own words, the mark, the earlier question
+
+
+def own_words(resolved: str) -> str:
+    """The words of a (resolved) question before the earlier question it borrowed from: what a
+    rule about the asker's own wording reads ("the other way" is not the earlier "to X")."""
+    return resolved.split(CONTEXT_MARK, 1)[0]
+
+
 def previous_question(history: list[dict[str, str]]) -> str | None:
     return next((t["content"] for t in reversed(history) if t["role"] == "user"), None)
 
@@ -86,7 +95,7 @@ def resolve(
     if period and not own_time:
         bare = re.sub(r"^(the )?end of ", "", period, flags=re.IGNORECASE)
         when = f" at the end of {bare}" if bare != period else f" in {period}"
-    search = f"{base}{when} — {context}?"
+    search = f"{base}{when}{CONTEXT_MARK}{context}?"
     own_measure = [w for w in tokenize(question) if w not in _OWN_MEASURE_STOP]
     subject = subject_of(previous)
     if own_measure and subject:

@@ -243,6 +243,12 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
     return notes
 
 
+def asked_direction(question: str) -> str | None:
+    """ "increase" or "decrease" when the question takes a rise or a fall for granted."""
+    asked = _DIRECTION_WORD.search(question)
+    return _DIRECTIONS[asked.group(1).lower()] if asked else None
+
+
 def direction_query(question: str) -> str | None:
     """What the premise check ranks facts by when the question takes a rise or fall for granted
     (the question without its direction word); None when it takes none."""

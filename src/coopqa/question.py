@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .numbers import find_numbers
 from .text import tokenize
@@ -140,17 +141,35 @@ _NAMES_OF = re.compile(r"\bnames? of\b|\bwho (?:is|was|were|are) the\b", re.I)
 
 def names_wanted(text: str) -> int:
     """How many names an answer must give: "which countries" asks for several, "what is the
-    name of" for one; other questions may be answered by a description."""
+    name of" for one, "the names of the ten captains" for ten; other questions may be answered
+    by a description."""
     from .nlp import parse
 
-    if _NAMES_OF.search(text):
-        return 1
     tokens = list(parse(text))
+    if _NAMES_OF.search(text):
+        named = next((t for t in tokens if t.lemma_.lower() == "name"), None)
+        of = [c for c in named.children if c.lower_ == "of"] if named is not None else []
+        nouns = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        return max(1, _counted(nouns[0]) if nouns else 0)
     which = next((i for i, t in enumerate(tokens[:3]) if t.lower_ == "which"), None)
     if which is not None:
         noun = next((t for t in tokens[which + 1 : which + 4] if t.pos_ in ("NOUN", "PROPN")), None)
         if noun is not None and noun.tag_ in ("NNS", "NNPS") and noun.lemma_ not in TIME_NOUNS:
-            return 2
+            return max(2, _counted(noun))
+    return 0
+
+
+MAX_NAMES = 50
+
+
+def _counted(noun: Any) -> int:
+    """The number the question counts its named things by ("the ten captains", "which nine
+    ports"), or 0: the names of ten captains are ten names, not the sentence that counts them."""
+    for child in noun.children:
+        if child.dep_ == "nummod":
+            found = [m for m in find_numbers(child.text) if m.kind == "count"]
+            if found and 2 <= found[0].value <= MAX_NAMES:
+                return int(found[0].value)
     return 0
 
 

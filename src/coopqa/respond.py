@@ -20,6 +20,7 @@ from .computed import (
     year_choice,
 )
 from .corpus import Passage, Sentence
+from .cumulative import since_start, without_last_year
 from .fact_sources import (
     MIN_FACT_COVERAGE,
     Cites,
@@ -31,6 +32,8 @@ from .fact_sources import (
     year_not_covered,
 )
 from .facts.match import DocumentFacts
+from .followup import own_words
+from .more_than import more_than
 from .numbers import (
     PERCENT_AFTER,
     NumberMention,
@@ -38,11 +41,19 @@ from .numbers import (
     find_numbers,
     is_day_of_month,
 )
+from .parts import across_parts
+from .premise import direction_premise, stop_premise
 from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
-from .vocabulary import document_terms, has_entity, new_names, unknown_specifics
+from .vocabulary import (
+    document_terms,
+    has_entity,
+    new_names,
+    other_direction,
+    unknown_specifics,
+)
 from .wording import covers, does_not_say
 
 _MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
@@ -78,6 +89,12 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
     q = replace(q, terms=document_terms(q.terms, facts))
+    if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
+        return draft
+    if draft := without_last_year(q, evidence, facts) or more_than(q, evidence, facts):
+        return draft
+    if draft := since_start(q, evidence, facts) or stop_premise(q, evidence, facts):
+        return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
     if q.operation and q.answer_type in ("quantity", "text"):
@@ -114,6 +131,11 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
             return draft
     if len(q.years) >= 2:
         draft = per_year(q, evidence, facts)
+        if draft is not None:
+            return draft
+    if len(q.years) == 2 and q.answer_type == "quantity":  # "in 2018, given the 2019 figures"
+        earlier, later = sorted(q.years)
+        draft = from_change(replace(q, years=(earlier,)), evidence, facts, later)
         if draft is not None:
             return draft
     ranked = [s for s in facts.rank(q.terms, q.years) if names_covered(q, s)]
@@ -254,6 +276,16 @@ def _years_said(sentence: Sentence) -> set[int]:
     }
 
 
+_DATE_KINDS = ("year", "fiscal_year", "date")
+
+
+def years_beyond(question: str, text: str) -> bool:
+    """The text gives a year the question does not ("in FY1998", which spaCy does not always
+    tag as a date)."""
+    asked = {m.value for m in find_numbers(question) if m.kind in _DATE_KINDS}
+    return any(m.kind in _DATE_KINDS and m.value not in asked for m in find_numbers(text))
+
+
 def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts) -> bool:
     """A sentence answers only with what the question asks: a figure for "how many/much", one of
     the asked years (or none at all), and every name the question uses that the documents know."""
@@ -265,10 +297,13 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
     if q.answer_type in _ENTITY_ANSWERS and not has_entity(
         sentence, _ENTITY_ANSWERS[q.answer_type], besides=q.text
     ):
-        return False  # "when" needs a date, "where" a place the question does not name
+        if not (q.answer_type == "date" and years_beyond(q.text, sentence.text)):
+            return False  # "when" needs a date, "where" a place the question does not name
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
+    if other_direction(own_words(q.text), sentence):
+        return False  # "sent to X" is not answered by those X sent
     return _names_within(q, words, facts)
 
 

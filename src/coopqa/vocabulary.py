@@ -6,6 +6,8 @@ General English from spaCy's parse and entities; the vocabulary from the documen
 
 from __future__ import annotations
 
+from typing import Any
+
 from .corpus import Sentence
 from .facts.match import DocumentFacts
 from .question import TIME_NOUNS, Question
@@ -87,3 +89,41 @@ def has_entity(sentence: Sentence, labels: frozenset[str], besides: str = "") ->
 
 def known(term: str, facts: DocumentFacts) -> bool:
     return any(facts.known(f) for f in (term, *glossary_forms(term)))
+
+
+_PLACES = frozenset(("GPE", "LOC"))
+_TOWARD = frozenset(("to", "into", "toward", "towards"))
+_WITHIN = _TOWARD | frozenset(("in", "at", "inside", "within"))
+
+
+def _places_under(doc: Any, prepositions: frozenset[str]) -> list[str]:
+    """The places named inside a phrase one of ``prepositions`` opens ("to the museum of Oslo")."""
+    out = []
+    for token in doc:
+        if token.dep_ == "prep" and token.lower_ in prepositions:
+            span = doc[token.left_edge.i : token.right_edge.i + 1]
+            out += [
+                e.text.lower()
+                for e in doc.ents
+                if e.label_ in _PLACES and e.start >= span.start and e.end <= span.end
+            ]
+    return out
+
+
+def other_direction(question: str, sentence: Sentence) -> bool:
+    """The question asks about movement to a place ("sent to Oslo") and the sentence names that
+    place only outside any "to"/"in" phrase ("visitors of Oslo", "from Oslo"): it tells of the
+    other direction, not of what went there."""
+    from .nlp import parse
+
+    asked = _places_under(parse(question), _TOWARD)
+    if not asked:
+        return False
+    doc = parse(sentence.text)
+    named = [e.text.lower() for e in doc.ents if e.label_ in _PLACES]
+    within = _places_under(doc, _WITHIN)
+
+    def meets(place: str, found: list[str]) -> bool:
+        return any(place in f or f in place for f in found)
+
+    return any(meets(p, named) and not meets(p, within) for p in asked)

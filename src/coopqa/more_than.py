@@ -1,0 +1,77 @@
+"""How many more of one thing than of another: "how many more boats docked than sailed in 2019?"
+answered from the figure that best fits each side of "than", in the same unit and period kind,
+as their difference with its formula and both sources cited.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .corpus import Sentence
+from .cumulative import span_years
+from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text
+from .facts import compute
+from .facts.match import DocumentFacts
+from .facts.model import Fact, unit_kind
+from .parts import asked_unit
+from .question import Question, analyse
+from .synthesize import Draft, Evidence
+from .vocabulary import document_terms
+
+_MORE_THAN = re.compile(
+    r"\bhow (?:many|much) more\b(?P<first>.+?)\bthan\b(?P<second>.+)", re.I | re.S
+)
+
+
+def sides(text: str) -> tuple[str, str] | None:
+    """The words before and after "than" in "how many more … than …"; None without them."""
+    found = _MORE_THAN.search(text)
+    return (found.group("first"), found.group("second")) if found else None
+
+
+def _figure(fact: Fact, years: tuple[int, ...]) -> bool:
+    """A count of the asked year (or a running total when no year is asked), not a change."""
+    if fact.measure.startswith(("increase", "decrease", "date")) or fact.unit in ("", "%"):
+        return False
+    if unit_kind(fact.unit) != "count":
+        return False
+    return (span_years(fact) is None) if years else (span_years(fact) is not None)
+
+
+def best_for(words: str, q: Question, facts: DocumentFacts) -> Fact | None:
+    """The one figure that fits ``words`` best: None when none fits or two fit as well."""
+    terms = document_terms(analyse(words).terms, facts)
+    ranked = [
+        s
+        for s in facts.rank(terms, q.years)
+        if _figure(s.fact, q.years) and s.coverage >= MIN_FACT_COVERAGE
+    ]
+    kept = {f.id for f in asked_unit(q.text, [s.fact for s in ranked])}
+    ranked = [s for s in ranked if s.fact.id in kept]  # "how many more boats": not the towns
+    if not ranked or len(ranked) > 1 and ranked[1].coverage >= ranked[0].coverage:
+        return None
+    return ranked[0].fact
+
+
+def more_than(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """ "21 ferries more, computed as 21 = 52 − 31", both figures cited; None unless each side has
+    one figure, in one unit, the first the larger."""
+    found = sides(q.text)
+    if found is None or q.answer_type != "quantity":
+        return None
+    first, second = (best_for(words, q, facts) for words in found)
+    if first is None or second is None or first.id == second.id:
+        return None
+    if first.unit != second.unit or first.value < second.value:
+        return None
+    result = compute.difference(first, second)
+    quotes: dict[int, Sentence] = {}
+    sources = cite_sources([first, second], evidence, quotes, Cites(evidence))
+    if len(sources) != 2:
+        return None
+    claim = f"{value_text(result)} more, computed as {result.formula}"
+    return Draft(
+        text=f"{claim}. " + " ".join(sources),
+        quotes=quotes,
+        grounded=[(claim, [result, first, second])],
+    )

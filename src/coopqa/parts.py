@@ -1,0 +1,163 @@
+"""Figures across the parts a question counts: "how many in total across the three mines",
+"the figure for each of the two plants". Each part is a heading of the document (a section whose
+heading or sentence names the counted noun) holding exactly one figure of the asked kind; the
+answer is their sum, with its formula, or the list, each figure cited.
+
+It answers only when the document has exactly as many such parts as the question counts, each
+with one figure for the asked period; otherwise the other rules answer (or abstain).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .corpus import Sentence
+from .fact_sources import Cites, cite_sources, value_text
+from .facts import compute
+from .facts.match import DocumentFacts, fact_years
+from .facts.model import Fact, unit_kind
+from .numbers import TIME_KINDS, find_numbers
+from .question import Question
+from .synthesize import Draft, Evidence
+from .text import tokenize
+
+_TOTAL = re.compile(
+    r"\b(?:in total|total|combined|altogether|in all|add(?:ing|ed)? up|between them|together)\b",
+    re.I,
+)
+_EACH = re.compile(r"\beach\b", re.I)
+_SPAN = re.compile(r"(?:19|20)\d\d\D+(?:19|20)\d\d")
+MAX_PARTS = 12
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a question counts: how many parts, the plural noun naming them, its modifiers' words."""
+
+    count: int
+    noun: str
+    modifiers: frozenset[str]
+
+
+def parts_asked(text: str) -> Parts | None:
+    """ "the three mines", "two plants": a number modifying a plural noun; None without one."""
+    from .nlp import parse
+
+    for token in parse(text):
+        head = token.head
+        if token.dep_ != "nummod" or head.tag_ not in ("NNS", "NNPS") or head is token:
+            continue
+        numbers = [m for m in find_numbers(token.text) if m.kind == "count"]
+        if not numbers or not 2 <= numbers[0].value <= MAX_PARTS:
+            continue
+        words = set()
+        for child in head.children:
+            if child is not token and child.dep_ in ("amod", "compound", "nmod"):
+                words |= {t for w in child.subtree for t in tokenize(w.text)}
+        return Parts(int(numbers[0].value), tokenize(head.text)[0], frozenset(words))
+    return None
+
+
+def _context(fact: Fact) -> set[str]:
+    """The words a fact's part is named by: its sentence and its section's headings."""
+    return set(tokenize(f"{fact.quote} {fact.section}"))
+
+
+def _of_kind(q: Question, fact: Fact, years: set[int]) -> bool:
+    """A count (no date, duration or change) of the asked period: the asked year alone, or the
+    whole span the document gives when no year is asked."""
+    if fact.origin != "prose" or fact.kind in TIME_KINDS or fact.kind in ("label", "ordinal"):
+        return False
+    if fact.measure.startswith(("increase", "decrease", "date")) or fact.unit in ("", "%"):
+        return False
+    if unit_kind(fact.unit) != "count":
+        return False  # "a two-day fair": its length, not a figure to add
+    spanned = bool(_SPAN.search(fact.scope))
+    if years:
+        return not spanned and bool(fact_years(fact)) and fact_years(fact) <= years
+    return spanned
+
+
+_COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
+
+
+def asked_words(text: str) -> set[str]:
+    """The words naming what is counted: "how many boats" -> boat; "the visitor numbers" ->
+    visitor; empty when the question does not say."""
+    from .nlp import parse
+
+    for token in parse(text):
+        if token.lower_ == "many" and token.head.pos_ in ("NOUN", "PROPN"):
+            return set(tokenize(token.head.text))
+        if token.lemma_.lower() in _COUNT_NOUNS:
+            words = [c.text for c in token.children if c.dep_ == "compound"]
+            if words:
+                return set(tokenize(" ".join(words)))
+    return set()
+
+
+def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
+    """The facts of the thing counted: of its unit ("how many boats"), else those whose verb
+    names it ("exporters" for "exported"); all of them when the question does not say or
+    names neither."""
+    asked = asked_words(text)
+    if not asked:
+        return facts
+    by_unit = [f for f in facts if set(tokenize(f.unit)) & asked]
+    by_verb = [f for f in facts if set(tokenize(f.measure)) & asked]
+    return by_unit or by_verb or facts
+
+
+def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | None:
+    """One fact per part, in document order, or None unless exactly ``parts.count`` parts fit."""
+    years = set(q.years)
+    named = [f for f in facts.facts if _of_kind(q, f, years) and parts.noun in _context(f)]
+    named = asked_unit(q.text, named)
+    by_section: dict[str, list[Fact]] = defaultdict(list)
+    for fact in named:
+        by_section[fact.section].append(fact)
+    if len(by_section) > parts.count:  # "the two open-pit mines": the modifiers narrow
+        wanted = {w for w in parts.modifiers if facts.known(w)} | _known_names(q, facts)
+        narrowed = {
+            s: fs
+            for s, fs in by_section.items()
+            if wanted and all(wanted <= _context(f) for f in fs)
+        }
+        by_section = narrowed or by_section
+    if len(by_section) != parts.count or any(len(fs) != 1 for fs in by_section.values()):
+        return None
+    units = {fs[0].unit for fs in by_section.values()}
+    if len(units) != 1:
+        return None
+    return sorted((fs[0] for fs in by_section.values()), key=lambda f: f.start)
+
+
+def _known_names(q: Question, facts: DocumentFacts) -> set[str]:
+    return {t for name in q.names for t in tokenize(name) if facts.known(t)}
+
+
+def across_parts(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """The sum (or, for "each of", the list) of one figure per counted part; None otherwise."""
+    total, each = bool(_TOTAL.search(q.text)), bool(_EACH.search(q.text))
+    if q.answer_type not in ("quantity", "text") or not (total or each):
+        return None
+    parts = parts_asked(q.text)
+    if parts is None:
+        return None
+    chosen = part_facts(q, parts, facts)
+    if chosen is None:
+        return None
+    quotes: dict[int, Sentence] = {}
+    sources = cite_sources(chosen, evidence, quotes, Cites(evidence))
+    if len(sources) != len(chosen):
+        return None
+    if total:  # "adding up the mines since each opened" asks for the sum
+        result = compute.total(chosen)
+        claim = f"{value_text(result)} in total, computed as {result.formula}"
+        grounded = [result, *chosen]
+    else:
+        claim = "; ".join(value_text(f) for f in chosen)
+        grounded = chosen
+    return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, grounded)])
