@@ -233,3 +233,18 @@ def test_coverage_needs_the_asked_year_and_column():
     terms = tuple(tokenize("internet customers net additions"))
     assert facts.rank(terms, (2018,))[0].fact.value == 14173
     assert all(2017 not in {int(f.fact.period or 0)} for f in facts.rank(terms, (2017,)))
+
+
+def test_stored_records_are_decoded_when_read_and_give_the_extracted_facts():
+    from coopqa.facts.extract import extract_document
+    from coopqa.facts.store import Records, encode
+
+    text = "# Sales\n\nSales rose 5% to $12 million in 2019.\n"
+    document = parse_text("report", text, markdown=True)
+    facts = extract_document(document).facts
+    records = Records({"report": encode(facts, {"facts": len(facts)}), "broken": "{not json"})
+    assert len(records) == 2 and list(records) == ["report", "broken"]
+    assert records["report"] == (facts, {"facts": len(facts)})
+    assert records["report"][0] is records["report"][0]  # decoded once
+    with pytest.raises(ValueError):
+        records["broken"]  # only a record that is read is decoded

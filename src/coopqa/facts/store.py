@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -89,12 +89,34 @@ def records_for(
     return out, extracted
 
 
-def load_records(collection: Any | None) -> dict[str, tuple[list[Fact], dict[str, int]]]:
+class Records(Mapping):
+    """doc -> (facts, summary), each document's record decoded the first time it is read: a
+    start does not decode the facts of documents no question reaches."""
+
+    def __init__(self, payloads: dict[str, str]) -> None:
+        self._payloads = payloads
+        self._decoded: dict[str, tuple[list[Fact], dict[str, int]]] = {}
+
+    def __getitem__(self, doc: str) -> tuple[list[Fact], dict[str, int]]:
+        if doc not in self._decoded:  # two threads may both decode: the same result
+            self._decoded[doc] = decode(self._payloads[doc])
+        return self._decoded[doc]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._payloads)
+
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+
+def load_records(collection: Any | None) -> Records:
     """doc -> (facts, summary) from the active index."""
     if collection is None:
-        return {}
+        return Records({})
     got = collection.get(include=["metadatas", "documents"])
-    return {
-        meta["doc"]: decode(payload)
-        for meta, payload in zip(got["metadatas"], got["documents"], strict=True)
-    }
+    return Records(
+        {
+            meta["doc"]: payload
+            for meta, payload in zip(got["metadatas"], got["documents"], strict=True)
+        }
+    )
