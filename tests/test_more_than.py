@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from coopqa.corpus import parse_text
-from coopqa.facts.extract import extract_document
-from coopqa.facts.match import DocumentFacts
 from coopqa.more_than import sides
-from coopqa.respond import respond
-from coopqa.synthesize import Evidence
+
+from .answering import answer_from
 
 REPORT = """# Harbour review
 
@@ -18,31 +15,21 @@ The marina held 340 yachts in 2019.
 """
 
 
-def _answer(question: str):
-    document = parse_text("r", REPORT, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "document")
-
-
 def test_the_two_sides_of_than():
     assert sides("How many more boats docked than sailed?") == (" boats docked ", " sailed?")
     assert sides("How many boats docked?") is None
 
 
 def test_the_difference_of_the_figures_each_side_names():
-    draft = _answer(
-        "In 2019, how many more ferries docked at the harbour than sailed to the islands?"
+    draft = answer_from(
+        REPORT, "In 2019, how many more ferries docked at the harbour than sailed to the islands?"
     )
     assert draft.text.startswith("21 ferries more, computed as 21 = 52 − 31")
     assert len(draft.quotes) == 2
 
 
 def test_no_difference_when_the_first_is_the_smaller():
-    draft = _answer(
-        "In 2019, how many more ferries sailed to the islands than docked at the harbour?"
+    draft = answer_from(
+        REPORT, "In 2019, how many more ferries sailed to the islands than docked at the harbour?"
     )
     assert "computed as" not in draft.text

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.corpus import parse_text
-from coopqa.facts.extract import extract_document
-from coopqa.facts.match import DocumentFacts
 from coopqa.parts import asked_words, parts_asked
-from coopqa.respond import respond
-from coopqa.synthesize import Evidence
+
+from .answering import answer_from
 
 REPORT = """# Outreach
 
@@ -31,16 +28,6 @@ volunteers from 3 towns took part in this workshop during the period from 2017 t
 """
 
 
-def _answer(question: str):
-    document = parse_text("r", REPORT, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "document")
-
-
 def test_the_counted_parts_and_what_is_counted():
     parts = parts_asked("How many boats did the two northern harbours hold in total?")
     assert parts is not None and parts.count == 2 and parts.noun == "harbour"
@@ -52,26 +39,31 @@ def test_the_counted_parts_and_what_is_counted():
 
 
 def test_a_total_across_the_counted_parts_of_one_year():
-    draft = _answer("How many volunteers in total took part in the three workshops in 2019?")
+    draft = answer_from(
+        REPORT, "How many volunteers in total took part in the three workshops in 2019?"
+    )
     assert not draft.abstained
     assert draft.text.startswith("24 volunteers in total, computed as 24 = 12 + 7 + 5")
     assert len(draft.quotes) == 3
 
 
 def test_without_a_year_the_totals_since_each_began_are_added():
-    draft = _answer(
-        "Adding up the three workshops, how many volunteers have taken part since each began?"
+    draft = answer_from(
+        REPORT,
+        "Adding up the three workshops, how many volunteers have taken part since each began?",
     )
     assert "230 = 140 + 60 + 30" in draft.text
 
 
 def test_a_modifier_narrows_the_parts_to_the_count():
-    draft = _answer("How many volunteers did the two one-day workshops have between them in 2019?")
+    draft = answer_from(
+        REPORT, "How many volunteers did the two one-day workshops have between them in 2019?"
+    )
     assert "12 = 7 + 5" in draft.text
 
 
 def test_each_of_the_parts_is_listed():
-    draft = _answer("List the 2019 volunteer numbers for each of the three workshops.")
+    draft = answer_from(REPORT, "List the 2019 volunteer numbers for each of the three workshops.")
     assert draft.text.startswith("12 volunteers; 7 volunteers; 5 volunteers")
 
 
@@ -83,5 +75,5 @@ def test_each_of_the_parts_is_listed():
     ],
 )
 def test_no_sum_when_the_parts_do_not_match_the_count(question):
-    draft = _answer(question)
+    draft = answer_from(REPORT, question)
     assert "in total, computed as" not in draft.text

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from coopqa.corpus import parse_text
-from coopqa.facts.extract import extract_document
-from coopqa.facts.match import DocumentFacts
 from coopqa.number_checks import asked_direction
-from coopqa.respond import respond
-from coopqa.synthesize import Evidence
+
+from .answering import answer_from
 
 REPORT = """# Harbour review
 
@@ -19,16 +16,6 @@ moored in the marina, an increase of 25 yachts from 2018.
 """
 
 
-def _answer(question: str):
-    document = parse_text("r", REPORT, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "document")
-
-
 def test_the_direction_a_question_takes_for_granted():
     assert asked_direction("Why did the ferries rise?") == "increase"
     assert asked_direction("What caused the drop in yachts?") == "decrease"
@@ -36,23 +23,23 @@ def test_the_direction_a_question_takes_for_granted():
 
 
 def test_a_rise_asked_about_a_stated_fall_is_corrected_with_its_sentence():
-    draft = _answer("Why did the number of ferries calling at the port rise in 2019?")
+    draft = answer_from(REPORT, "Why did the number of ferries calling at the port rise in 2019?")
     assert draft.text.startswith("It did not increase: “In 2019, 52 ferries called")
     assert "a decrease of 6 ferries" in draft.text
 
 
 def test_a_fall_asked_about_a_stated_rise_is_corrected():
-    draft = _answer("What caused the yachts moored in the marina to fall in 2019?")
+    draft = answer_from(REPORT, "What caused the yachts moored in the marina to fall in 2019?")
     assert draft.text.startswith("It did not decrease: “In 2019, 340 yachts")
 
 
 def test_a_premise_the_document_bears_out_is_not_corrected():
-    draft = _answer("Why did the yachts moored in the marina increase in 2019?")
+    draft = answer_from(REPORT, "Why did the yachts moored in the marina increase in 2019?")
     assert not draft.text.startswith("It did not")
 
 
 def test_no_correction_when_the_question_is_no_why():
-    draft = _answer("How many ferries called at the port in 2019, after the rise?")
+    draft = answer_from(REPORT, "How many ferries called at the port in 2019, after the rise?")
     assert not draft.text.startswith("It did not")
 
 
@@ -65,27 +52,17 @@ ferry also in 2020, adding a winter timetable.
 """
 
 
-def _service_answer(question: str):
-    document = parse_text("c", SERVICE, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "document")
-
-
 def test_a_stop_asked_about_what_the_document_says_goes_on_is_corrected():
-    draft = _service_answer("Why did the council stop running the island ferry in 2020?")
+    draft = answer_from(SERVICE, "Why did the council stop running the island ferry in 2020?")
     assert draft.text.startswith("It did not stop: “The council will continue"), draft.text
-    draft = _service_answer("Why was the island ferry discontinued in 2020?")
+    draft = answer_from(SERVICE, "Why was the island ferry discontinued in 2020?")
     assert draft.text.startswith("It did not discontinue:"), draft.text
 
 
 def test_no_stop_correction_for_another_year_or_a_stopping_adjective():
     from coopqa.premise import STOPPING, _verbs
 
-    assert not _service_answer(
-        "Why did the council stop the island ferry in 2019?"
+    assert not answer_from(
+        SERVICE, "Why did the council stop the island ferry in 2019?"
     ).text.startswith("It did not")
     assert _verbs("Why did earnings from discontinued operations fall?", STOPPING) == []

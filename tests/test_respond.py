@@ -9,6 +9,8 @@ from coopqa.facts.match import DocumentFacts
 from coopqa.respond import respond
 from coopqa.synthesize import Evidence
 
+from .answering import answer_from
+
 REPORT = """# Segment review
 
 ## Software
@@ -26,27 +28,17 @@ Noncontrolling interests account for €5 million of earnings (2017/18: €1 mil
 """
 
 
-def _answer(question: str):
-    document = parse_text("r", REPORT, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {  # every sentence equally close: the rules alone choose
-        (p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)
-    }
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "The document")
-
-
 def test_a_cause_answers_only_for_the_thing_it_names():
-    draft = _answer("What caused the increase in Applications revenue in 2019?")
+    draft = answer_from(REPORT, "What caused the increase in Applications revenue in 2019?")
     assert not draft.abstained
     assert "driven by growth in Security" in draft.text
     assert "fourth-quarter" not in draft.text  # a cause, but of Platforms revenue
 
 
 def test_a_comparative_year_does_not_date_the_figure_beside_it():
-    draft = _answer("How much of earnings do the Noncontrolling interests account for in 2019?")
+    draft = answer_from(
+        REPORT, "How much of earnings do the Noncontrolling interests account for in 2019?"
+    )
     assert not draft.abstained and "€5 million" in draft.text
 
 
@@ -57,7 +49,7 @@ def test_how_many_things_is_not_answered_by_a_share_money_or_time():
     assert counts_things("How many years did the programme run?") == (True, True)
     assert counts_things("How many percent of revenue was it?") == (False, False)
     assert counts_things("How much revenue was lost?") == (False, False)
-    draft = _answer("How many customers did Applications add in 2019?")
+    draft = answer_from(REPORT, "How many customers did Applications add in 2019?")
     assert draft.abstained  # "grew 2.3 percent" and "$5,765 million" count no customers
 
 
@@ -80,22 +72,12 @@ The population of the national park was about 41,100 in 2011.
 """
 
 
-def _ask(text: str, question: str):
-    document = parse_text("r", text, markdown=True)
-    passages = list(document.passages)
-    texts = [s.text for p in passages for s in p.sentences] + [p.section for p in passages]
-    facts = DocumentFacts(extract_document(document).facts, texts)
-    scores = {(p.passage_id, i): 1.0 for p in passages for i, _ in enumerate(p.sentences)}
-    evidence = Evidence(question, passages, sentence_scores=scores, library=passages)
-    return respond(evidence, facts, "The document")
-
-
 def test_an_encyclopedia_article_gets_dimensions_places_and_periods_right():
-    assert "63" in _ask(ENCYCLOPEDIA, "How deep is Ullswater?").text  # "how deep": a depth
-    draft = _ask(ENCYCLOPEDIA, "What was the population in 2021?")
+    assert "63" in answer_from(ENCYCLOPEDIA, "How deep is Ullswater?").text  # "how deep": a depth
+    draft = answer_from(ENCYCLOPEDIA, "What was the population in 2021?")
     assert draft.abstained and "2021" in draft.text and "41,100" in draft.text
-    assert _ask(ENCYCLOPEDIA, "How many hotels are in the Lake District?").abstained
-    where = _ask(ENCYCLOPEDIA, "Where is the Lake District?").text
+    assert answer_from(ENCYCLOPEDIA, "How many hotels are in the Lake District?").abstained
+    where = answer_from(ENCYCLOPEDIA, "Where is the Lake District?").text
     assert "North West England" in where and "55 kilometres" not in where
 
 
