@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .corpus import Sentence
+from .doers import doer_facts
 from .fact_sources import Cites, cite_sources, value_text
 from .facts import compute
 from .facts.match import DocumentFacts, fact_years
@@ -104,10 +105,10 @@ def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
     names neither."""
     asked = asked_words(text)
     if not asked:
-        return facts
+        return doer_facts(text, facts) or facts
     by_unit = [f for f in facts if set(tokenize(f.unit)) & asked]
     by_verb = [f for f in facts if set(tokenize(f.measure)) & asked]
-    return by_unit or by_verb or facts
+    return by_unit or by_verb or doer_facts(text, facts) or facts
 
 
 def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | None:
