@@ -57,3 +57,9 @@ def test_an_all_time_sum_adds_the_running_totals_of_their_doers():
 def test_cumulative_is_not_answered_by_one_year():
     draft = answer_from(ONE_YEAR, "How many cumulative pupils has the spring contest had?")
     assert draft.text.startswith("The document does not say anything about “cumulative”")
+
+
+def test_of_two_figures_fitting_the_second_side_the_first_sides_is_not_meant():
+    question = "How many more cumulative pupils has the spring contest had than the autumn contest?"
+    draft = answer_from(REPORT, question)
+    assert draft.text.startswith("230 pupils more, computed as 230 = 640 − 410")
