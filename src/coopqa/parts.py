@@ -82,6 +82,7 @@ def _of_kind(q: Question, fact: Fact, years: set[int]) -> bool:
 
 
 _COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
+_COMPARING = frozenset(("more", "fewer", "less"))
 
 
 def asked_words(text: str) -> set[str]:
@@ -90,8 +91,11 @@ def asked_words(text: str) -> set[str]:
     from .nlp import parse
 
     for token in parse(text):
-        if token.lower_ == "many" and token.head.pos_ in ("NOUN", "PROPN"):
-            return set(tokenize(token.head.text))
+        counted = token.head
+        if token.lower_ == "many" and counted.lower_ in _COMPARING:  # "how many more boats"
+            counted = counted.head
+        if token.lower_ == "many" and counted.pos_ in ("NOUN", "PROPN"):
+            return set(tokenize(counted.text))
         if token.lemma_.lower() in _COUNT_NOUNS:
             words = [c.text for c in token.children if c.dep_ == "compound"]
             if words:
