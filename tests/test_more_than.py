@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coopqa.more_than import sides
+from coopqa.parts import asked_words
 
 from .answering import answer_from
 
@@ -33,3 +34,25 @@ def test_no_difference_when_the_first_is_the_smaller():
         REPORT, "In 2019, how many more ferries sailed to the islands than docked at the harbour?"
     )
     assert "computed as" not in draft.text
+
+
+def test_how_many_more_counts_the_noun_after_more():
+    assert asked_words("How many more ferries docked than sailed?") == {"ferri"}
+    assert asked_words("How many fewer boats sailed?") == {"boat"}
+
+
+def test_the_counted_noun_picks_between_figures_of_one_sentence():
+    report = """# Schools league review
+
+## Spring chess contest
+
+A total of 640 pupils from 30 schools entered this contest during the period from 2001, when \
+this contest started, to 2019.
+
+## Autumn chess contest
+
+A total of 410 pupils from 22 schools entered this contest during the period from 2005, when \
+this contest started, to 2019.
+"""
+    question = "How many more pupils entered the spring contest than the autumn contest in total?"
+    assert answer_from(report, question).text.startswith("230 pupils more, computed as")

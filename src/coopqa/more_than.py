@@ -38,8 +38,12 @@ def _figure(fact: Fact, years: tuple[int, ...]) -> bool:
     return (span_years(fact) is None) if years else (span_years(fact) is not None)
 
 
-def best_for(words: str, q: Question, facts: DocumentFacts) -> Fact | None:
-    """The one figure that fits ``words`` best: None when none fits or two fit as well."""
+def best_for(
+    words: str, q: Question, facts: DocumentFacts, besides: Fact | None = None
+) -> Fact | None:
+    """The one figure that fits ``words`` best: None when none fits or two fit as well. Of two
+    that fit as well, one the other side's figure (``besides``), the other is meant; when that
+    figure alone fits best, None."""
     terms = document_terms(analyse(words).terms, facts)
     ranked = [
         s
@@ -48,6 +52,11 @@ def best_for(words: str, q: Question, facts: DocumentFacts) -> Fact | None:
     ]
     kept = {f.id for f in asked_unit(q.text, [s.fact for s in ranked])}
     ranked = [s for s in ranked if s.fact.id in kept]  # "how many more boats": not the towns
+    if besides is not None and ranked:
+        top = [s for s in ranked if s.coverage >= ranked[0].coverage]
+        if [s.fact for s in top] == [besides]:
+            return None
+        ranked = [s for s in ranked if s.fact != besides]
     if not ranked or len(ranked) > 1 and ranked[1].coverage >= ranked[0].coverage:
         return None
     return ranked[0].fact
@@ -59,8 +68,9 @@ def more_than(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | 
     found = sides(q.text)
     if found is None or q.answer_type != "quantity":
         return None
-    first, second = (best_for(words, q, facts) for words in found)
-    if first is None or second is None or first.id == second.id:
+    first = best_for(found[0], q, facts)
+    second = best_for(found[1], q, facts, first) if first is not None else None
+    if first is None or second is None:
         return None
     if first.unit != second.unit or first.value < second.value:
         return None

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .corpus import Sentence
+from .doers import doer_facts
 from .fact_sources import Cites, cite_sources, value_text
 from .facts import compute
 from .facts.match import DocumentFacts, fact_years
@@ -81,6 +82,7 @@ def _of_kind(q: Question, fact: Fact, years: set[int]) -> bool:
 
 
 _COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
+_COMPARING = frozenset(("more", "fewer", "less"))
 
 
 def asked_words(text: str) -> set[str]:
@@ -89,8 +91,11 @@ def asked_words(text: str) -> set[str]:
     from .nlp import parse
 
     for token in parse(text):
-        if token.lower_ == "many" and token.head.pos_ in ("NOUN", "PROPN"):
-            return set(tokenize(token.head.text))
+        counted = token.head
+        if token.lower_ == "many" and counted.lower_ in _COMPARING:  # "how many more boats"
+            counted = counted.head
+        if token.lower_ == "many" and counted.pos_ in ("NOUN", "PROPN"):
+            return set(tokenize(counted.text))
         if token.lemma_.lower() in _COUNT_NOUNS:
             words = [c.text for c in token.children if c.dep_ == "compound"]
             if words:
@@ -104,10 +109,10 @@ def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
     names neither."""
     asked = asked_words(text)
     if not asked:
-        return facts
+        return doer_facts(text, facts) or facts
     by_unit = [f for f in facts if set(tokenize(f.unit)) & asked]
     by_verb = [f for f in facts if set(tokenize(f.measure)) & asked]
-    return by_unit or by_verb or facts
+    return by_unit or by_verb or doer_facts(text, facts) or facts
 
 
 def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | None:

@@ -45,6 +45,7 @@ from .parts import across_parts
 from .premise import direction_premise, stop_premise
 from .question import Question, analyse, counts_things
 from .rows import column_average, components, extreme, rows_listed, rows_past
+from .running import over_spans, running_words
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .text import tokenize
 from .vocabulary import (
@@ -85,6 +86,10 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     """The draft answer for a question about documents without a reviewed fact table."""
     q = analyse(evidence.question)
     specific = unknown_specifics(q, facts)
+    if specific and set(specific) <= running_words(q.text):  # "cumulative": over a span
+        spanned = replace(q, terms=document_terms(q.terms, facts))
+        if draft := over_spans(spanned, evidence, facts):
+            return draft
     if specific:
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.

@@ -22,10 +22,13 @@ _MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 def document_terms(terms: tuple[str, ...], facts: DocumentFacts) -> tuple[str, ...]:
     """Each question term in the documents' own word: itself, or its glossary synonym or
     country the documents use; terms they never use in any form are left out."""
+    from .acronyms import expansion
+
     out = []
     for term in terms:
         forms = [term, *glossary_forms(term)]
-        out += [next((f for f in forms if facts.known(f)), "")]
+        own = next((f for f in forms if facts.known(f)), "")
+        out += [own] if own else expansion(term, facts)  # "AGM": the words it abbreviates
     return tuple(t for t in dict.fromkeys(out) if t)
 
 

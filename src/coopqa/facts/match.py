@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -72,6 +72,13 @@ class DocumentFacts:
         n = max(len(units), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
         self.default_idf = math.log(1 + n)
+
+    def only(self, keep: Callable[[Fact], bool]) -> DocumentFacts:
+        """The same documents' vocabulary with only the facts ``keep`` accepts."""
+        view = DocumentFacts.__new__(DocumentFacts)
+        view.facts = [f for f in self.facts if keep(f)]
+        view.idf, view.default_idf = self.idf, self.default_idf
+        return view
 
     @cached_property
     def _words(self) -> list[tuple[set[str], set[str], set[str], set[str]]]:

@@ -1,0 +1,46 @@
+"""Which of a sentence's figures counts the ones doing what the question asks about: in "40 pupils
+from 9 schools competed", asked about competitors, the pupils (the verb's subject), not the
+schools (only where they came from). General English from spaCy's parse.
+"""
+
+from __future__ import annotations
+
+from .facts.model import Fact
+from .text import tokenize
+
+_COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
+_SUBJECTS = frozenset(("nsubj", "nsubjpass"))
+
+
+def doer_facts(question: str, facts: list[Fact]) -> list[Fact]:
+    """The facts whose unit names the subject of a verb the question names a form of
+    ("competitors", "competed"); empty when none does."""
+    asked = set(tokenize(question))
+    return [f for f in facts if set(tokenize(f.unit)) & subjects_of(f.quote, asked)]
+
+
+def subjects_of(sentence: str, stems: set[str]) -> set[str]:
+    """The words of the subject of each verb of ``sentence`` whose stem is among ``stems``:
+    "a total of 40 pupils" is the pupils."""
+    from .nlp import parse
+
+    out: set[str] = set()
+    for token in parse(sentence):
+        if token.pos_ != "VERB" or not set(tokenize(token.text)) & stems:
+            continue
+        for child in token.children:
+            if child.dep_ in _SUBJECTS:
+                out |= set(tokenize(_counted(child).text))
+    return out
+
+
+def _counted(noun):  # noqa: ANN001, ANN202 - a spaCy token
+    """The noun a count noun counts ("a total of pupils" -> pupils); else the noun itself."""
+    if noun.lemma_.lower() not in _COUNT_NOUNS:
+        return noun
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return noun
