@@ -6,22 +6,23 @@ when the document gives the total from 2010 to 2019 and, under the same heading,
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .corpus import Sentence
 from .fact_sources import (
     MIN_FACT_COVERAGE,
     Cites,
     as_asked,
-    cite_source,
     cite_sources,
     names_covered,
+    quoted,
     value_text,
 )
 from .facts import compute
-from .facts.match import DocumentFacts, fact_years
+from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact
 from .followup import own_words
-from .parts import asked_unit
+from .parts import clear_best, of_asked_unit, span_years
 from .question import Question
 from .synthesize import Draft, Evidence
 from .text import tokenize
@@ -57,17 +58,32 @@ def span_asked(text: str) -> tuple[int | None, int] | None:
     return None
 
 
-def _framing(text: str) -> set[str]:
-    """The words of the phrases that say which years ("from 2010 through 2018"): no subject."""
+def _subject_terms(q: Question) -> tuple[str, ...]:
+    """The question's terms without the phrases that say which years ("from 2010 through
+    2018", "since it started"): those name no subject."""
     patterns = (_LEFT_OUT, _RANGE, _SINCE_START)
-    found = [m.group(0) for pattern in patterns for m in pattern.finditer(text)]
-    return set(tokenize(" ".join(found)))
+    found = [m.group(0) for pattern in patterns for m in pattern.finditer(q.text)]
+    framing = set(tokenize(" ".join(found)))
+    return tuple(t for t in q.terms if t not in framing)
 
 
-def span_years(fact: Fact) -> tuple[int, int] | None:
-    """The first and last year of a fact's span ("2010–2019"), or None for one period."""
-    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", fact.scope)]
-    return (min(years), max(years)) if len(years) == 2 and years[0] != years[1] else None
+def spans_only(facts: DocumentFacts, ends: Collection[int] = ()) -> DocumentFacts:
+    """The facts over a span of years (ending in one of ``ends``, when given)."""
+
+    def spanning(fact: Fact) -> bool:
+        span = span_years(fact)
+        return fact.origin == "prose" and span is not None and (not ends or span[1] in ends)
+
+    return facts.only(spanning)
+
+
+def one_total(q: Question, spans: DocumentFacts, terms: tuple[str, ...]) -> Scored | None:
+    """The one fact of ``spans`` that fits ``terms`` in the counted unit, naming the question's
+    names; None when none or two fit as well."""
+    ranked = [
+        s for s in spans.rank(terms) if s.coverage >= MIN_FACT_COVERAGE and names_covered(q, s)
+    ]
+    return clear_best(of_asked_unit(q.text, ranked))
 
 
 def _year_alone(total: Fact, year: int, facts: DocumentFacts) -> Fact | None:
@@ -92,21 +108,13 @@ def running_total(q: Question, facts: DocumentFacts) -> tuple[Fact, Fact] | None
     if asked is None or q.answer_type != "quantity":
         return None
     first, left_out = asked
-    framing = _framing(q.text)
-    totals = []
-    for scored in facts.rank(tuple(t for t in q.terms if t not in framing)):
-        span = span_years(scored.fact)
-        if scored.coverage < MIN_FACT_COVERAGE:
-            break
-        if scored.fact.origin != "prose" or span is None or span[1] != left_out:
-            continue
-        if (first is None or span[0] == first) and names_covered(q, scored):
-            totals.append(scored)
-    kept = {f.id for f in asked_unit(q.text, [s.fact for s in totals])}
-    totals = [s for s in totals if s.fact.id in kept]  # "how many boats": not the towns beside
-    if not totals or len(totals) > 1 and totals[1].coverage >= totals[0].coverage:
-        return None  # none, or two totals fit as well: which one is meant is not clear
-    total = totals[0].fact
+    spans = spans_only(facts, (left_out,))
+    if first is not None:
+        spans = spans.only(lambda f: span_years(f)[0] == first)
+    best = one_total(q, spans, _subject_terms(q))
+    if best is None:
+        return None
+    total = best.fact
     alone = _year_alone(total, left_out, facts)
     return (total, alone) if alone is not None else None
 
@@ -136,20 +144,5 @@ def since_start(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
     when none or two fit as well."""
     if q.answer_type != "quantity" or not _SINCE_START.search(own_words(q.text)):
         return None
-    framing = _framing(q.text)
-    totals = [
-        s
-        for s in facts.rank(tuple(t for t in q.terms if t not in framing))
-        if s.fact.origin == "prose"
-        and (span := span_years(s.fact)) is not None
-        and (not q.years or span[1] in q.years)
-        and s.coverage >= MIN_FACT_COVERAGE
-        and names_covered(q, s)
-    ]
-    kept = {f.id for f in asked_unit(q.text, [s.fact for s in totals])}
-    totals = [s for s in totals if s.fact.id in kept]
-    if not totals or len(totals) > 1 and totals[1].coverage >= totals[0].coverage:
-        return None
-    quotes: dict[int, Sentence] = {}
-    source = cite_source(totals[0].fact, evidence, quotes, Cites(evidence))
-    return Draft(text=source, quotes=quotes) if source else None
+    best = one_total(q, spans_only(facts, q.years), _subject_terms(q))
+    return quoted(best.fact, evidence) if best else None

@@ -69,6 +69,13 @@ def cite_source(fact: Fact, evidence: Evidence, quotes: dict[int, Sentence], cit
     return f"“{sentence.text}” [{n}], under “{header.text}” [{m}]"
 
 
+def quoted(fact: Fact, evidence: Evidence) -> Draft | None:
+    """The answer that is the fact's own sentence (or table row), quoted and cited."""
+    quotes: dict[int, Sentence] = {}
+    source = cite_source(fact, evidence, quotes, Cites(evidence))
+    return Draft(text=source, quotes=quotes) if source else None
+
+
 def fact_label(fact: Fact) -> str:
     parts = [fact.subject, fact.measure] if fact.origin == "table" else [fact.subject]
     return ", ".join(p for p in parts if p)

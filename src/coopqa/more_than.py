@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 from .corpus import Sentence
-from .cumulative import span_years
 from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text
 from .facts import compute
 from .facts.match import DocumentFacts
-from .facts.model import Fact, unit_kind
-from .parts import asked_unit
+from .facts.model import Fact
+from .parts import clear_best, is_count, of_asked_unit, span_years
 from .question import Question, analyse
 from .synthesize import Draft, Evidence
 from .vocabulary import document_terms
@@ -31,9 +30,7 @@ def sides(text: str) -> tuple[str, str] | None:
 
 def _figure(fact: Fact, years: tuple[int, ...]) -> bool:
     """A count of the asked year (or a running total when no year is asked), not a change."""
-    if fact.measure.startswith(("increase", "decrease", "date")) or fact.unit in ("", "%"):
-        return False
-    if unit_kind(fact.unit) != "count":
+    if not is_count(fact):
         return False
     return (span_years(fact) is None) if years else (span_years(fact) is not None)
 
@@ -50,16 +47,14 @@ def best_for(
         for s in facts.rank(terms, q.years)
         if _figure(s.fact, q.years) and s.coverage >= MIN_FACT_COVERAGE
     ]
-    kept = {f.id for f in asked_unit(q.text, [s.fact for s in ranked])}
-    ranked = [s for s in ranked if s.fact.id in kept]  # "how many more boats": not the towns
+    ranked = of_asked_unit(q.text, ranked)  # "how many more boats": not the towns
     if besides is not None and ranked:
         top = [s for s in ranked if s.coverage >= ranked[0].coverage]
         if [s.fact for s in top] == [besides]:
             return None
         ranked = [s for s in ranked if s.fact != besides]
-    if not ranked or len(ranked) > 1 and ranked[1].coverage >= ranked[0].coverage:
-        return None
-    return ranked[0].fact
+    best = clear_best(ranked)
+    return best.fact if best else None
 
 
 def more_than(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:

@@ -17,7 +17,7 @@ from .corpus import Sentence
 from .doers import doer_facts
 from .fact_sources import Cites, cite_sources, value_text
 from .facts import compute
-from .facts.match import DocumentFacts, fact_years
+from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact, unit_kind
 from .numbers import TIME_KINDS, find_numbers
 from .question import Question
@@ -29,7 +29,6 @@ _TOTAL = re.compile(
     re.I,
 )
 _EACH = re.compile(r"\beach\b", re.I)
-_SPAN = re.compile(r"(?:19|20)\d\d\D+(?:19|20)\d\d")
 MAX_PARTS = 12
 
 
@@ -66,16 +65,27 @@ def _context(fact: Fact) -> set[str]:
     return set(tokenize(f"{fact.quote} {fact.section}"))
 
 
+def span_years(fact: Fact) -> tuple[int, int] | None:
+    """The first and last year of a fact's span ("2010–2019"), or None for one period."""
+    years = fact.scope_years
+    return (min(years), max(years)) if len(years) == 2 else None
+
+
+def is_count(fact: Fact) -> bool:
+    """A count of things: not a change, a date, a share or an amount of money or time."""
+    if fact.measure.startswith(("increase", "decrease", "date")) or fact.unit in ("", "%"):
+        return False
+    return unit_kind(fact.unit) == "count"
+
+
 def _of_kind(q: Question, fact: Fact, years: set[int]) -> bool:
     """A count (no date, duration or change) of the asked period: the asked year alone, or the
     whole span the document gives when no year is asked."""
     if fact.origin != "prose" or fact.kind in TIME_KINDS or fact.kind in ("label", "ordinal"):
         return False
-    if fact.measure.startswith(("increase", "decrease", "date")) or fact.unit in ("", "%"):
-        return False
-    if unit_kind(fact.unit) != "count":
+    if not is_count(fact):
         return False  # "a two-day fair": its length, not a figure to add
-    spanned = bool(_SPAN.search(fact.scope))
+    spanned = span_years(fact) is not None
     if years:
         return not spanned and bool(fact_years(fact)) and fact_years(fact) <= years
     return spanned
@@ -113,6 +123,20 @@ def asked_unit(text: str, facts: list[Fact]) -> list[Fact]:
     by_unit = [f for f in facts if set(tokenize(f.unit)) & asked]
     by_verb = [f for f in facts if set(tokenize(f.measure)) & asked]
     return by_unit or by_verb or doer_facts(text, facts) or facts
+
+
+def of_asked_unit(text: str, ranked: list[Scored]) -> list[Scored]:
+    """The scored facts ``asked_unit`` keeps, in their order ("how many boats": not the towns)."""
+    kept = {f.id for f in asked_unit(text, [s.fact for s in ranked])}
+    return [s for s in ranked if s.fact.id in kept]
+
+
+def clear_best(ranked: list[Scored]) -> Scored | None:
+    """The best-fitting fact, unless none fits or a second fits as well (which is meant is not
+    clear)."""
+    if not ranked or len(ranked) > 1 and ranked[1].coverage >= ranked[0].coverage:
+        return None
+    return ranked[0]
 
 
 def part_facts(q: Question, parts: Parts, facts: DocumentFacts) -> list[Fact] | None:
