@@ -24,13 +24,9 @@ _SPELLING = (
 )
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """English Snowball stem: 'dispatches'/'dispatched', 'died'/'die', 'married'/'marry' meet."""
-    return _stem(word)
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
