@@ -364,8 +364,3 @@ def _mark_ranges(text: str, found: list[NumberMention]) -> list[NumberMention]:
             out[a] = replace(out[a], note=note)
             out[b] = replace(out[b], note=note)
     return out
-
-
-def time_key(mention: NumberMention) -> tuple[str, int]:
-    """What a time mention points at, comparable with a fact's period: ("FY", 2012) or ("CY", 2005)."""
-    return ("FY" if mention.kind == "fiscal_year" else "CY", int(mention.value))
