@@ -106,7 +106,9 @@ def test_http_needs_the_api_key(live_server):
 def test_stdio_command_serves_the_same_tools(live_server, corpus):
     from mcp import StdioServerParameters
 
-    env = {**live_server.env, "PATH": os.environ.get("PATH", ""), "HOME": str(ROOT)}
+    # The SDK passes only this env: the user's HOME, so the model export is found in its cache.
+    home = os.environ.get("HOME", str(ROOT))
+    env = {**live_server.env, "PATH": os.environ.get("PATH", ""), "HOME": home}
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "coopqa.cli", "mcp"], env=env, cwd=str(ROOT)
     )
