@@ -128,6 +128,21 @@ def test_prose_facts_have_unit_period_and_change_link():
     assert text[level.start : level.end] == level.quote
 
 
+def test_a_figure_completing_the_number_of_x_counts_x():
+    text = (
+        "# Report\n\nThe total number of deployed observers was 230 at the end of FY2014, "
+        "an increase of 12 observers from that in FY2013. Total revenue was $5 million.\n"
+    )
+    facts = extract_document(parse_text("r", text, markdown=True)).facts
+    level = next(f for f in facts if f.value == 230)
+    change = next(f for f in facts if f.value == 12)
+    assert (level.unit, level.kind) == ("observers", "count")
+    assert level.measure == "total number of deployed observers"
+    assert change.measure == "increase in total number of deployed observers"
+    revenue = next(f for f in facts if f.value == 5)
+    assert revenue.kind == "amount" and revenue.measure == "total revenue"
+
+
 def test_a_comparative_in_parentheses_dates_only_its_own_figure():
     text = (
         "# Report\n\nIn the 2018/19 tax year the cap was £160,800.\n\nNoncontrolling interests "

@@ -16,6 +16,7 @@ from .citing import join_answers, resolve_citations, split_question, unquote_inv
 from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
+from .fact_tables import TableView, extracted_view, fact_text, is_narrative
 from .followup import is_follow_up, resolve
 from .number_checks import (
     check_numbers,
@@ -87,7 +88,9 @@ class Assistant:
         self.corpus = load_corpus(settings.corpus_dirs) if naive else None
         self.facts = self._load_facts() if settings.use_facts else None
         self.synthesizer = synthesizer or _synthesizer_for(settings)
-        self._fact_vectors = self._embed_facts()
+        self._reviewed = (
+            TableView(self.facts, self._embed_facts(), reviewed=True) if self.facts else None
+        )
         self._reload_lock = threading.Lock()
         self._load_passages()
         self._chain = self._build_chain()
@@ -113,6 +116,9 @@ class Assistant:
         self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()
         self._document_facts: dict[frozenset[str], Any] = {}
+        self._tables: dict[frozenset[str], TableView | None] = {}
+        tabled = {p.doc for p in self._passages.values() if p.kind == "table"}
+        self._any_narrative = not naive and bool(set(self.documents) - tabled)
 
     def _refresh(self) -> None:
         """After `coopqa ingest` moved the index on, answer from the new collection (and with
@@ -155,7 +161,7 @@ class Assistant:
         from .precomputed import cached_vectors
 
         facts = list(self.facts.facts)
-        texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in facts]
+        texts = [fact_text(f) for f in facts]
         path = self.settings.data_dir / FACT_VECTORS_FILE
         return dict(
             zip([f.id for f in facts], cached_vectors(path, texts, self.embedder), strict=True)
@@ -272,7 +278,8 @@ class Assistant:
         began = time.perf_counter()
         cleaned, injected = strip_injection(state["question"])
         state["injected"] = injected
-        resolved = resolve(cleaned, state["history"], self._subject_of)
+        view = self._table_for(state["docs"] or frozenset(self.documents))
+        resolved = resolve(cleaned, state["history"], lambda q: self._subject_of(q, view))
         state["resolved"], state["fact_query"] = resolved.search, resolved.facts
         condense_with_llm = getattr(self.synthesizer, "condense", None)
         if condense_with_llm and is_follow_up(cleaned, state["history"]):
@@ -290,7 +297,7 @@ class Assistant:
         if prefetch is None:
             return
         texts = [state["resolved"]]
-        if self.facts is not None:
+        if self._reviewed is not None or self._any_narrative:
             texts += [state["fact_query"], direction_query(state["question"])]
         prefetch([t for t in texts if t])
 
@@ -312,36 +319,56 @@ class Assistant:
         self._timed(state, "retrieve", began)
         return state
 
-    def _subject_of(self, question: str) -> str | None:
+    def _subject_of(self, question: str, view: TableView | None) -> str | None:
         """The programme a question is about, from its best-matching fact."""
-        if self.facts is None:
+        if view is None:
             return None
-        ranked = self._rank(question)
+        ranked = self._rank(question, view)
         return ranked[0].fact.subject if ranked else None
+
+    def _table_for(self, docs: frozenset[str]) -> TableView | None:
+        """The fact table answering ``docs``: the reviewed one for the documents it covers, the
+        extracted one of narrative documents, else none (``respond`` reads tables' cells)."""
+        if not docs:
+            return None
+        if self._reviewed is not None and docs <= self.reviewed_docs:
+            return self._reviewed
+        if not self._any_narrative:
+            return None
+        if docs not in self._tables:
+            passages = [p for p in self._passages.values() if p.doc in docs]
+            view = None
+            if is_narrative(passages) and self.settings.use_facts:
+                facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
+                view = extracted_view(facts, passages, self.embedder)
+            self._tables[docs] = view
+        return self._tables[docs]
 
     def _step_facts(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         query = state["fact_query"]
         state["facts"], state["not_stated"], state["premise"] = [], None, []
         state["premise_grounded"] = []
-        if self.facts is not None:
+        state["table"] = view = self._table_for(self._answer_docs(state))
+        if view is not None:
             from .facts import FactMatch
 
-            matches = self.facts.lookup(query, k=12)
+            table = view.table
+            matches = table.lookup(query, k=12)
             vector = (
                 self.embedder.embed_query(query) if query != state["resolved"] else state["vector"]
             )
             top_doc = state["results"][0].passage.doc if state["results"] else None
-            ranked = rank_facts(query, vector, matches, self._fact_vectors)
+            ranked = rank_facts(query, vector, matches, view.vectors)
             # A fact answers only when the question is about its document (another chapter
             # dropped into corpus/ has no facts here, and its numbers are checked by quote).
             state["facts"] = [m for m in ranked if m.fact.doc == top_doc]
-            not_stated = self.facts.not_stated(query) if state["facts"] else None
+            not_stated = table.not_stated(query) if state["facts"] else None
             if not_stated is not None and not_stated.related:
                 if not_stated.related[0].subject != state["facts"][0].fact.subject:
                     not_stated = None  # it judged another programme than the best-fitting fact's
             state["not_stated"] = not_stated
-            grounded = premise_corrections(state["question"], self.facts, self._rank)
+            grounded = premise_corrections(state["question"], table, lambda q: self._rank(q, view))
             state["premise"] = [note for note, _ in grounded]
             state["premise_grounded"] = grounded
             if grounded:
@@ -352,9 +379,9 @@ class Assistant:
         self._timed(state, "facts", began)
         return state
 
-    def _rank(self, question: str) -> list[Any]:
+    def _rank(self, question: str, view: TableView) -> list[Any]:
         vector = self.embedder.embed_query(question)
-        return rank_facts(question, vector, self.facts.lookup(question, k=12), self._fact_vectors)
+        return rank_facts(question, vector, view.table.lookup(question, k=12), view.vectors)
 
     def _in_scope(self, question: str, similarity: float) -> bool:
         if similarity >= SCOPE_THRESHOLD:
@@ -363,20 +390,20 @@ class Assistant:
         known = len(words & self._vocabulary) / max(len(words), 1)
         return similarity >= LOW_SCOPE and known >= VOCABULARY_SHARE
 
-    def _unreported(self, question: str) -> str | None:
+    def _unreported(self, question: str, table: Any) -> str | None:
         """Why the chapter cannot answer: a measure it never reports, or the members of a group
         it only counts ("which nine countries")."""
         for m in _UNREPORTED.finditer(question):
             if not set(tokenize(m.group(0))) & self._vocabulary:
-                return not_mentioned("chapter", m.group(0))
+                return not_mentioned(getattr(table, "name", "chapter"), m.group(0))
         listed = _WHICH_COUNTED.search(question)
-        if listed and self.facts is not None:
+        if listed and table is not None:
             from .numbers import find_numbers
 
             counted = find_numbers(listed.group("count"))
-            if counted and any(f.value == counted[0].value for f in self.facts.stated):
+            if counted and any(f.value == counted[0].value for f in table.stated):
                 return (
-                    f"The chapter gives only the number ({listed.group('count')} "
+                    f"The {table.name} gives only the number ({listed.group('count')} "
                     f"{listed.group('things')}), not which ones they were."
                 )
         return None
@@ -388,6 +415,7 @@ class Assistant:
         return not _WH_WORD.search(question) and bool(facts) and facts[0].score >= TERSE_FACT_SCORE
 
     def _evidence(self, state: dict[str, Any]) -> Evidence:
+        table = state["table"].table if state["table"] else None
         return Evidence(
             question=state["resolved"],
             passages=[r.passage for r in state["results"][:EVIDENCE_PASSAGES]],
@@ -398,9 +426,9 @@ class Assistant:
             premise_notes=state["premise"],
             premise_facts=[facts for _, facts in state["premise_grounded"]],
             in_scope=self._in_scope(state["resolved"], state["scope"]),
-            table=self.facts,
+            table=table,
             numeric=self._is_numeric(state["resolved"], state["facts"]),
-            unreported=self._unreported(state["question"]),
+            unreported=self._unreported(state["question"], table),
             library=list(self._passages.values()),
         )
 
@@ -441,13 +469,19 @@ class Assistant:
             state["draft"] = overview(state["evidence"], ordered, asked)
             self._timed(state, "synthesize", began)
             return state
+        extractive = self.synthesizer.name == "extractive"
+        view = state["table"]
         general = (
-            self.synthesizer.name == "extractive"
-            and bool(docs)
-            and not docs <= self.reviewed_docs
-            and self.settings.retrieval_mode != "naive"
+            extractive and bool(docs) and view is None and self.settings.retrieval_mode != "naive"
         )
-        if general:
+        if extractive and view is not None and not view.reviewed:
+            from .respond import worked_out  # a sum, difference or premise first: then the lookup
+
+            evidence = state["evidence"]
+            state["draft"] = worked_out(
+                evidence, self.document_facts(docs)
+            ) or self.synthesizer.synthesize(evidence)
+        elif general:
             from .respond import out_of_scope, respond
 
             name = "document" if len(docs) == 1 else "documents"
@@ -472,7 +506,8 @@ class Assistant:
             corrections += unquoted
         cited_docs = {c.doc for c in citations} or set(self._answer_docs(state))
         # Each document's numbers are checked against its own facts only.
-        table = self.facts if cited_docs and cited_docs <= self.reviewed_docs else None
+        view = self._table_for(frozenset(cited_docs))
+        table = view.table if view else None
         text, numbers, fixed = check_numbers(
             text,
             [c.quote for c in citations],

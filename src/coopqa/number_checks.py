@@ -222,7 +222,7 @@ def premise_corrections(question: str, table: Any, rank: Any) -> list[tuple[str,
                 continue  # "the 12 vessels delivered" names a real figure, not a wrong one
             if _is_year(checked.text) and not _claims_date(clause, checked.text):
                 continue  # a year that frames the question claims nothing
-            notes.append((f"The chapter gives a different figure: {phrase(fact)}.", [fact]))
+            notes.append((f"The {table.name} gives a different figure: {phrase(fact)}.", [fact]))
     asked = _DIRECTION_WORD.search(question)
     if asked:
         direction = _DIRECTIONS[asked.group(1).lower()]

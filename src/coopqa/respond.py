@@ -86,19 +86,13 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     """The draft answer for a question about documents without a reviewed fact table."""
     q = analyse(evidence.question)
     specific = unknown_specifics(q, facts)
-    if specific and set(specific) <= running_words(q.text):  # "cumulative": over a span
-        spanned = replace(q, terms=document_terms(q.terms, facts))
-        if draft := over_spans(spanned, evidence, facts):
-            return draft
+    if draft := _over_spans_asked(q, specific, evidence, facts):
+        return draft
     if specific:
         return _not_found(q, evidence, facts, corpus_name, specific)
     # Coverage is measured over the words the documents use: the rest are the asker's wording.
     q = replace(q, terms=document_terms(q.terms, facts))
-    if draft := across_parts(q, evidence, facts) or direction_premise(q, evidence, facts):
-        return draft
-    if draft := without_last_year(q, evidence, facts) or more_than(q, evidence, facts):
-        return draft
-    if draft := since_start(q, evidence, facts) or stop_premise(q, evidence, facts):
+    if draft := _worked_out(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
         return counted(evidence, *averaged)
@@ -126,23 +120,62 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
     return draft
 
 
+def worked_out(evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """A figure the question asks to be worked out from stated ones (a sum over parts, a
+    difference, the year before a stated change, a running total less a year), or a premise the
+    document contradicts; None when no such rule applies. Words the documents never use leave it
+    to the lookup."""
+    q = analyse(evidence.question)
+    specific = unknown_specifics(q, facts)
+    if draft := _over_spans_asked(q, specific, evidence, facts):
+        return draft
+    if specific:
+        return None
+    q = replace(q, terms=document_terms(q.terms, facts))
+    return _worked_out(q, evidence, facts) or _from_stated_change(q, evidence, facts)
+
+
+def _over_spans_asked(
+    q: Question, specific: list[str], evidence: Evidence, facts: DocumentFacts
+) -> Draft | None:
+    """ "Cumulative", "all-time": words a document need not use, answered over a span."""
+    if specific and set(specific) <= running_words(q.text):
+        return over_spans(replace(q, terms=document_terms(q.terms, facts)), evidence, facts)
+    return None
+
+
+def _from_stated_change(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    """A year's figure from a later level and the change stated since: for one asked year, or
+    for the earlier of two ("in 2018, given the 2019 figures")."""
+    if q.answer_type != "quantity" or len(q.years) not in (1, 2):
+        return None
+    if len(q.years) == 1:
+        return from_change(q, evidence, facts)
+    if per_year(q, evidence, facts) is not None:
+        return None  # both years are stated: the lookup gives them
+    earlier, later = sorted(q.years)
+    return from_change(replace(q, years=(earlier,)), evidence, facts, later)
+
+
+def _worked_out(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+    return (
+        across_parts(q, evidence, facts)
+        or direction_premise(q, evidence, facts)
+        or without_last_year(q, evidence, facts)
+        or more_than(q, evidence, facts)
+        or since_start(q, evidence, facts)
+        or stop_premise(q, evidence, facts)
+    )
+
+
 # ------------------------------------------------------------------------------------------ facts
 
 
 def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
-    if len(q.years) == 1 and q.answer_type == "quantity":
-        draft = from_change(q, evidence, facts)
-        if draft is not None:
-            return draft
-    if len(q.years) >= 2:
-        draft = per_year(q, evidence, facts)
-        if draft is not None:
-            return draft
-    if len(q.years) == 2 and q.answer_type == "quantity":  # "in 2018, given the 2019 figures"
-        earlier, later = sorted(q.years)
-        draft = from_change(replace(q, years=(earlier,)), evidence, facts, later)
-        if draft is not None:
-            return draft
+    if len(q.years) >= 2 and (draft := per_year(q, evidence, facts)):
+        return draft
+    if draft := _from_stated_change(q, evidence, facts):
+        return draft
     ranked = [s for s in facts.rank(q.terms, q.years) if names_covered(q, s)]
     if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE:
         if q.years and q.answer_type == "quantity":

@@ -319,10 +319,11 @@ class ExtractiveSynthesizer:
             if found:
                 quotes[found[0]] = found[1]
                 marks.append(f"[{found[0]}]")
+        name = _source_name(evidence)
         text = (
             ns.message
-            if ns.message.startswith("The chapter does not")
-            else (f"The chapter does not say. {ns.message}")
+            if ns.message.startswith(f"The {name} does not")
+            else (f"The {name} does not say. {ns.message}")
         )
         related = list(getattr(ns, "related", []))
         return Draft(
@@ -371,7 +372,12 @@ def _unique(lines: list[str]) -> list[str]:
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
     """Nothing is close to the question: say what the documents do cover, from their headings."""
     headings = [p.section.split(" > ")[0] for p in evidence.library]
-    return Draft(text=covers("chapter", headings), abstained=True)
+    return Draft(text=covers(_source_name(evidence), headings), abstained=True)
+
+
+def _source_name(evidence: Evidence) -> str:
+    """What the answer calls its source: the fact table's name ("chapter", "document")."""
+    return getattr(evidence.table, "name", "chapter")
 
 
 def phrase(fact: Any) -> str:

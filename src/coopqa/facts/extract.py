@@ -32,6 +32,8 @@ _CUMULATIVE = re.compile(r"\b(cumulative|in total|a total of|altogether|so far|t
 _BASE_BEFORE = re.compile(
     r"\b(?:from|compared (?:to|with)|over|versus|vs\.?|than)\b(?:\s+\w+){0,3}\s*$", re.I
 )
+# Nouns that count what follows them: "the number of employees was 1,200".
+_COUNT_NOUNS = frozenset(("number", "total", "count", "headcount", "tally"))
 _NEWLY = re.compile(r"\bnew(?:ly)?\b", re.I)
 # "rose from $618.3 million … to $668.6 million": the numbers after from/to are levels.
 _LEVEL_BEFORE = re.compile(r"\b(?:from|to)\s+(?:[A-Z]{0,3}[$€£¥]|RMB|USD|EUR|GBP)?\s?$")
@@ -274,7 +276,26 @@ def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, 
     head = token.head if token.dep_ in ("nummod", "quantmod", "compound") else None
     if head is not None and head.pos_ in ("NOUN", "PROPN") and head.i != token.i:
         return head.text.lower(), "count"
+    counted = _counted_by_copula(token)
+    if counted is not None:
+        return counted.text.lower(), "count"
     return mention.unit or "", "count"
+
+
+def _copula_subject(token: Any) -> Any:
+    """ "X was 424": the subject X of the copula the number completes, else None."""
+    if token.dep_ != "attr" or token.head.pos_ != "AUX":
+        return None
+    return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+
+
+def _counted_by_copula(token: Any) -> Any:
+    """ "The total number of dispatched personnel was 424": the noun counted (personnel)."""
+    subject = _copula_subject(token)
+    if subject is None or subject.lemma_.lower() not in _COUNT_NOUNS:
+        return None
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
 
 
 def _change_in(text: str, mention: NumberMention, token: Any) -> str:
@@ -325,6 +346,9 @@ def _subject(token: Any, mention: NumberMention) -> str:
 
 def _measure(token: Any, unit: str) -> str:
     """What is counted of the subject: the verb it hangs from ("returned", "newly dispatched")."""
+    subject = _copula_subject(token)
+    if subject is not None:  # "the total number of dispatched personnel was 424"
+        return " ".join(t.text for t in subject.subtree if t.dep_ not in ("det", "punct")).lower()
     node = token.head
     for _ in range(3):
         if node.pos_ == "VERB":

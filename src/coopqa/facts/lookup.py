@@ -44,9 +44,13 @@ class FactTable:
 
     ``context`` maps a section heading path to its text; its words count a little for the facts of
     that section, so a question may name a programme by words the facts' own columns lack.
+    ``name`` is what answers call the text the facts come from ("the chapter does not say").
     """
 
-    def __init__(self, facts: Iterable[Fact], context: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, facts: Iterable[Fact], context: dict[str, str] | None = None, name: str = "chapter"
+    ) -> None:
+        self.name = name
         self.facts: list[Fact] = list(facts)
         self._by_id = {f.id: f for f in self.facts}
         self._context = dict(context or {})
@@ -170,7 +174,7 @@ class FactTable:
             return None  # "since FY1999" of a total that starts elsewhere: a premise to correct
         said = [f for f in related if not f.derived] or related
         return NotStated(
-            f"{does_not_say('chapter', _what(best), f'in {times.describe()}')} "
+            f"{does_not_say(self.name, _what(best), _during(times.describe()))} "
             f"{it_gives([_when(f) for f in said])}",
             related,
         )
@@ -255,7 +259,7 @@ class FactTable:
             else f"does not give {what} in its text"
         )
         return NotStated(
-            f"The chapter {said}{where}. It gives only {gives}.",
+            f"The {self.name} {said}{where}. It gives only {gives}.",
             shown + ([figure] if figure else []),
         )
 
@@ -280,6 +284,11 @@ def _overlap(
     top_idf = max(idf.values(), default=1.0)
     denominator = sum(idf[w] for w in known) + 0.75 * top_idf * unknown
     return [sum(idf[w] * fw.get(w, 0.0) for w in known) / denominator for fw in weights]
+
+
+def _during(period: str) -> str:
+    """ "in FY2012", "at the end of FY2012"."""
+    return f"{'at' if period.startswith('the end') else 'in'} {period}"
 
 
 def _what(fact: Fact) -> str:

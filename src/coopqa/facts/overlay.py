@@ -7,6 +7,7 @@ import io
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..corpus import Corpus, Passage
 
 
 def read_rows(path: Path) -> tuple[list[Fact], list[str]]:
@@ -228,13 +229,13 @@ def load_fact_table(path_or_settings: object, corpus: Corpus) -> FactTable:
     if problems:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise FactsError(problems[0] + more)
-    return FactTable(facts + derive(facts), section_texts(corpus))
+    return FactTable(facts + derive(facts), section_texts(corpus.passages))
 
 
-def section_texts(corpus: Corpus) -> dict[str, str]:
+def section_texts(passages: Iterable[Passage]) -> dict[str, str]:
     """Each section heading path with the text of its passages (lookup context for its facts)."""
     texts: dict[str, list[str]] = defaultdict(list)
-    for passage in corpus.passages:
+    for passage in passages:
         texts[passage.section].append(passage.text)
     return {section: " ".join(parts) for section, parts in texts.items()}
 

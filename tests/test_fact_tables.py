@@ -1,0 +1,102 @@
+"""A narrative document (prose only) is answered from its own extracted fact table, as the reviewed
+chapter is from facts.csv; a document with tables is left to ``respond``."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopqa.corpus import parse_text
+from coopqa.fact_tables import extracted_view, is_narrative
+from coopqa.facts.extract import extract_document
+
+NARRATIVE = """# Fisheries Agency Annual Report 2015
+
+## Section 1. Observer Programme
+
+In FY2014, 52 observers were newly deployed to partner fleets, a decrease of 6 observers from \
+that in FY2013. Meanwhile, 40 observers returned to port in FY2014. As a result, the total number \
+of deployed observers was 230 as of the end of FY2014, an increase of 12 observers from that in \
+FY2013.
+
+## Section 2. Training Seminar for Inspectors
+
+In FY2014, 18 inspectors from 9 countries attended the two-week seminar. A total of 310 \
+inspectors from 40 countries attended this seminar during the period from FY1995, when this \
+seminar started, to FY2014.
+"""
+
+TABLED = """# Harbour Works Annual Review 2019
+
+## Segments
+
+Segment results for 2019 were as follows:
+
+|  | Dredging | Towage |
+| --- | --- | --- |
+| Revenue | 120.5 | 80.0 |
+| Costs | 100.0 | 70.5 |
+"""
+
+
+def test_a_document_is_narrative_when_no_passage_is_a_table():
+    assert is_narrative(parse_text("n", NARRATIVE, markdown=True).passages)
+    assert not is_narrative(parse_text("t", TABLED, markdown=True).passages)
+    assert not is_narrative([])
+
+
+def test_the_extracted_table_groups_facts_by_section_and_derives(embedder):
+    document = parse_text("n", NARRATIVE, markdown=True)
+    view = extracted_view(extract_document(document).facts, document.passages, embedder)
+    assert view.table.name == "document" and not view.reviewed
+    returned = next(f for f in view.table.stated if f.value == 40)
+    assert returned.subject == "Section 1. Observer Programme"
+    assert set(view.vectors) == {f.id for f in view.table.facts}
+    previous = [f for f in view.table.derived if f.value == 58]
+    assert previous and previous[0].formula == "52 + 6"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    root = tmp_path_factory.mktemp("narrative")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
+    (corpus / "harbour.md").write_text(TABLED, encoding="utf-8")
+    settings = Settings(data_dir=root / "data", corpus_dirs=(corpus,), facts_path=root / "no.csv")
+    return Assistant(settings, embedder=embedder)
+
+
+def test_only_the_narrative_document_gets_an_extracted_table(assistant):
+    narrative = assistant.gather("How many observers returned?", docs=["observers"])
+    tabled = assistant.gather("What was Dredging revenue?", docs=["harbour"])
+    assert narrative.table is not None and narrative.table.name == "document"
+    assert {f.doc for f in narrative.table.facts} == {"observers"}
+    assert tabled.table is None
+
+
+def test_a_stated_figure_is_answered_and_verified(assistant):
+    answer = assistant.ask("How many observers returned to port in FY2014?", docs=["observers"])
+    assert not answer.abstained and answer.answer.startswith("40 observers")
+    assert {n.status for n in answer.numbers if n.text == "40"} == {"verified"}
+
+
+def test_the_year_before_a_stated_change_is_worked_out(assistant):
+    answer = assistant.ask("How many observers were newly deployed in FY2013?", docs=["observers"])
+    assert "58" in answer.answer and "52 + 6" in answer.answer
+    assert not answer.abstained
+
+
+def test_a_period_the_document_does_not_give_is_not_stated(assistant):
+    answer = assistant.ask(
+        "What was the total number of deployed observers at the end of FY2012?", docs=["observers"]
+    )
+    assert answer.abstained
+    assert answer.answer.startswith("The document does not say") and "FY2012" in answer.answer
+
+
+def test_the_tabled_document_is_still_read_by_its_cells(assistant):
+    answer = assistant.ask("What was the revenue of Dredging?", docs=["harbour"])
+    assert "120.5" in answer.answer and not answer.abstained
