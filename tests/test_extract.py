@@ -143,6 +143,17 @@ def test_a_figure_completing_the_number_of_x_counts_x():
     assert revenue.kind == "amount" and revenue.measure == "total revenue"
 
 
+def test_a_date_is_measured_as_the_date_of_what_happened_then():
+    text = (
+        "# Report\n\nA total of 310 inspectors attended this seminar during the period from "
+        "FY1995, when this seminar started, to FY2014. The act was enacted in April 1994.\n"
+    )
+    facts = extract_document(parse_text("r", text, markdown=True)).facts
+    measures = {f.period: f.measure for f in facts if f.measure.startswith("date")}
+    assert measures["FY1995"] == "date started"
+    assert measures["April 1994"] == "date enacted"
+
+
 def test_a_comparative_in_parentheses_dates_only_its_own_figure():
     text = (
         "# Report\n\nIn the 2018/19 tax year the cap was £160,800.\n\nNoncontrolling interests "

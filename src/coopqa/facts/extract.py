@@ -162,7 +162,7 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
             if mention.kind == "label":
                 continue
             if mention.is_time:
-                facts.append(_time_fact(doc, passage, i, n, sentence, mention))
+                facts.append(_time_fact(doc, passage, i, n, sentence, mention, parsed_sentence))
                 continue
             fact = _prose_fact(doc, passage, i, n, sentence, mention, times, parsed_sentence)
             facts.append(fact)
@@ -187,14 +187,24 @@ _TIME_UNITS = {"fiscal_year": "fiscal year", "year": "calendar year", "date": "d
 
 
 def _time_fact(
-    doc: str, passage: Passage, i: int, n: int, sentence: Sentence, mention: NumberMention
+    doc: str,
+    passage: Passage,
+    i: int,
+    n: int,
+    sentence: Sentence,
+    mention: NumberMention,
+    parsed: Any,
 ) -> Fact:
-    """A year or date the text states ("started in FY1991", "signed in April 1994")."""
+    """A year or date the text states ("started in FY1991", "signed in April 1994"), measured
+    as the date of what happened then ("date started")."""
     label = f"end of {mention.text}" if mention.position == "end" else mention.text
+    happened = _dated_verb(_token_at(parsed, mention.start))
     return Fact(
         id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
         subject=passage.section.rsplit(" > ", 1)[-1],
-        measure="date",
+        measure=f"date {_verb_phrase(happened, particle=False)}"
+        if happened is not None
+        else "date",
         value=mention.value,
         unit=_TIME_UNITS.get(mention.kind, "date"),
         period=label,
@@ -283,7 +293,9 @@ def _unit_and_kind(text: str, mention: NumberMention, token: Any) -> tuple[str, 
 
 
 def _copula_subject(token: Any) -> Any:
-    """ "X was 424": the subject X of the copula the number completes, else None."""
+    """ "X was 424", "X was $5 million": the subject X of the copula the number completes."""
+    if token.dep_ in ("compound", "quantmod") and token.head.pos_ == "NUM":
+        token = token.head  # "5" of "5 million"
     if token.dep_ != "attr" or token.head.pos_ != "AUX":
         return None
     return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
@@ -352,11 +364,36 @@ def _measure(token: Any, unit: str) -> str:
     node = token.head
     for _ in range(3):
         if node.pos_ == "VERB":
-            adverbs = [c.text for c in node.children if c.dep_ == "advmod" and c.i < node.i]
-            particle = [c.text for c in node.children if c.dep_ in ("prt", "prep")][:1]
-            return " ".join(adverbs + [node.text] + particle).lower()
+            return _verb_phrase(node)
         node = node.head
     return unit
+
+
+def _verb_phrase(verb: Any, particle: bool = True) -> str:
+    """ "newly dispatched to": the verb with the adverbs before it ("when" left out) and, unless
+    the phrase dates something (its preposition then holds the date), its first particle."""
+    adverbs = [
+        c.text for c in verb.children if c.dep_ == "advmod" and c.i < verb.i and c.tag_ != "WRB"
+    ]
+    after = [c.text for c in verb.children if c.dep_ in ("prt", "prep")][:1] if particle else []
+    return " ".join(adverbs + [verb.text] + after).lower()
+
+
+def _dated_verb(token: Any) -> Any:
+    """What a date dates: the clause it heads ("FY1986, when this seminar started"), else the
+    verb it hangs from ("enacted in April 1994"); None when there is none near."""
+    for node in (token, token.head):
+        clause = next((c for c in node.children if c.dep_ == "relcl" and c.pos_ == "VERB"), None)
+        if clause is not None:
+            return clause
+    node = token.head
+    for _ in range(4):
+        if node.pos_ == "VERB":
+            return node
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return None
 
 
 def _dating(text: str, mention: NumberMention, times: list[NumberMention]) -> list[NumberMention]:
