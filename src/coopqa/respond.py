@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .added import added_up
 from .computed import (
     arithmetic,
     counted,
@@ -160,6 +161,7 @@ def _from_stated_change(q: Question, evidence: Evidence, facts: DocumentFacts) -
 def _worked_out(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
     return (
         across_parts(q, evidence, facts)
+        or added_up(q, evidence, facts)
         or direction_premise(q, evidence, facts)
         or without_last_year(q, evidence, facts)
         or more_than(q, evidence, facts)
