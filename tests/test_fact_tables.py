@@ -23,6 +23,18 @@ FY2013.
 In FY2014, 18 inspectors from 9 countries attended the two-week seminar. A total of 310 \
 inspectors from 40 countries attended this seminar during the period from FY1995, when this \
 seminar started, to FY2014.
+
+## Section 3. Port Inspections
+
+In FY2014, inspectors boarded 640 foreign vessels in port.
+
+## Section 4. Research Cruises
+
+The agency ran 7 research cruises in FY2014.
+
+## Section 5. Outreach
+
+In FY2014, 35 schools hosted talks by agency staff.
 """
 
 TABLED = """# Harbour Works Annual Review 2019
@@ -38,10 +50,17 @@ Segment results for 2019 were as follows:
 """
 
 
-def test_a_document_is_narrative_when_no_passage_is_a_table():
-    assert is_narrative(parse_text("n", NARRATIVE, markdown=True).passages)
-    assert not is_narrative(parse_text("t", TABLED, markdown=True).passages)
-    assert not is_narrative([])
+def _narrative(text: str) -> bool:
+    document = parse_text("d", text, markdown=True)
+    return is_narrative(document.passages, extract_document(document).facts)
+
+
+def test_a_narrative_report_is_prose_with_figures_under_several_headings():
+    assert _narrative(NARRATIVE)
+    assert not _narrative(TABLED)
+    assert not _narrative(NARRATIVE.split("## Section 3")[0])  # two headings tell nothing apart
+    assert not _narrative(NARRATIVE + "\n## Annex\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n")
+    assert not is_narrative([], [])
 
 
 def test_the_extracted_table_groups_facts_by_section_and_derives(embedder):

@@ -337,9 +337,9 @@ class Assistant:
             return None
         if docs not in self._tables:
             passages = [p for p in self._passages.values() if p.doc in docs]
+            facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
             view = None
-            if is_narrative(passages) and self.settings.use_facts:
-                facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
+            if self.settings.use_facts and is_narrative(passages, facts):
                 view = extracted_view(facts, passages, self.embedder)
             self._tables[docs] = view
         return self._tables[docs]
