@@ -108,6 +108,22 @@ def run_eval(label: str, sets: list[Path], env: dict[str, str], configs: list[st
     return report
 
 
+def prose_only(dev: Path, out: Path) -> tuple[Path, Path]:
+    """The development documents without their table lines, and the questions the text alone
+    answers or no part answers: is a report without tables still answered, and refused, right?"""
+    docs = out / "docs"
+    docs.mkdir(parents=True)
+    for document in sorted((dev / "docs").glob("*.md")):
+        lines = document.read_text(encoding="utf-8").splitlines()
+        kept = [line for line in lines if not line.lstrip().startswith("|")]
+        (docs / document.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    questions = out / "questions.jsonl"
+    items = [json.loads(line) for line in (dev / "questions.jsonl").read_text().splitlines()]
+    kept_items = [i for i in items if i.get("answer_from") == "text" or not i["answerable"]]
+    questions.write_text("".join(json.dumps(i) + "\n" for i in kept_items), encoding="utf-8")
+    return docs, questions
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -124,6 +140,14 @@ def main() -> None:
             [DEV / "questions.jsonl"],
             _env(DEV / "docs", data / "dev", facts="none"),
             ["shipped", "naive"],
+        )
+        section("Development documents with their tables taken out (prose only): text answers")
+        docs, questions = prose_only(DEV, data / "prose")
+        run_eval(
+            "annual-reports-dev, prose only",
+            [questions],
+            _env(docs, data / "prose-data", facts="none"),
+            ["shipped"],
         )
         section("Chapter 8: hand table (overlay) against extracted facts only, same run")
         sets = [ROOT / "eval" / "chapter8.jsonl", ROOT / "eval" / "heldout.jsonl"]
