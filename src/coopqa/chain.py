@@ -16,7 +16,7 @@ from .citing import join_answers, resolve_citations, split_question, unquote_inv
 from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
-from .fact_tables import TableView, extracted_view, fact_text, is_narrative
+from .fact_tables import FactTables, TableView, fact_text
 from .followup import is_follow_up, resolve
 from .number_checks import (
     check_numbers,
@@ -115,10 +115,13 @@ class Assistant:
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()
-        self._document_facts: dict[frozenset[str], Any] = {}
-        self._tables: dict[frozenset[str], TableView | None] = {}
-        tabled = {p.doc for p in self._passages.values() if p.kind == "table"}
-        self._any_narrative = not naive and bool(set(self.documents) - tabled)
+        self.tables = FactTables(
+            self._reviewed,
+            self._passages.values(),
+            self._extracted,
+            self.embedder,
+            lookup=self.settings.use_facts and not naive,
+        )
 
     def _refresh(self) -> None:
         """After `coopqa ingest` moved the index on, answer from the new collection (and with
@@ -278,8 +281,7 @@ class Assistant:
         began = time.perf_counter()
         cleaned, injected = strip_injection(state["question"])
         state["injected"] = injected
-        view = self._table_for(state["docs"] or frozenset(self.documents))
-        resolved = resolve(cleaned, state["history"], lambda q: self._subject_of(q, view))
+        resolved = resolve(cleaned, state["history"], lambda q: self._subject_of(q, state["docs"]))
         state["resolved"], state["fact_query"] = resolved.search, resolved.facts
         condense_with_llm = getattr(self.synthesizer, "condense", None)
         if condense_with_llm and is_follow_up(cleaned, state["history"]):
@@ -297,7 +299,7 @@ class Assistant:
         if prefetch is None:
             return
         texts = [state["resolved"]]
-        if self._reviewed is not None or self._any_narrative:
+        if self._reviewed is not None or self.tables.any_narrative:
             texts += [state["fact_query"], direction_query(state["question"])]
         prefetch([t for t in texts if t])
 
@@ -319,37 +321,23 @@ class Assistant:
         self._timed(state, "retrieve", began)
         return state
 
-    def _subject_of(self, question: str, view: TableView | None) -> str | None:
-        """The programme a question is about, from its best-matching fact."""
+    def _subject_of(self, question: str, docs: frozenset[str] | None) -> str | None:
+        """The programme a follow-up is about, from its best-matching fact: of the documents it is
+        limited to, else of the only document or the reviewed table."""
+        if not docs and len(self.documents) == 1:
+            docs = frozenset(self.documents)
+        view = self.tables.for_docs(docs) if docs else self._reviewed
         if view is None:
             return None
         ranked = self._rank(question, view)
         return ranked[0].fact.subject if ranked else None
-
-    def _table_for(self, docs: frozenset[str]) -> TableView | None:
-        """The fact table answering ``docs``: the reviewed one for the documents it covers, the
-        extracted one of narrative documents, else none (``respond`` reads tables' cells)."""
-        if not docs:
-            return None
-        if self._reviewed is not None and docs <= self.reviewed_docs:
-            return self._reviewed
-        if not self._any_narrative:
-            return None
-        if docs not in self._tables:
-            passages = [p for p in self._passages.values() if p.doc in docs]
-            facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
-            view = None
-            if self.settings.use_facts and is_narrative(passages, facts):
-                view = extracted_view(facts, passages, self.embedder)
-            self._tables[docs] = view
-        return self._tables[docs]
 
     def _step_facts(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         query = state["fact_query"]
         state["facts"], state["not_stated"], state["premise"] = [], None, []
         state["premise_grounded"] = []
-        state["table"] = view = self._table_for(self._answer_docs(state))
+        state["table"] = view = self.tables.for_docs(self._answer_docs(state))
         if view is not None:
             from .facts import FactMatch
 
@@ -432,31 +420,12 @@ class Assistant:
             library=list(self._passages.values()),
         )
 
-    @property
-    def reviewed_docs(self) -> frozenset[str]:
-        """Documents with a reviewed fact table (corpus/facts.csv rows)."""
-        return (
-            frozenset(f.doc for f in self.facts.stated) if self.facts is not None else frozenset()
-        )
-
     def _answer_docs(self, state: dict[str, Any]) -> frozenset[str]:
         """The documents an answer comes from: the scope, else the best passage's document."""
         if state["docs"]:
             return state["docs"]
         results = state["results"]
         return frozenset([results[0].passage.doc]) if results else frozenset()
-
-    def document_facts(self, docs: frozenset[str]) -> Any:
-        """The extracted facts of ``docs``, ready to match questions against (cached)."""
-        from .facts.match import DocumentFacts
-
-        if docs not in self._document_facts:
-            facts = [f for d in sorted(docs) for f in self._extracted.get(d, ([], {}))[0]]
-            passages = [p for p in self._passages.values() if p.doc in docs]
-            texts = [s.text for p in passages for s in p.sentences]
-            texts += sorted({p.section for p in passages})  # headings name what a document covers
-            self._document_facts[docs] = DocumentFacts(facts, texts)
-        return self._document_facts[docs]
 
     def _step_synthesize(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
@@ -479,7 +448,7 @@ class Assistant:
 
             evidence = state["evidence"]
             state["draft"] = worked_out(
-                evidence, self.document_facts(docs)
+                evidence, self.tables.document_facts(docs)
             ) or self.synthesizer.synthesize(evidence)
         elif general:
             from .respond import out_of_scope, respond
@@ -489,7 +458,7 @@ class Assistant:
             if not evidence.in_scope or not evidence.passages:
                 state["draft"] = out_of_scope(self._titles(docs), name)
             else:
-                state["draft"] = respond(evidence, self.document_facts(docs), name)
+                state["draft"] = respond(evidence, self.tables.document_facts(docs), name)
         else:
             state["draft"] = self.synthesizer.synthesize(state["evidence"])
         self._timed(state, "synthesize", began)
@@ -506,7 +475,7 @@ class Assistant:
             corrections += unquoted
         cited_docs = {c.doc for c in citations} or set(self._answer_docs(state))
         # Each document's numbers are checked against its own facts only.
-        view = self._table_for(frozenset(cited_docs))
+        view = self.tables.for_docs(frozenset(cited_docs))
         table = view.table if view else None
         text, numbers, fixed = check_numbers(
             text,

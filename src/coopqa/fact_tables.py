@@ -11,7 +11,7 @@ a question's every word against the sentence or cell that answers it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,8 +37,9 @@ MIN_SECTIONS = 5
 def is_narrative(passages: Iterable[Passage], facts: Iterable[Any]) -> bool:
     """Prose only (no passage a table), with figures under at least MIN_SECTIONS headings."""
     kinds = {p.kind for p in passages}
-    sections = {f.section for f in facts if f.kind not in TIME_KINDS}
-    return bool(kinds) and "table" not in kinds and len(sections) >= MIN_SECTIONS
+    if not kinds or "table" in kinds:
+        return False  # the facts (read lazily) are not needed
+    return len({f.section for f in facts if f.kind not in TIME_KINDS}) >= MIN_SECTIONS
 
 
 def fact_text(fact: Any) -> str:
@@ -63,3 +64,66 @@ def _as_programme(fact: Any) -> Any:
     as the reviewed table groups a programme's)."""
     heading = fact.section.rsplit(" > ", 1)[-1].strip()
     return replace(fact, subject=heading) if heading else fact
+
+
+class FactTables:
+    """Per set of documents: the fact table that answers them (``for_docs``) and their extracted
+    facts ready to match (``document_facts``), each built once, when a question first needs it."""
+
+    def __init__(
+        self,
+        reviewed: TableView | None,
+        passages: Iterable[Passage],
+        extracted: Mapping[str, tuple[list[Any], dict[str, int]]],
+        embedder: Any,
+        lookup: bool,
+    ) -> None:
+        self.reviewed = reviewed
+        self.reviewed_docs = (
+            frozenset(f.doc for f in reviewed.table.stated) if reviewed else frozenset()
+        )
+        self._passages = list(passages)
+        self._extracted = extracted
+        self._embedder = embedder
+        tabled = {p.doc for p in self._passages if p.kind == "table"}
+        # Only a document without a table can be a narrative report (and need a lookup table).
+        self.any_narrative = lookup and bool({p.doc for p in self._passages} - tabled)
+        self._views: dict[frozenset[str], TableView | None] = {}
+        self._matchers: dict[frozenset[str], Any] = {}
+
+    def facts_of(self, docs: frozenset[str]) -> Iterator[Any]:
+        """The extracted facts of ``docs`` (each document's decoded when first read)."""
+        for doc in sorted(docs):
+            yield from self._extracted.get(doc, ([], {}))[0]
+
+    def _passages_of(self, docs: frozenset[str]) -> list[Passage]:
+        return [p for p in self._passages if p.doc in docs]
+
+    def for_docs(self, docs: frozenset[str]) -> TableView | None:
+        """The reviewed table for the documents it covers, the extracted one of a narrative
+        report, else None (``respond`` answers)."""
+        if not docs:
+            return None
+        if self.reviewed is not None and docs <= self.reviewed_docs:
+            return self.reviewed
+        if not self.any_narrative:
+            return None
+        if docs not in self._views:  # two threads may both build it: the same table
+            passages = self._passages_of(docs)
+            narrative = is_narrative(passages, self.facts_of(docs))
+            facts = list(self.facts_of(docs)) if narrative else []
+            self._views[docs] = (
+                extracted_view(facts, passages, self._embedder) if narrative else None
+            )
+        return self._views[docs]
+
+    def document_facts(self, docs: frozenset[str]) -> Any:
+        """The extracted facts of ``docs`` with the documents' vocabulary, to match questions."""
+        from .facts.match import DocumentFacts
+
+        if docs not in self._matchers:
+            passages = self._passages_of(docs)
+            texts = [s.text for p in passages for s in p.sentences]
+            texts += sorted({p.section for p in passages})  # headings name what a document covers
+            self._matchers[docs] = DocumentFacts(list(self.facts_of(docs)), texts)
+        return self._matchers[docs]
