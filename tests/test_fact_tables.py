@@ -65,7 +65,9 @@ def test_a_narrative_report_is_prose_with_figures_under_several_headings():
 
 def test_the_extracted_table_groups_facts_by_section_and_derives(embedder):
     document = parse_text("n", NARRATIVE, markdown=True)
-    view = extracted_view(extract_document(document).facts, document.passages, embedder)
+    view = extracted_view(
+        extract_document(document).facts, document.passages, embedder.embed_documents
+    )
     assert view.table.name == "document" and not view.reviewed
     returned = next(f for f in view.table.stated if f.value == 40)
     assert returned.subject == "Section 1. Observer Programme"
@@ -119,3 +121,24 @@ def test_a_period_the_document_does_not_give_is_not_stated(assistant):
 def test_the_tabled_document_is_still_read_by_its_cells(assistant):
     answer = assistant.ask("What was the revenue of Dredging?", docs=["harbour"])
     assert "120.5" in answer.answer and not answer.abstained
+
+
+def test_a_narrative_report_s_fact_vectors_are_kept_for_the_next_start(tmp_path, embedder):
+    from coopqa.chain import Assistant
+    from coopqa.config import Settings
+
+    from .test_precomputed import CountingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
+    settings = Settings(
+        data_dir=tmp_path / "data", corpus_dirs=(corpus,), facts_path=tmp_path / "no"
+    )
+    counting = CountingEmbedder(embedder)
+    question = "How many observers returned to port in FY2014?"
+    assert "40" in Assistant(settings, embedder=counting).ask(question).answer
+    assert counting.documents > 0  # the passages, sentences and now the facts
+    counting.documents = 0
+    assert "40" in Assistant(settings, embedder=counting).ask(question).answer
+    assert counting.documents == 0

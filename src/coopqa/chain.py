@@ -63,6 +63,7 @@ POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
+EXTRACTED_FACT_VECTORS_FILE = "extracted-fact-vectors.npz"  # narrative reports' facts
 
 
 class Assistant:
@@ -119,7 +120,7 @@ class Assistant:
             self._reviewed,
             self._passages.values(),
             self._extracted,
-            self.embedder,
+            self._embed_extracted_facts,
             lookup=self.settings.use_facts and not naive,
         )
 
@@ -169,6 +170,12 @@ class Assistant:
         return dict(
             zip([f.id for f in facts], cached_vectors(path, texts, self.embedder), strict=True)
         )
+
+    def _embed_extracted_facts(self, texts: list[str]) -> list[Any]:
+        from .precomputed import cached_vectors
+
+        path = self.settings.data_dir / EXTRACTED_FACT_VECTORS_FILE
+        return cached_vectors(path, texts, self.embedder, keep_others=True)
 
     @property
     def _steps(self) -> tuple[Any, ...]:

@@ -11,7 +11,7 @@ a question's every word against the sentence or cell that answers it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,15 +47,18 @@ def fact_text(fact: Any) -> str:
     return f"{fact.subject}: {fact.measure} {fact.period} {fact.scope}. {fact.quote}"
 
 
-def extracted_view(facts: list[Any], passages: list[Passage], embedder: Any) -> TableView:
-    """The fact table of narrative documents, from their extracted facts and derivations."""
+def extracted_view(
+    facts: list[Any], passages: list[Passage], embed: Callable[[list[str]], list[Any]]
+) -> TableView:
+    """The fact table of narrative documents, from their extracted facts and derivations;
+    ``embed`` gives the vectors of texts."""
     from .facts.derive import derive
     from .facts.lookup import FactTable
     from .facts.overlay import section_texts
 
     stated = [_as_programme(f) for f in facts if f.kind != "label"]
     table = FactTable(stated + derive(stated), section_texts(passages), name="document")
-    vectors = embedder.embed_documents([fact_text(f) for f in table.facts]) if table.facts else []
+    vectors = embed([fact_text(f) for f in table.facts]) if table.facts else []
     return TableView(table, dict(zip([f.id for f in table.facts], vectors, strict=True)), False)
 
 
@@ -75,7 +78,7 @@ class FactTables:
         reviewed: TableView | None,
         passages: Iterable[Passage],
         extracted: Mapping[str, tuple[list[Any], dict[str, int]]],
-        embedder: Any,
+        embed: Callable[[list[str]], list[Any]],
         lookup: bool,
     ) -> None:
         self.reviewed = reviewed
@@ -84,7 +87,7 @@ class FactTables:
         )
         self._passages = list(passages)
         self._extracted = extracted
-        self._embedder = embedder
+        self._embed = embed
         tabled = {p.doc for p in self._passages if p.kind == "table"}
         # Only a document without a table can be a narrative report (and need a lookup table).
         self.any_narrative = lookup and bool({p.doc for p in self._passages} - tabled)
@@ -112,9 +115,7 @@ class FactTables:
             passages = self._passages_of(docs)
             narrative = is_narrative(passages, self.facts_of(docs))
             facts = list(self.facts_of(docs)) if narrative else []
-            self._views[docs] = (
-                extracted_view(facts, passages, self._embedder) if narrative else None
-            )
+            self._views[docs] = extracted_view(facts, passages, self._embed) if narrative else None
         return self._views[docs]
 
     def document_facts(self, docs: frozenset[str]) -> Any:

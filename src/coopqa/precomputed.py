@@ -94,9 +94,13 @@ def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
 
 
 # -- vectors of texts that are not in the index (the reviewed fact table) ------------------------
-def cached_vectors(path: Path, texts: Sequence[str], embedder: Any) -> list[list[float]]:
+def cached_vectors(
+    path: Path, texts: Sequence[str], embedder: Any, keep_others: bool = False
+) -> list[list[float]]:
     """Vectors of ``texts``, read from the ``.npz`` file at ``path`` by digest; only the texts not
-    there are embedded, and the file is then rewritten (atomically; skipped when read-only)."""
+    there are embedded, and the file is then rewritten (atomically; skipped when read-only) with
+    these texts' vectors, and with the others it held when ``keep_others`` (one file shared by
+    several tables)."""
     import numpy as np
 
     digests = [text_digest(t, embedder.model_id) for t in texts]
@@ -115,7 +119,8 @@ def cached_vectors(path: Path, texts: Sequence[str], embedder: Any) -> list[list
                 for i, v in zip(missing, vectors, strict=True)
             }
         )
-        _write_npz(path, {d: known[d] for d in dict.fromkeys(digests)})
+        kept = known if keep_others else {d: known[d] for d in dict.fromkeys(digests)}
+        _write_npz(path, kept)
     return [known[d].tolist() for d in digests]
 
 
