@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .corpus import Sentence
-from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text
+from .fact_sources import MIN_FACT_COVERAGE, worked_out_draft
 from .facts import compute
 from .facts.match import DocumentFacts
 from .facts.model import Fact, same_unit_kind
@@ -113,16 +112,7 @@ def added_up(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | N
     second = _best(found[1], q, facts, first) if first is not None else None
     if first is None or second is None:
         return None
-    quotes: dict[int, Sentence] = {}
-    sources = cite_sources([first, second], evidence, quotes, Cites(evidence))
-    if not sources:
-        return None
     result = compute.total([first, second])
     if first.unit != second.unit:  # "engineers" and "technicians": no one unit names the sum
         result = replace(result, unit="")
-    claim = f"{value_text(result)} in total, computed as {result.formula}"
-    return Draft(
-        text=f"{claim}. " + " ".join(sources),
-        quotes=quotes,
-        grounded=[(claim, [result, first, second])],
-    )
+    return worked_out_draft(result, [first, second], evidence, "in total")

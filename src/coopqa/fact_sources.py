@@ -76,6 +76,23 @@ def quoted(fact: Fact, evidence: Evidence) -> Draft | None:
     return Draft(text=source, quotes=quotes) if source else None
 
 
+def worked_out_draft(
+    result: Fact, inputs: list[Fact], evidence: Evidence, what: str, sources_needed: int = 1
+) -> Draft | None:
+    """ "21 ferries more, computed as 21 = 52 − 31. “…” [1] “…” [2]": the figure, ``what`` it is,
+    its formula, then each input's source once; None with fewer sources than needed."""
+    quotes: dict[int, Sentence] = {}
+    sources = cite_sources(inputs, evidence, quotes, Cites(evidence))
+    if len(sources) < sources_needed:
+        return None
+    claim = f"{value_text(result)} {what}, computed as {result.formula}"
+    return Draft(
+        text=f"{claim}. " + " ".join(sources),
+        quotes=quotes,
+        grounded=[(claim, [result, *inputs])],
+    )
+
+
 def fact_label(fact: Fact) -> str:
     parts = [fact.subject, fact.measure] if fact.origin == "table" else [fact.subject]
     return ", ".join(p for p in parts if p)

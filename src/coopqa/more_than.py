@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .corpus import Sentence
-from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text
+from .fact_sources import MIN_FACT_COVERAGE, worked_out_draft
 from .facts import compute
 from .facts.match import DocumentFacts
 from .facts.model import Fact
@@ -70,13 +69,4 @@ def more_than(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | 
     if first.unit != second.unit or first.value < second.value:
         return None
     result = compute.difference(first, second)
-    quotes: dict[int, Sentence] = {}
-    sources = cite_sources([first, second], evidence, quotes, Cites(evidence))
-    if len(sources) != 2:
-        return None
-    claim = f"{value_text(result)} more, computed as {result.formula}"
-    return Draft(
-        text=f"{claim}. " + " ".join(sources),
-        quotes=quotes,
-        grounded=[(claim, [result, first, second])],
-    )
+    return worked_out_draft(result, [first, second], evidence, "more", sources_needed=2)
