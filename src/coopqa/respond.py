@@ -145,15 +145,20 @@ def _over_spans_asked(
     return None
 
 
-def _from_stated_change(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
+def _from_stated_change(
+    q: Question, evidence: Evidence, facts: DocumentFacts, both_stated: bool | None = None
+) -> Draft | None:
     """A year's figure from a later level and the change stated since: for one asked year, or
-    for the earlier of two ("in 2018, given the 2019 figures")."""
+    for the earlier of two ("in 2018, given the 2019 figures") unless both are stated
+    (``both_stated``, found out here when not known)."""
     if q.answer_type != "quantity" or len(q.years) not in (1, 2):
         return None
     if len(q.years) == 1:
         return from_change(q, evidence, facts)
-    if per_year(q, evidence, facts) is not None:
-        return None  # both years are stated: the lookup gives them
+    if both_stated is None:
+        both_stated = per_year(q, evidence, facts) is not None
+    if both_stated:
+        return None
     earlier, later = sorted(q.years)
     return from_change(replace(q, years=(earlier,)), evidence, facts, later)
 
@@ -176,7 +181,7 @@ def _worked_out(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft 
 def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft | None:
     if len(q.years) >= 2 and (draft := per_year(q, evidence, facts)):
         return draft
-    if draft := _from_stated_change(q, evidence, facts):
+    if draft := _from_stated_change(q, evidence, facts, both_stated=False):
         return draft
     ranked = [s for s in facts.rank(q.terms, q.years) if names_covered(q, s)]
     if not ranked or ranked[0].coverage < MIN_FACT_COVERAGE:
