@@ -112,13 +112,14 @@ def prose_only(dev: Path, out: Path) -> tuple[Path, Path]:
     """The development documents without their table lines, and the questions the text alone
     answers or no part answers: is a report without tables still answered, and refused, right?"""
     docs = out / "docs"
-    docs.mkdir(parents=True)
+    docs.mkdir(parents=True, exist_ok=True)
     for document in sorted((dev / "docs").glob("*.md")):
         lines = document.read_text(encoding="utf-8").splitlines()
         kept = [line for line in lines if not line.lstrip().startswith("|")]
         (docs / document.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
     questions = out / "questions.jsonl"
-    items = [json.loads(line) for line in (dev / "questions.jsonl").read_text().splitlines()]
+    lines = (dev / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines]
     kept_items = [i for i in items if i.get("answer_from") == "text" or not i["answerable"]]
     questions.write_text("".join(json.dumps(i) + "\n" for i in kept_items), encoding="utf-8")
     return docs, questions

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coopqa.corpus import parse_text
-from coopqa.fact_tables import extracted_view, is_narrative
+from coopqa.fact_tables import FactTables, TableView, extracted_view, is_narrative
 from coopqa.facts.extract import extract_document
 
 NARRATIVE = """# Fisheries Agency Annual Report 2015
@@ -65,15 +65,52 @@ def test_a_narrative_report_is_prose_with_figures_under_several_headings():
 
 def test_the_extracted_table_groups_facts_by_section_and_derives(embedder):
     document = parse_text("n", NARRATIVE, markdown=True)
-    view = extracted_view(
-        extract_document(document).facts, document.passages, embedder.embed_documents
-    )
-    assert view.table.name == "document" and not view.reviewed
+    facts = extract_document(document).facts
+    view = extracted_view(facts, document.passages, embedder.embed_documents, frozenset({"n"}))
+    assert view.table.name == "document" and not view.reviewed and view.docs == {"n"}
     returned = next(f for f in view.table.stated if f.value == 40)
     assert returned.subject == "Section 1. Observer Programme"
     assert set(view.vectors) == {f.id for f in view.table.facts}
     previous = [f for f in view.table.derived if f.value == 58]
     assert previous and previous[0].formula == "52 + 6"
+
+
+SHORT = """# Notes 2014
+
+## Staff
+
+The agency employed 230 observers in FY2014, 12 more than in FY2013.
+"""
+
+
+def _tables(embedder, reviewed_docs: frozenset[str] = frozenset(), **texts: str) -> FactTables:
+    from coopqa.facts.lookup import FactTable
+
+    passages, extracted = [], {}
+    for name, text in texts.items():
+        document = parse_text(name, text, markdown=True)
+        passages += document.passages
+        extracted[name] = (extract_document(document).facts, {})
+    reviewed = TableView(FactTable([]), {}, True, reviewed_docs) if reviewed_docs else None
+    return FactTables(
+        reviewed, passages, extracted, lambda docs, t: embedder.embed_documents(t), True
+    )
+
+
+def test_a_scope_gets_the_lookup_only_when_each_document_is_a_narrative_report(embedder):
+    tables = _tables(embedder, a=NARRATIVE, b=NARRATIVE.replace("Fisheries", "Forestry"), c=SHORT)
+    assert tables.for_docs(frozenset({"a"})).docs == {"a"}
+    assert tables.for_docs(frozenset({"a", "b"})).docs == {"a", "b"}
+    assert tables.for_docs(frozenset({"c"})) is None
+    assert tables.for_docs(frozenset({"a", "c"})) is None  # c's few headings do not add to a's
+    assert tables.for_docs(frozenset()) is None
+
+
+def test_reviewed_rows_answer_their_documents_and_keep_the_lookup_off_a_mixed_scope(embedder):
+    tables = _tables(embedder, frozenset({"r"}), r=NARRATIVE, a=NARRATIVE)
+    assert tables.for_docs(frozenset({"r"})) is tables.reviewed
+    assert tables.for_docs(frozenset({"a"})) is not None
+    assert tables.for_docs(frozenset({"r", "a"})) is None
 
 
 @pytest.fixture(scope="module")

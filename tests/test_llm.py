@@ -392,3 +392,29 @@ def test_reply_checks():
     assert reply_problem("The chapter does not say.", 3) is None
     assert is_abstention("Sorry. The chapter does not say how many.")
     assert not is_abstention("The chapter says 424 [1].")
+
+
+def test_a_narrative_report_s_extracted_table_checks_but_never_corrects(
+    scripted, openai_env, tmp_path, embedder
+):
+    from coopqa.chain import Assistant
+
+    from .test_fact_tables import NARRATIVE
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        corpus_dirs=(corpus,),
+        facts_path=tmp_path / "none.csv",
+        llm="openai:scripted",
+    )
+    assistant = Assistant(settings, embedder=embedder)
+    scripted.script(citing("returned to port", "41 observers returned to port in FY2014 [{n}]."))
+    answer = assistant.ask("How many observers returned to port in FY2014?")
+
+    assert answer.backend.startswith("llm") and len(scripted.requests) == 1
+    assert "40" not in answer.answer  # not "corrected" from an unreviewed table
+    assert not any("41" in c and "40" in c for c in answer.corrections), answer.corrections
+    assert {n.status for n in answer.numbers if n.text == "41"} == {"contradicted"}

@@ -19,7 +19,7 @@ from .question import Question, analyse
 from .synthesize import Draft, Evidence
 from .vocabulary import document_terms
 
-# "counting A and B", "A plus B", "both A and B": the sides end at a comma, bracket or the end.
+# "counting (both) A and B", "A plus B": the sides end at a comma, bracket or the end.
 _SIDES = (
     re.compile(r"\bcounting (?:both )?(?P<first>[^,;()?]+?)\band\b(?P<second>[^,;()?]+)", re.I),
     re.compile(r"(?P<first>[^,;()?]+?)\bplus\b(?P<second>[^,;()?]+)", re.I),
@@ -58,7 +58,7 @@ def _best(words: str, q: Question, facts: DocumentFacts, other: Fact | None = No
         and s.coverage >= MIN_FACT_COVERAGE
         and (other is None or s.fact.id != other.id and _addable(other, s.fact))
     ]
-    tied = [s for s in ranked if ranked and s.coverage >= ranked[0].coverage]
+    tied = [s for s in ranked if s.coverage >= ranked[0].coverage]
     if len(tied) > 1:
         own = [s for s in tied if set(terms) <= clause_words(s.fact)]
         return own[0].fact if len(own) == 1 else None

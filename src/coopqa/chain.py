@@ -17,6 +17,7 @@ from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
 from .fact_tables import FactTables, TableView, fact_text
+from .facts.lookup import source_name
 from .followup import is_follow_up, resolve
 from .number_checks import (
     check_numbers,
@@ -63,7 +64,7 @@ POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
-EXTRACTED_FACT_VECTORS_FILE = "extracted-fact-vectors.npz"  # narrative reports' facts
+EXTRACTED_FACT_VECTORS_DIR = "extracted-fact-vectors"  # narrative reports' facts, per doc set
 
 
 class Assistant:
@@ -89,9 +90,7 @@ class Assistant:
         self.corpus = load_corpus(settings.corpus_dirs) if naive else None
         self.facts = self._load_facts() if settings.use_facts else None
         self.synthesizer = synthesizer or _synthesizer_for(settings)
-        self._reviewed = (
-            TableView(self.facts, self._embed_facts(), reviewed=True) if self.facts else None
-        )
+        self._reviewed = self._reviewed_view()
         self._reload_lock = threading.Lock()
         self._load_passages()
         self._chain = self._build_chain()
@@ -121,7 +120,7 @@ class Assistant:
             self._passages.values(),
             self._extracted,
             self._embed_extracted_facts,
-            lookup=self.settings.use_facts and not naive,
+            narrative_lookup=self.settings.use_facts and not naive,
         )
 
     def _refresh(self) -> None:
@@ -159,23 +158,29 @@ class Assistant:
         corpus = self.corpus or load_corpus(self.settings.corpus_dirs, only=named)
         return load_fact_table(path, corpus)
 
-    def _embed_facts(self) -> dict[str, list[float]]:
+    def _reviewed_view(self) -> TableView | None:
+        """The reviewed table with its facts' vectors (kept in the data dir by text digest)."""
         if self.facts is None:
-            return {}
+            return None
         from .precomputed import cached_vectors
 
         facts = list(self.facts.facts)
-        texts = [fact_text(f) for f in facts]
         path = self.settings.data_dir / FACT_VECTORS_FILE
-        return dict(
-            zip([f.id for f in facts], cached_vectors(path, texts, self.embedder), strict=True)
+        vectors = cached_vectors(path, [fact_text(f) for f in facts], self.embedder)
+        docs = frozenset(f.doc for f in self.facts.stated)
+        return TableView(
+            self.facts, dict(zip([f.id for f in facts], vectors, strict=True)), True, docs
         )
 
-    def _embed_extracted_facts(self, texts: list[str]) -> list[Any]:
+    def _embed_extracted_facts(self, docs: frozenset[str], texts: list[str]) -> list[Any]:
+        """Vectors of a narrative report's facts, kept in the data dir, one file per document set."""
+        import hashlib
+
         from .precomputed import cached_vectors
 
-        path = self.settings.data_dir / EXTRACTED_FACT_VECTORS_FILE
-        return cached_vectors(path, texts, self.embedder, keep_others=True)
+        name = hashlib.sha256("\x1f".join(sorted(docs)).encode()).hexdigest()[:16]
+        path = self.settings.data_dir / EXTRACTED_FACT_VECTORS_DIR / f"{name}.npz"
+        return cached_vectors(path, texts, self.embedder)
 
     @property
     def _steps(self) -> tuple[Any, ...]:
@@ -306,7 +311,7 @@ class Assistant:
         if prefetch is None:
             return
         texts = [state["resolved"]]
-        if self._reviewed is not None or self.tables.any_narrative:
+        if self._reviewed is not None or self.tables.may_have_narrative:
             texts += [state["fact_query"], direction_query(state["question"])]
         prefetch([t for t in texts if t])
 
@@ -355,8 +360,7 @@ class Assistant:
             )
             top_doc = state["results"][0].passage.doc if state["results"] else None
             ranked = rank_facts(query, vector, matches, view.vectors)
-            # A fact answers only when the question is about its document (another chapter
-            # dropped into corpus/ has no facts here, and its numbers are checked by quote).
+            # A fact answers only when the question is about its document (the best passage's).
             state["facts"] = [m for m in ranked if m.fact.doc == top_doc]
             not_stated = table.not_stated(query) if state["facts"] else None
             if not_stated is not None and not_stated.related:
@@ -390,7 +394,7 @@ class Assistant:
         it only counts ("which nine countries")."""
         for m in _UNREPORTED.finditer(question):
             if not set(tokenize(m.group(0))) & self._vocabulary:
-                return not_mentioned(getattr(table, "name", "chapter"), m.group(0))
+                return not_mentioned(source_name(table), m.group(0))
         listed = _WHICH_COUNTED.search(question)
         if listed and table is not None:
             from .numbers import find_numbers
@@ -451,12 +455,10 @@ class Assistant:
             extractive and bool(docs) and view is None and self.settings.retrieval_mode != "naive"
         )
         if extractive and view is not None and not view.reviewed:
-            from .respond import worked_out  # a sum, difference or premise first: then the lookup
-
             evidence = state["evidence"]
-            state["draft"] = worked_out(
-                evidence, self.tables.document_facts(docs)
-            ) or self.synthesizer.synthesize(evidence)
+            state["draft"] = self._worked_out(evidence, docs) or self.synthesizer.synthesize(
+                evidence
+            )
         elif general:
             from .respond import out_of_scope, respond
 
@@ -471,6 +473,17 @@ class Assistant:
         self._timed(state, "synthesize", began)
         return state
 
+    def _worked_out(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
+        """A sum, difference or premise the rules work out, for a question in scope that the
+        lookup found no premise to correct in and nothing unreported about."""
+        if not (evidence.in_scope and evidence.passages) or evidence.unreported:
+            return None
+        if evidence.premise_notes:
+            return None
+        from .respond import worked_out
+
+        return worked_out(evidence, self.tables.document_facts(docs))
+
     def _step_verify(self, state: dict[str, Any]) -> Answer:
         began = time.perf_counter()
         draft: Draft = state["draft"]
@@ -481,14 +494,17 @@ class Assistant:
             text, unquoted = unquote_invented(text, self._passages.values())
             corrections += unquoted
         cited_docs = {c.doc for c in citations} or set(self._answer_docs(state))
-        # Each document's numbers are checked against its own facts only.
-        view = self.tables.for_docs(frozenset(cited_docs))
-        table = view.table if view else None
+        # Each document's numbers are checked against its own facts only, and an LLM's are
+        # corrected only from a reviewed table (an extracted one checks, it does not correct).
+        view: TableView | None = state["table"]
+        if view is None or not cited_docs <= view.docs:
+            reviewed = self._reviewed
+            view = reviewed if reviewed is not None and cited_docs <= reviewed.docs else None
         text, numbers, fixed = check_numbers(
             text,
             [c.quote for c in citations],
-            table,
-            correct=written_by_llm,
+            view.table if view is not None else None,
+            correct=written_by_llm and view is not None and view.reviewed,
             grounded=draft.grounded + state["premise_grounded"],
             question=f"{state['question']} {state['resolved']}",  # a follow-up's borrowed period
         )

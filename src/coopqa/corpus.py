@@ -320,6 +320,11 @@ def _section_path(headings: list[tuple[int, str]]) -> str:
     return headings[0][1] if headings else ""
 
 
+def last_heading(section: str) -> str:
+    """The innermost heading of a section path ("A > B" -> "B")."""
+    return section.rsplit(" > ", 1)[-1]
+
+
 def doc_id_for(path: Path) -> str:
     """A stable id: the file stem in lower case, runs of other characters as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "doc"

@@ -80,11 +80,16 @@ def worked_out_draft(
     result: Fact, inputs: list[Fact], evidence: Evidence, what: str, sources_needed: int = 1
 ) -> Draft | None:
     """ "21 ferries more, computed as 21 = 52 − 31. “…” [1] “…” [2]": the figure, ``what`` it is,
-    its formula, then each input's source once; None with fewer sources than needed."""
+    its formula, then each input's source once; None, citing nothing, unless every input's source
+    is found and they are at least ``sources_needed`` apart."""
+    found = [passage_of(f, evidence) for f in inputs]
+    if (
+        any(f is None for f in found)
+        or len({(p.passage_id, s.start) for p, s in found}) < sources_needed
+    ):
+        return None
     quotes: dict[int, Sentence] = {}
     sources = cite_sources(inputs, evidence, quotes, Cites(evidence))
-    if len(sources) < sources_needed:
-        return None
     claim = f"{value_text(result)} {what}, computed as {result.formula}"
     return Draft(
         text=f"{claim}. " + " ".join(sources),

@@ -13,29 +13,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
-from .corpus import Passage
+from .corpus import Passage, last_heading
 from .numbers import TIME_KINDS
 
 
 @dataclass(frozen=True)
 class TableView:
-    """A fact table with its facts' vectors (for ranking by meaning)."""
+    """A fact table with its facts' vectors (for ranking by meaning) and the documents it holds."""
 
     table: Any  # FactTable
     vectors: dict[str, list[float]]
     reviewed: bool
+    docs: frozenset[str]
 
 
 # A report whose figures sit under at least this many headings is answered by lookup. Measured:
 # Chapter 8 (10 headings) gains 29 of 128 answers; the development documents with their tables
-# taken out (1-7 headings), on questions written to look answerable, lose most abstentions.
+# taken out (figures under 1-6 headings), on questions written to look answerable, answered by
+# lookup, kept 1 of 25 abstentions (respond: 22).
 MIN_SECTIONS = 5
 
 
 def is_narrative(passages: Iterable[Passage], facts: Iterable[Any]) -> bool:
-    """Prose only (no passage a table), with figures under at least MIN_SECTIONS headings."""
+    """One document's passages and facts: prose only (no passage a table), with figures under
+    at least MIN_SECTIONS headings."""
     kinds = {p.kind for p in passages}
     if not kinds or "table" in kinds:
         return False  # the facts (read lazily) are not needed
@@ -48,7 +52,10 @@ def fact_text(fact: Any) -> str:
 
 
 def extracted_view(
-    facts: list[Any], passages: list[Passage], embed: Callable[[list[str]], list[Any]]
+    facts: list[Any],
+    passages: list[Passage],
+    embed: Callable[[list[str]], list[Any]],
+    docs: frozenset[str],
 ) -> TableView:
     """The fact table of narrative documents, from their extracted facts and derivations;
     ``embed`` gives the vectors of texts."""
@@ -59,13 +66,14 @@ def extracted_view(
     stated = [_as_programme(f) for f in facts if f.kind != "label"]
     table = FactTable(stated + derive(stated), section_texts(passages), name="document")
     vectors = embed([fact_text(f) for f in table.facts]) if table.facts else []
-    return TableView(table, dict(zip([f.id for f in table.facts], vectors, strict=True)), False)
+    ids = [f.id for f in table.facts]
+    return TableView(table, dict(zip(ids, vectors, strict=True)), reviewed=False, docs=docs)
 
 
 def _as_programme(fact: Any) -> Any:
     """A narrative fact is about its section (the lookup groups a subject's measures and periods,
     as the reviewed table groups a programme's)."""
-    heading = fact.section.rsplit(" > ", 1)[-1].strip()
+    heading = last_heading(fact.section)
     return replace(fact, subject=heading) if heading else fact
 
 
@@ -78,19 +86,19 @@ class FactTables:
         reviewed: TableView | None,
         passages: Iterable[Passage],
         extracted: Mapping[str, tuple[list[Any], dict[str, int]]],
-        embed: Callable[[list[str]], list[Any]],
-        lookup: bool,
+        embed: Callable[[frozenset[str], list[str]], list[Any]],
+        narrative_lookup: bool,
     ) -> None:
         self.reviewed = reviewed
-        self.reviewed_docs = (
-            frozenset(f.doc for f in reviewed.table.stated) if reviewed else frozenset()
-        )
         self._passages = list(passages)
         self._extracted = extracted
         self._embed = embed
         tabled = {p.doc for p in self._passages if p.kind == "table"}
-        # Only a document without a table can be a narrative report (and need a lookup table).
-        self.any_narrative = lookup and bool({p.doc for p in self._passages} - tabled)
+        # Only a document without a table may be a narrative report (and need a lookup table).
+        self.may_have_narrative = narrative_lookup and bool(
+            {p.doc for p in self._passages} - tabled
+        )
+        self._narrative: dict[str, bool] = {}
         self._views: dict[frozenset[str], TableView | None] = {}
         self._matchers: dict[frozenset[str], Any] = {}
 
@@ -102,20 +110,29 @@ class FactTables:
     def _passages_of(self, docs: frozenset[str]) -> list[Passage]:
         return [p for p in self._passages if p.doc in docs]
 
+    def _is_narrative(self, doc: str) -> bool:
+        if doc not in self._narrative:
+            one = frozenset([doc])
+            self._narrative[doc] = is_narrative(self._passages_of(one), self.facts_of(one))
+        return self._narrative[doc]
+
     def for_docs(self, docs: frozenset[str]) -> TableView | None:
-        """The reviewed table for the documents it covers, the extracted one of a narrative
-        report, else None (``respond`` answers)."""
+        """The reviewed table for the documents it covers; for narrative reports only (none of
+        them reviewed), their extracted one; else None (``respond`` answers)."""
         if not docs:
             return None
-        if self.reviewed is not None and docs <= self.reviewed_docs:
+        reviewed = self.reviewed.docs if self.reviewed is not None else frozenset()
+        if reviewed and docs <= reviewed:
             return self.reviewed
-        if not self.any_narrative:
+        if not self.may_have_narrative or docs & reviewed:
             return None
         if docs not in self._views:  # two threads may both build it: the same table
-            passages = self._passages_of(docs)
-            narrative = is_narrative(passages, self.facts_of(docs))
-            facts = list(self.facts_of(docs)) if narrative else []
-            self._views[docs] = extracted_view(facts, passages, self._embed) if narrative else None
+            view = None
+            if all(self._is_narrative(doc) for doc in docs):
+                facts = list(self.facts_of(docs))
+                embed = partial(self._embed, docs)
+                view = extracted_view(facts, self._passages_of(docs), embed, docs)
+            self._views[docs] = view
         return self._views[docs]
 
     def document_facts(self, docs: frozenset[str]) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .corpus import Passage
+from .corpus import Passage, last_heading
 from .text import tokenize
 
 BATCH = 1024
@@ -29,7 +29,7 @@ def sentence_texts(passages: Sequence[Passage]) -> tuple[list[SentenceKey], list
     """(passage id, sentence number) and the text embedded for it: its heading, then itself."""
     keys, texts = [], []
     for passage in passages:
-        heading = passage.section.rsplit(" > ", 1)[-1]
+        heading = last_heading(passage.section)
         for i, sentence in enumerate(passage.sentences):
             keys.append((passage.passage_id, i))
             texts.append(f"{heading}. {sentence.text}")
@@ -93,14 +93,10 @@ def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
     return stored if stored is not None else embed_sentences(searcher.passages, embedder)
 
 
-# -- vectors of texts that are not in the index (the reviewed fact table) ------------------------
-def cached_vectors(
-    path: Path, texts: Sequence[str], embedder: Any, keep_others: bool = False
-) -> list[list[float]]:
+# -- vectors of texts that are not in the index (the fact tables' facts) --------------------------
+def cached_vectors(path: Path, texts: Sequence[str], embedder: Any) -> list[list[float]]:
     """Vectors of ``texts``, read from the ``.npz`` file at ``path`` by digest; only the texts not
-    there are embedded, and the file is then rewritten (atomically; skipped when read-only) with
-    these texts' vectors, and with the others it held when ``keep_others`` (one file shared by
-    several tables)."""
+    there are embedded, and the file is then rewritten (atomically; skipped when read-only)."""
     import numpy as np
 
     digests = [text_digest(t, embedder.model_id) for t in texts]
@@ -119,8 +115,7 @@ def cached_vectors(
                 for i, v in zip(missing, vectors, strict=True)
             }
         )
-        kept = known if keep_others else {d: known[d] for d in dict.fromkeys(digests)}
-        _write_npz(path, kept)
+        _write_npz(path, {d: known[d] for d in dict.fromkeys(digests)})
     return [known[d].tolist() for d in digests]
 
 

@@ -85,14 +85,11 @@ _CAUSE = re.compile(
 
 def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft:
     """The draft answer for a question about documents without a reviewed fact table."""
-    q = analyse(evidence.question)
-    specific = unknown_specifics(q, facts)
-    if draft := _over_spans_asked(q, specific, evidence, facts):
-        return draft
+    q, specific, spanned = _read(evidence, facts)
+    if spanned:
+        return spanned
     if specific:
         return _not_found(q, evidence, facts, corpus_name, specific)
-    # Coverage is measured over the words the documents use: the rest are the asker's wording.
-    q = replace(q, terms=document_terms(q.terms, facts))
     if draft := _worked_out(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
@@ -126,23 +123,22 @@ def worked_out(evidence: Evidence, facts: DocumentFacts) -> Draft | None:
     difference, the year before a stated change, a running total less a year), or a premise the
     document contradicts; None when no such rule applies. Words the documents never use leave it
     to the lookup."""
-    q = analyse(evidence.question)
-    specific = unknown_specifics(q, facts)
-    if draft := _over_spans_asked(q, specific, evidence, facts):
-        return draft
-    if specific:
-        return None
-    q = replace(q, terms=document_terms(q.terms, facts))
+    q, specific, spanned = _read(evidence, facts)
+    if spanned or specific:
+        return spanned
     return _worked_out(q, evidence, facts) or _from_stated_change(q, evidence, facts)
 
 
-def _over_spans_asked(
-    q: Question, specific: list[str], evidence: Evidence, facts: DocumentFacts
-) -> Draft | None:
-    """ "Cumulative", "all-time": words a document need not use, answered over a span."""
+def _read(evidence: Evidence, facts: DocumentFacts) -> tuple[Question, list[str], Draft | None]:
+    """The question with its terms cut to the words the documents use (the rest are the asker's
+    wording, for coverage), the specific words they never use, and the answer over a span when
+    those are only "cumulative", "all-time" (words a document need not use)."""
+    q = analyse(evidence.question)
+    specific = unknown_specifics(q, facts)
+    q = replace(q, terms=document_terms(q.terms, facts))
     if specific and set(specific) <= running_words(q.text):
-        return over_spans(replace(q, terms=document_terms(q.terms, facts)), evidence, facts)
-    return None
+        return q, specific, over_spans(q, evidence, facts)
+    return q, specific, None
 
 
 def _from_stated_change(

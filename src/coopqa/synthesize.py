@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
+from .facts.lookup import source_name
 from .wording import (
     CHANGE,
     capitalize,
@@ -319,7 +320,7 @@ class ExtractiveSynthesizer:
             if found:
                 quotes[found[0]] = found[1]
                 marks.append(f"[{found[0]}]")
-        name = _source_name(evidence)
+        name = source_name(evidence.table)
         text = (
             ns.message
             if ns.message.startswith(f"The {name} does not")
@@ -372,12 +373,7 @@ def _unique(lines: list[str]) -> list[str]:
 def _abstain_out_of_scope(evidence: Evidence) -> Draft:
     """Nothing is close to the question: say what the documents do cover, from their headings."""
     headings = [p.section.split(" > ")[0] for p in evidence.library]
-    return Draft(text=covers(_source_name(evidence), headings), abstained=True)
-
-
-def _source_name(evidence: Evidence) -> str:
-    """What the answer calls its source: the fact table's name ("chapter", "document")."""
-    return getattr(evidence.table, "name", "chapter")
+    return Draft(text=covers(source_name(evidence.table), headings), abstained=True)
 
 
 def phrase(fact: Any) -> str:

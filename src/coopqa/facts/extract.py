@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ..corpus import last_heading
 from ..numbers import PERCENT_AFTER, NumberMention, comparative_spans, find_numbers
 from .model import Fact
 from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
@@ -92,7 +93,7 @@ def _caption(before: Passage | None, table: Passage) -> str:
 
 
 def _table_facts(doc: str, passage: Passage, table: Table, caption: str, out: Extraction) -> None:
-    heading = passage.section.rsplit(" > ", 1)[-1] if passage.section else ""
+    heading = last_heading(passage.section)
     out.skipped_rows += table.skipped
     notes = _footnote_columns(table)
     for r, row in enumerate(table.rows):
@@ -201,7 +202,7 @@ def _time_fact(
     happened = _dated_verb(_token_at(parsed, mention.start))
     return Fact(
         id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
-        subject=passage.section.rsplit(" > ", 1)[-1],
+        subject=last_heading(passage.section),
         measure=f"date {_verb_phrase(happened, particle=False)}"
         if happened is not None
         else "date",
@@ -233,7 +234,7 @@ def _prose_fact(
     token = _token_at(parsed, mention.start)
     unit, kind = _unit_and_kind(text, mention, token)
     change = _change_in(text, mention, token)
-    subject = _subject(token, mention) or (passage.section.rsplit(" > ", 1)[-1])
+    subject = _subject(token, mention) or last_heading(passage.section)
     measure = _measure(token, unit)
     if change:
         measure = f"{'decrease' if change in _DOWN else 'increase'} in {measure}".strip()

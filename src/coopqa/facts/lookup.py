@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     pass
 
 
+DEFAULT_NAME = "chapter"  # what answers call the reviewed table's text
+
+
+def source_name(table: object) -> str:
+    """What answers call the text a fact table comes from ("the chapter does not say")."""
+    return getattr(table, "name", DEFAULT_NAME)
+
+
 class FactTable:
     """Stated and derived facts with a fast word-overlap lookup (synonyms, periods, question type).
 
@@ -48,7 +56,10 @@ class FactTable:
     """
 
     def __init__(
-        self, facts: Iterable[Fact], context: dict[str, str] | None = None, name: str = "chapter"
+        self,
+        facts: Iterable[Fact],
+        context: dict[str, str] | None = None,
+        name: str = DEFAULT_NAME,
     ) -> None:
         self.name = name
         self.facts: list[Fact] = list(facts)
