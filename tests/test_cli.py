@@ -196,3 +196,21 @@ def test_facts_and_check_commands(data_dir):
         "check", "424 persons were on dispatch at the end of FY2011.", "--json", data_dir=data_dir
     )
     assert wrong.returncode == 1
+
+
+def test_ingest_builds_a_narrative_report_s_fact_table_and_skips_reviewed_ones(tmp_path):
+    from .test_fact_tables import NARRATIVE
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "observers.md").write_text(NARRATIVE, encoding="utf-8")
+    (docs / "npa-annual-report-ch8-international-cooperation.txt").write_text(
+        (CORPUS_DIR / "npa-annual-report-ch8-international-cooperation.txt").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    result = run("ingest", data_dir=tmp_path / "d", corpus=docs)
+    assert result.returncode == 0, result.stderr
+    # the chapter has reviewed rows in facts.csv: its own table answers it
+    assert "fact tables of 1 narrative report(s) ready" in result.stdout
+    assert result.stdout.rstrip().endswith(": observers")
+    assert len(list((tmp_path / "d" / "extracted-fact-vectors").glob("*.npz"))) == 1

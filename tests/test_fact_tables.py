@@ -75,6 +75,34 @@ def test_the_extracted_table_groups_facts_by_section_and_derives(embedder):
     assert previous and previous[0].formula == "52 + 6"
 
 
+def test_a_heading_that_recurs_names_its_facts_by_its_whole_path(embedder):
+    text = (
+        "# Review\n\n## Ports\n\n### Results\n\nThe ports handled 40 ships in 2019.\n\n"
+        "## Fleet\n\n### Results\n\nThe fleet grew to 12 dredgers in 2019.\n"
+    )
+    document = parse_text("r", text, markdown=True)
+    facts = extract_document(document).facts
+    view = extracted_view(facts, document.passages, embedder.embed_documents, frozenset({"r"}))
+    subjects = {f.value: f.subject for f in view.table.stated}
+    assert subjects[40] != subjects[12] and subjects[40].endswith("Ports > Results")
+
+
+def test_years_between_are_not_precomputed_for_a_chronicle():
+    from coopqa.facts.derive import MAX_DATED_EVENTS, derive
+
+    def chronicle(events: int) -> list:
+        text = "# History\n\n## Milestones\n\n" + " ".join(
+            f"The plant opened line {n} in FY{2000 + n}." for n in range(1, events + 1)
+        )
+        return extract_document(parse_text("h", text + "\n", markdown=True)).facts
+
+    def between(facts: list) -> list:
+        return [f for f in derive(facts) if f.measure.startswith("years after")]
+
+    assert len(between(chronicle(3))) == 3  # FY2001-FY2002, FY2001-FY2003, FY2002-FY2003
+    assert between(chronicle(MAX_DATED_EVENTS + 1)) == []
+
+
 SHORT = """# Notes 2014
 
 ## Staff

@@ -16,7 +16,7 @@ from .citing import join_answers, resolve_citations, split_question, unquote_inv
 from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
-from .fact_tables import FactTables, TableView, fact_text
+from .fact_tables import FactTables, TableView, fact_text, vector_store
 from .facts.lookup import source_name
 from .followup import is_follow_up, resolve
 from .number_checks import (
@@ -64,7 +64,6 @@ POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = 1.0
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
-EXTRACTED_FACT_VECTORS_DIR = "extracted-fact-vectors"  # narrative reports' facts, per doc set
 
 
 class Assistant:
@@ -119,7 +118,7 @@ class Assistant:
             self._reviewed,
             self._passages.values(),
             self._extracted,
-            self._embed_extracted_facts,
+            vector_store(self.settings.data_dir, self.embedder),
             narrative_lookup=self.settings.use_facts and not naive,
         )
 
@@ -171,16 +170,6 @@ class Assistant:
         return TableView(
             self.facts, dict(zip([f.id for f in facts], vectors, strict=True)), True, docs
         )
-
-    def _embed_extracted_facts(self, docs: frozenset[str], texts: list[str]) -> list[Any]:
-        """Vectors of a narrative report's facts, kept in the data dir, one file per document set."""
-        import hashlib
-
-        from .precomputed import cached_vectors
-
-        name = hashlib.sha256("\x1f".join(sorted(docs)).encode()).hexdigest()[:16]
-        path = self.settings.data_dir / EXTRACTED_FACT_VECTORS_DIR / f"{name}.npz"
-        return cached_vectors(path, texts, self.embedder)
 
     @property
     def _steps(self) -> tuple[Any, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -138,7 +139,29 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         f"indexed {report.passages} passages from {report.documents} document(s) "
         f"into {report.collection} ({state}) in {report.seconds:.2f}s"
     )
+    if settings.use_facts:
+        began = time.perf_counter()
+        built = _narrative_tables(corpus, index, settings)
+        if built:
+            print(
+                f"fact tables of {len(built)} narrative report(s) ready "
+                f"in {time.perf_counter() - began:.2f}s: {', '.join(built)}"
+            )
     return 0
+
+
+def _narrative_tables(corpus: Any, index: Any, settings: Settings) -> list[str]:
+    """Each narrative report's fact table built and its vectors kept, so that no question waits
+    for them; documents with reviewed rows are answered from those instead."""
+    from .fact_tables import FactTables, vector_store
+    from .facts.overlay import read_rows
+
+    path = Path(settings.facts_path)
+    reviewed = frozenset(f.doc for f in read_rows(path)[0]) if path.exists() else frozenset()
+    tables = FactTables(
+        None, corpus.passages, index.facts(), vector_store(settings.data_dir, index.embedder), True
+    )
+    return tables.warm(skip=reviewed)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from .corpus import Passage, last_heading
@@ -29,6 +30,8 @@ class TableView:
     reviewed: bool
     docs: frozenset[str]
 
+
+VECTORS_DIR = "extracted-fact-vectors"  # in the data dir: narrative reports' fact vectors
 
 # A report whose figures sit under at least this many headings is answered by lookup. Measured:
 # Chapter 8 (10 headings) gains 29 of 128 answers; the development documents with their tables
@@ -63,18 +66,29 @@ def extracted_view(
     from .facts.lookup import FactTable
     from .facts.overlay import section_texts
 
-    stated = [_as_programme(f) for f in facts if f.kind != "label"]
+    repeated = _repeated_headings(f.section for f in facts)
+    stated = [_as_programme(f, repeated) for f in facts if f.kind != "label"]
     table = FactTable(stated + derive(stated), section_texts(passages), name="document")
     vectors = embed([fact_text(f) for f in table.facts]) if table.facts else []
     ids = [f.id for f in table.facts]
     return TableView(table, dict(zip(ids, vectors, strict=True)), reviewed=False, docs=docs)
 
 
-def _as_programme(fact: Any) -> Any:
+def _as_programme(fact: Any, repeated: set[str]) -> Any:
     """A narrative fact is about its section (the lookup groups a subject's measures and periods,
-    as the reviewed table groups a programme's)."""
+    as the reviewed table groups a programme's): its heading, or its whole heading path where
+    the heading recurs under other parents ("Results" in every chapter)."""
     heading = last_heading(fact.section)
-    return replace(fact, subject=heading) if heading else fact
+    subject = fact.section if heading in repeated else heading
+    return replace(fact, subject=subject) if subject else fact
+
+
+def _repeated_headings(sections: Iterable[str]) -> set[str]:
+    """Headings that end more than one section path."""
+    paths: dict[str, set[str]] = {}
+    for section in sections:
+        paths.setdefault(last_heading(section), set()).add(section)
+    return {heading for heading, under in paths.items() if len(under) > 1}
 
 
 class FactTables:
@@ -145,3 +159,23 @@ class FactTables:
             texts += sorted({p.section for p in passages})  # headings name what a document covers
             self._matchers[docs] = DocumentFacts(list(self.facts_of(docs)), texts)
         return self._matchers[docs]
+
+    def warm(self, skip: frozenset[str] = frozenset()) -> list[str]:
+        """Build each narrative report's table now (its vectors kept for the next start), but
+        those in ``skip`` (reviewed ones); the documents built."""
+        docs = sorted({p.doc for p in self._passages} - skip)
+        return [doc for doc in docs if self.for_docs(frozenset([doc])) is not None]
+
+
+def vector_store(data_dir: Path, embedder: Any) -> Callable[[frozenset[str], list[str]], list[Any]]:
+    """Vectors of a document set's fact texts, kept in ``data_dir``, one file per document set."""
+
+    def embed(docs: frozenset[str], texts: list[str]) -> list[Any]:
+        import hashlib
+
+        from .precomputed import cached_vectors
+
+        name = hashlib.sha256("\x1f".join(sorted(docs)).encode()).hexdigest()[:16]
+        return cached_vectors(data_dir / VECTORS_DIR / f"{name}.npz", texts, embedder)
+
+    return embed

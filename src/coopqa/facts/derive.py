@@ -255,6 +255,10 @@ def _differences(group: list[Fact]) -> list[Fact]:
 _DIFFERENCE = " (difference between the two)"
 
 
+# Years between every two dated events of a subject are precomputed only for this many events.
+MAX_DATED_EVENTS = 8
+
+
 def _years_between(stated: list[Fact]) -> list[Fact]:
     """Fiscal years between two dated events of one subject (first held FY1999, renamed FY2004)."""
     out = []
@@ -263,6 +267,8 @@ def _years_between(stated: list[Fact]) -> list[Fact]:
         if f.kind == "fiscal_year":
             by_subject[f.subject].append(f)
     for facts in by_subject.values():
+        if len(facts) > MAX_DATED_EVENTS:
+            continue  # a chronicle, not a programme's few milestones: no pair is precomputed
         facts.sort(key=lambda f: f.value)
         for i, a in enumerate(facts):
             for b in facts[i + 1 :]:

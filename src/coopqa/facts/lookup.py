@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..glossary import active
@@ -67,9 +67,18 @@ class FactTable:
         self._context = dict(context or {})
         # Plain weights score answer sentences for the verifier (a claim names its own subject);
         # with the section's words, they score questions, which may name it in other words.
-        self._weights = [self._fact_weights(f) for f in self.facts]
+        read: dict[str, list[str]] = {}  # a section's text or a sentence, tokenised once
+
+        def once(text: str) -> list[str]:
+            if text not in read:
+                read[text] = tokens(text)
+            return read[text]
+
+        self._weights = [self._fact_weights(f, words=once) for f in self.facts]
         self._idf = _idf(self._weights)
-        self._question_weights = [self._fact_weights(f, self._context_of(f)) for f in self.facts]
+        self._question_weights = [
+            self._fact_weights(f, self._context_of(f), once) for f in self.facts
+        ]
         self._question_idf = _idf(self._question_weights)
         self._directions = [fact_direction(f) for f in self.facts]
         self._cache: dict[str, tuple[_Query, list[float]]] = {}
@@ -97,7 +106,9 @@ class FactTable:
         return " ".join(self._context.get(s, "") for s in sorted(sections))
 
     @staticmethod
-    def _fact_weights(fact: Fact, context: str = "") -> dict[str, float]:
+    def _fact_weights(
+        fact: Fact, context: str = "", words: Callable[[str], list[str]] = tokens
+    ) -> dict[str, float]:
         weights: dict[str, float] = {}
         section = " ".join(fact.section.split(" > ")[-2:])
         quotes = fact.quote
@@ -105,7 +116,7 @@ class FactTable:
             quotes = ""
         for text, w in ((context, 0.25), (quotes, 0.4), (section, 0.6), (fact.unit, 0.8),
                         (fact.subject, 1.0), (fact.measure, 1.0)):  # fmt: skip
-            for token in tokens(text):
+            for token in words(text):
                 weights[token] = max(weights.get(token, 0.0), w)
         if fact.derived and "together" in fact.subject:
             weights["together"] = 1.0
