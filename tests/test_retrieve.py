@@ -39,6 +39,8 @@ def test_tokenize_folds_fiscal_years_spelling_and_word_forms():
     assert tokenize("share shared") == tokenize("shares sharing")
     assert tokenize("course employee") == tokenize("courses employees")
     assert tokenize("died married countries") == tokenize("die marry country")  # Snowball
+    assert "current" not in tokenize("classified as non-current")  # not what "current" asks
+    assert tokenize("non-controlling") == tokenize("Noncontrolling")
 
 
 def test_heading_path_finds_passages_under_a_heading(index):

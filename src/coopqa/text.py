@@ -16,6 +16,7 @@ _STOPWORDS = frozenset(
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
+_NEGATED = re.compile(r"\bnon-(?=[a-z])")
 _FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)\s*((?:19|20)\d\d)\b")
 _SPELLING = (
     (re.compile(r"is(e|es|ed|ing|ation|ations)\b"), r"iz\1"),
@@ -47,9 +48,11 @@ def expand_query(tokens: list[str]) -> list[str]:
 
 
 def normalize_words(text: str) -> str:
-    """Lower-case with "fiscal 2012"/"FY 2012" as "fy2012" and British spellings made American."""
+    """Lower-case with "fiscal 2012"/"FY 2012" as "fy2012", "non-current" as "noncurrent" and
+    British spellings made American."""
     text = _FISCAL_YEAR.sub(r"fy\1", text.lower().replace("’", "'"))
     text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)  # "u.k." is "uk"
+    text = _NEGATED.sub("non", text)  # "non-current" is one word: it does not say "current"
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
     return text

@@ -139,7 +139,8 @@ def tokens(text: str) -> list[str]:
     out = []
     for whole in re.findall(r"[a-z][a-z'-]*", text):
         whole = whole.strip("'-").removesuffix("'s")
-        parts = whole.split("-") if "-" in whole else []
+        negated = whole.startswith("non-")  # "non-current" does not say "current"
+        parts = whole.split("-") if "-" in whole and not negated else []
         for word in (whole, *parts):  # "two-week" is a word, and so are "two" and "week"
             if not word or word in _STOP or len(word) < 2:
                 continue
