@@ -303,7 +303,7 @@ def _copula_subject(token: Any) -> Any:
 
 
 def _counted_by_copula(token: Any) -> Any:
-    """ "The total number of dispatched personnel was 424": the noun counted (personnel)."""
+    """ "The total number of deployed observers was 230": the noun counted (observers)."""
     subject = _copula_subject(token)
     if subject is None or subject.lemma_.lower() not in _COUNT_NOUNS:
         return None
@@ -360,7 +360,7 @@ def _subject(token: Any, mention: NumberMention) -> str:
 def _measure(token: Any, unit: str) -> str:
     """What is counted of the subject: the verb it hangs from ("returned", "newly dispatched")."""
     subject = _copula_subject(token)
-    if subject is not None:  # "the total number of dispatched personnel was 424"
+    if subject is not None:  # "the total number of deployed observers was 230"
         return " ".join(t.text for t in subject.subtree if t.dep_ not in ("det", "punct")).lower()
     node = token.head
     for _ in range(3):
@@ -371,7 +371,7 @@ def _measure(token: Any, unit: str) -> str:
 
 
 def _verb_phrase(verb: Any, particle: bool = True) -> str:
-    """ "newly dispatched to": the verb with the adverbs before it ("when" left out) and, unless
+    """ "newly deployed to": the verb with the adverbs before it ("when" left out) and, unless
     the phrase dates something (its preposition then holds the date), its first particle."""
     adverbs = [
         c.text for c in verb.children if c.dep_ == "advmod" and c.i < verb.i and c.tag_ != "WRB"
@@ -381,7 +381,7 @@ def _verb_phrase(verb: Any, particle: bool = True) -> str:
 
 
 def _dated_verb(token: Any) -> Any:
-    """What a date dates: the clause it heads ("FY1986, when this seminar started"), else the
+    """What a date dates: the clause it heads ("FY1995, when the course started"), else the
     verb it hangs from ("enacted in April 1994"); None when there is none near."""
     for node in (token, token.head):
         clause = next((c for c in node.children if c.dep_ == "relcl" and c.pos_ == "VERB"), None)
