@@ -68,7 +68,9 @@ def ingest_figures(data: Path) -> None:
     env = _env(corpus_dir, data / "index", facts="none")
     began = time.perf_counter()
     out = subprocess.run([COOPQA, "ingest"], env=env, capture_output=True, text=True, check=True)
-    print(f"coopqa ingest: {time.perf_counter() - began:.1f} s wall ({out.stdout.strip()})")
+    print(f"coopqa ingest: {time.perf_counter() - began:.1f} s wall")
+    for line in out.stdout.splitlines():
+        print(f"  {line}")
     from coopqa.facts.extract import extract_document
 
     for document in load_corpus([corpus_dir]).documents:
