@@ -1,5 +1,5 @@
-"""Two things a question names and asks to add: "how many took part overall, counting those sent
-and those received", "(boats built plus boats bought)". Each side is answered by the one figure
+"""Two things a question names and asks to add: "how many joined overall, counting engineers and
+technicians", "(boats built plus boats bought)". Each side is answered by the one figure
 that fits it best, of the asked period; the two must be of one kind (two counts of people, two
 counts of one thing, two lengths of time in one unit) and are added, with the formula and both
 sources cited.
@@ -103,7 +103,7 @@ def _addable(a: Fact, b: Fact) -> bool:
 
 
 def added_up(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft | None:
-    """ "34 in total, computed as 34 = 14 + 20", both figures cited; None unless each side has
+    """ "165 in total, computed as 165 = 120 + 45", both figures cited; None unless each side has
     one figure of its own and the two add up."""
     found = sides(q.text)
     if found is None or q.answer_type != "quantity":
