@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .fact_sources import MIN_FACT_COVERAGE, worked_out_draft
+from .fact_sources import worked_out_draft
 from .facts import compute
 from .facts.match import DocumentFacts
 from .facts.model import Fact, same_unit_kind
-from .parts import clear_best, is_count, span_years
-from .question import Question, analyse
+from .parts import clear_best, is_count, side_figures, span_years
+from .question import Question
 from .synthesize import Draft, Evidence
-from .vocabulary import document_terms
 
 # "counting (both) A and B", "A plus B": the sides end at a comma, bracket or the end.
 _SIDES = (
@@ -50,14 +49,12 @@ def _figure(fact: Fact, years: tuple[int, ...]) -> bool:
 def _best(words: str, q: Question, facts: DocumentFacts, other: Fact | None = None) -> Fact | None:
     """The one figure that fits ``words`` (and adds to ``other``); of two in one sentence, the
     one whose own clause holds them ("two months in the workshop, then ten months on site")."""
-    terms = document_terms(analyse(words).terms, facts)
-    ranked = [
-        s
-        for s in facts.rank(terms, q.years)
-        if _figure(s.fact, q.years)
-        and s.coverage >= MIN_FACT_COVERAGE
-        and (other is None or s.fact.id != other.id and _addable(other, s.fact))
-    ]
+
+    def fits(fact: Fact) -> bool:
+        addable = other is None or fact.id != other.id and _addable(other, fact)
+        return addable and _figure(fact, q.years)
+
+    terms, ranked = side_figures(words, q, facts, fits)
     tied = [s for s in ranked if s.coverage >= ranked[0].coverage]
     if len(tied) > 1:
         own = [s for s in tied if set(terms) <= clause_words(s.fact)]

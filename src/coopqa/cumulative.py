@@ -8,15 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .corpus import Sentence
 from .fact_sources import (
     MIN_FACT_COVERAGE,
-    Cites,
     as_asked,
-    cite_sources,
     names_covered,
     quoted,
-    value_text,
+    worked_out_draft,
 )
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, fact_years
@@ -126,16 +123,9 @@ def without_last_year(q: Question, evidence: Evidence, facts: DocumentFacts) -> 
         return None
     total, alone = found
     result = compute.difference(total, alone)
-    quotes: dict[int, Sentence] = {}
-    sources = cite_sources([total, alone], evidence, quotes, Cites(evidence))
-    if len(sources) != 2:
-        return None
     left_out = as_asked(q, sorted(fact_years(alone)))
-    claim = f"{value_text(result)} before {left_out}, computed as {result.formula}"
-    return Draft(
-        text=f"{claim}. " + " ".join(sources),
-        quotes=quotes,
-        grounded=[(claim, [result, total, alone])],
+    return worked_out_draft(
+        result, [total, alone], evidence, f"before {left_out}", sources_needed=2
     )
 
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
-from .fact_sources import MIN_FACT_COVERAGE, worked_out_draft
+from .fact_sources import worked_out_draft
 from .facts import compute
 from .facts.match import DocumentFacts
 from .facts.model import Fact
-from .parts import clear_best, is_count, of_asked_unit, span_years
-from .question import Question, analyse
+from .parts import clear_best, is_count, of_asked_unit, side_figures, span_years
+from .question import Question
 from .synthesize import Draft, Evidence
-from .vocabulary import document_terms
 
 _MORE_THAN = re.compile(
     r"\bhow (?:many|much) more\b(?P<first>.+?)\bthan\b(?P<second>.+)", re.I | re.S
@@ -40,12 +39,7 @@ def best_for(
     """The one figure that fits ``words`` best: None when none fits or two fit as well. Of two
     that fit as well, one the other side's figure (``besides``), the other is meant; when that
     figure alone fits best, None."""
-    terms = document_terms(analyse(words).terms, facts)
-    ranked = [
-        s
-        for s in facts.rank(terms, q.years)
-        if _figure(s.fact, q.years) and s.coverage >= MIN_FACT_COVERAGE
-    ]
+    _, ranked = side_figures(words, q, facts, lambda f: _figure(f, q.years))
     ranked = of_asked_unit(q.text, ranked)  # "how many more boats": not the towns
     if besides is not None and ranked:
         top = [s for s in ranked if s.coverage >= ranked[0].coverage]

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .corpus import Sentence
 from .doers import doer_facts
-from .fact_sources import Cites, cite_sources, value_text
+from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text, worked_out_draft
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact, unit_kind
 from .numbers import TIME_KINDS, find_numbers
-from .question import Question
+from .question import Question, analyse
 from .synthesize import Draft, Evidence
 from .text import tokenize
+from .vocabulary import document_terms
 
 _TOTAL = re.compile(
     r"\b(?:in total|total|combined|altogether|in all|add(?:ing|ed)? up|between them|together)\b",
@@ -131,6 +133,16 @@ def of_asked_unit(text: str, ranked: list[Scored]) -> list[Scored]:
     return [s for s in ranked if s.fact.id in kept]
 
 
+def side_figures(
+    words: str, q: Question, facts: DocumentFacts, keep: Callable[[Fact], bool]
+) -> tuple[tuple[str, ...], list[Scored]]:
+    """One side of "A than B" or "A and B": its terms (the words the documents use) and the facts
+    of the asked years covering them well enough to answer, best first, that ``keep`` accepts."""
+    terms = document_terms(analyse(words).terms, facts)
+    ranked = facts.rank(terms, q.years)
+    return terms, [s for s in ranked if keep(s.fact) and s.coverage >= MIN_FACT_COVERAGE]
+
+
 def clear_best(ranked: list[Scored]) -> Scored | None:
     """The best-fitting fact, unless none fits or a second fits as well (which is meant is not
     clear)."""
@@ -178,15 +190,12 @@ def across_parts(q: Question, evidence: Evidence, facts: DocumentFacts) -> Draft
     chosen = part_facts(q, parts, facts)
     if chosen is None:
         return None
+    if total:  # "adding up the mines since each opened" asks for the sum
+        result = compute.total(chosen)
+        return worked_out_draft(result, chosen, evidence, "in total", sources_needed=len(chosen))
     quotes: dict[int, Sentence] = {}
     sources = cite_sources(chosen, evidence, quotes, Cites(evidence))
     if len(sources) != len(chosen):
         return None
-    if total:  # "adding up the mines since each opened" asks for the sum
-        result = compute.total(chosen)
-        claim = f"{value_text(result)} in total, computed as {result.formula}"
-        grounded = [result, *chosen]
-    else:
-        claim = "; ".join(value_text(f) for f in chosen)
-        grounded = chosen
-    return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, grounded)])
+    claim = "; ".join(value_text(f) for f in chosen)
+    return Draft(text=f"{claim}. " + " ".join(sources), quotes=quotes, grounded=[(claim, chosen)])
