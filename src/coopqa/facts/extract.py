@@ -200,23 +200,18 @@ def _time_fact(
     as the date of what happened then ("date started")."""
     label = f"end of {mention.text}" if mention.position == "end" else mention.text
     happened = _dated_verb(_token_at(parsed, mention.start))
-    return Fact(
-        id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
+    measure = "date" if happened is None else f"date {_verb_phrase(happened, particle=False)}"
+    return _sentence_fact(
+        doc,
+        passage,
+        (i, n),
+        sentence,
         subject=last_heading(passage.section),
-        measure=f"date {_verb_phrase(happened, particle=False)}"
-        if happened is not None
-        else "date",
+        measure=measure,
         value=mention.value,
         unit=_TIME_UNITS.get(mention.kind, "date"),
         period=label,
-        doc=doc,
-        page=passage.page,
-        section=passage.section,
-        quote=sentence.text,
         kind=mention.kind,
-        start=sentence.start,
-        end=sentence.end,
-        origin="prose",
     )
 
 
@@ -244,8 +239,11 @@ def _prose_fact(
         qualifier = "cumulative"
     if _NEWLY.search(text) and "new" not in measure and not change:
         measure = f"newly {measure}".strip()
-    return Fact(
-        id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
+    return _sentence_fact(
+        doc,
+        passage,
+        (i, n),
+        sentence,
         subject=subject,
         measure=measure,
         value=mention.value,
@@ -253,14 +251,26 @@ def _prose_fact(
         period=period,
         qualifier=qualifier,
         scope=scope,
+        kind=kind,
+    )
+
+
+def _sentence_fact(
+    doc: str, passage: Passage, at: tuple[int, int], sentence: Sentence, **fields: Any
+) -> Fact:
+    """A fact stated in a passage's sentence (``at``: the sentence's and the number's place):
+    its id, source and span, with ``fields``."""
+    i, n = at
+    return Fact(
+        id=f"{_slug(doc)}.p{passage.paragraph}.s{i}.n{n}",
         doc=doc,
         page=passage.page,
         section=passage.section,
-        quote=text,
-        kind=kind,
+        quote=sentence.text,
         start=sentence.start,
         end=sentence.end,
         origin="prose",
+        **fields,
     )
 
 
