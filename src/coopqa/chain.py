@@ -17,7 +17,6 @@ from .config import Settings, offline_environment
 from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
 from .fact_tables import FactTables, TableView, fact_text, vector_store
-from .facts.lookup import source_name
 from .followup import is_follow_up, resolve
 from .number_checks import (
     check_numbers,
@@ -36,7 +35,7 @@ from .synthesize import (
 )
 from .text import tokenize
 from .validation import InputError, clean_history, clean_question, strip_injection
-from .wording import not_mentioned
+from .wording import not_mentioned, source_name
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -465,10 +464,10 @@ class Assistant:
     def _worked_out(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """A sum, difference or premise the rules work out, for a question in scope that the
         lookup found no premise to correct in and nothing unreported about."""
-        if not (evidence.in_scope and evidence.passages) or evidence.unreported:
+        if not (evidence.in_scope and evidence.passages):
             return None
-        if evidence.premise_notes:
-            return None
+        if evidence.unreported or evidence.premise_notes:
+            return None  # the lookup's own answer says why
         from .respond import worked_out
 
         return worked_out(evidence, self.tables.document_facts(docs))

@@ -4,8 +4,8 @@ Both are written at ingest beside the passages' collection (``<collection>-sente
 ``<collection>-bm25``) before the pointer moves, so they change in the same atomic step as the
 passages. A sentence an earlier ingest embedded (same text, same model) is copied, not embedded.
 An index written before these existed still works: start-up then computes them as it used to.
-The reviewed fact table is not part of the index; its vectors are kept in a file in the data dir,
-by digest, so a start embeds only rows that changed.
+Fact tables are not part of the index: the reviewed table's vectors, and each narrative report's,
+are kept in files in the data dir, by digest, so a start embeds only facts that changed.
 """
 
 from __future__ import annotations

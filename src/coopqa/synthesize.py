@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
-from .facts.lookup import source_name
 from .wording import (
     CHANGE,
     capitalize,
@@ -25,6 +24,7 @@ from .wording import (
     leans_on_earlier,
     mentions_period,
     quoted,
+    source_name,
     value_span,
 )
 

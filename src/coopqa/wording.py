@@ -184,6 +184,14 @@ def heading_words(heading: str) -> str:
     return _NUMBERING.sub("", heading).strip() or heading.strip()
 
 
+DEFAULT_SOURCE = "chapter"  # what answers call the reviewed table's text
+
+
+def source_name(table: object) -> str:
+    """What answers call the text a fact table comes from ("the chapter does not say")."""
+    return getattr(table, "name", DEFAULT_SOURCE)
+
+
 def covers(name: str, headings: Sequence[str], limit: int = 6) -> str:
     """ "The chapter does not say anything about this. It covers A, B and C.": what the
     documents do cover, from their top headings without numbering."""

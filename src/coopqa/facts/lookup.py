@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..glossary import active
-from ..wording import does_not_say, figure, how_many, it_gives, join_items
+from ..wording import DEFAULT_SOURCE, does_not_say, figure, how_many, it_gives, join_items
 from .model import Fact, FactMatch, NotStated
 from .query import (
     _BREAKDOWN_RE,
@@ -39,14 +39,6 @@ if TYPE_CHECKING:
     pass
 
 
-DEFAULT_NAME = "chapter"  # what answers call the reviewed table's text
-
-
-def source_name(table: object) -> str:
-    """What answers call the text a fact table comes from ("the chapter does not say")."""
-    return getattr(table, "name", DEFAULT_NAME)
-
-
 class FactTable:
     """Stated and derived facts with a fast word-overlap lookup (synonyms, periods, question type).
 
@@ -59,7 +51,7 @@ class FactTable:
         self,
         facts: Iterable[Fact],
         context: dict[str, str] | None = None,
-        name: str = DEFAULT_NAME,
+        name: str = DEFAULT_SOURCE,
     ) -> None:
         self.name = name
         self.facts: list[Fact] = list(facts)
