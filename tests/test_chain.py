@@ -244,15 +244,10 @@ Segment results for 2019 were as follows:
 @pytest.fixture(scope="module")
 def general_assistant(tmp_path_factory, embedder):
     from coopqa.chain import Assistant
-    from coopqa.config import Settings
 
-    root = tmp_path_factory.mktemp("general")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour.md").write_text(GENERAL_DOC, encoding="utf-8")
-    settings = Settings(
-        data_dir=root / "data", corpus_dirs=(corpus,), facts_path=root / "no-facts.csv"
-    )
+    from .answering import corpus_settings
+
+    settings = corpus_settings(tmp_path_factory.mktemp("general"), {"harbour.md": GENERAL_DOC})
     return Assistant(settings, embedder=embedder)
 
 

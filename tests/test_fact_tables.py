@@ -9,6 +9,8 @@ from coopqa.corpus import parse_text
 from coopqa.fact_tables import FactTables, TableView, extracted_view, is_narrative
 from coopqa.facts.extract import extract_document
 
+from .answering import corpus_settings
+
 NARRATIVE = """# Fisheries Agency Annual Report 2015
 
 ## Section 1. Observer Programme
@@ -144,14 +146,9 @@ def test_reviewed_rows_answer_their_documents_and_keep_the_lookup_off_a_mixed_sc
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
     from coopqa.chain import Assistant
-    from coopqa.config import Settings
 
-    root = tmp_path_factory.mktemp("narrative")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
-    (corpus / "harbour.md").write_text(TABLED, encoding="utf-8")
-    settings = Settings(data_dir=root / "data", corpus_dirs=(corpus,), facts_path=root / "no.csv")
+    documents = {"observers.md": NARRATIVE, "harbour.md": TABLED}
+    settings = corpus_settings(tmp_path_factory.mktemp("narrative"), documents)
     return Assistant(settings, embedder=embedder)
 
 
@@ -190,16 +187,10 @@ def test_the_tabled_document_is_still_read_by_its_cells(assistant):
 
 def test_a_narrative_report_s_fact_vectors_are_kept_for_the_next_start(tmp_path, embedder):
     from coopqa.chain import Assistant
-    from coopqa.config import Settings
 
     from .test_precomputed import CountingEmbedder
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
-    settings = Settings(
-        data_dir=tmp_path / "data", corpus_dirs=(corpus,), facts_path=tmp_path / "no"
-    )
+    settings = corpus_settings(tmp_path, {"observers.md": NARRATIVE})
     counting = CountingEmbedder(embedder)
     question = "How many observers returned to port in FY2014?"
     assert "40" in Assistant(settings, embedder=counting).ask(question).answer

@@ -399,17 +399,10 @@ def test_a_narrative_report_s_extracted_table_checks_but_never_corrects(
 ):
     from coopqa.chain import Assistant
 
+    from .answering import corpus_settings
     from .test_fact_tables import NARRATIVE
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "observers.md").write_text(NARRATIVE, encoding="utf-8")
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        corpus_dirs=(corpus,),
-        facts_path=tmp_path / "none.csv",
-        llm="openai:scripted",
-    )
+    settings = corpus_settings(tmp_path, {"observers.md": NARRATIVE}, llm="openai:scripted")
     assistant = Assistant(settings, embedder=embedder)
     scripted.script(citing("returned to port", "41 observers returned to port in FY2014 [{n}]."))
     answer = assistant.ask("How many observers returned to port in FY2014?")
