@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .facts.model import Fact
+from .nlp import counted_noun
 from .text import tokenize
 
-_COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
 _SUBJECTS = frozenset(("nsubj", "nsubjpass"))
 
 
@@ -43,8 +43,8 @@ def _verb_subjects(sentence: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...
 
 def _counted(noun):  # noqa: ANN001, ANN202 - a spaCy token
     """The noun a count noun counts ("a total of pupils" -> pupils); else the noun itself."""
-    if noun.lemma_.lower() not in _COUNT_NOUNS:
-        return noun
+    counted = counted_noun(noun)
+    return noun if counted is None else counted
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for obj in prep.children:

@@ -25,6 +25,21 @@ _NOT_FOR_SENTENCES = ("tagger", "attribute_ruler", "lemmatizer", "ner")
 _SENTENCE_END = re.compile(r"[.!?;:][\"'\u201d\u2019)\]]*\s")
 
 
+# Nouns that count what they name: "the number of employees", "a total of pupils", "visitor numbers".
+COUNT_NOUNS = frozenset(("number", "figure", "count", "total", "headcount", "tally"))
+
+
+def counted_noun(noun: Any) -> Any:
+    """The noun a parsed count noun counts ("a total of pupils" -> pupils); None for any other
+    noun, or a count noun with no "of"."""
+    if noun.lemma_.lower() not in COUNT_NOUNS:
+        return None
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return None
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The loaded pipeline (about 1 s the first time)."""

@@ -20,6 +20,7 @@ from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_sources, value_text, wo
 from .facts import compute
 from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact, unit_kind
+from .nlp import COUNT_NOUNS
 from .numbers import TIME_KINDS, find_numbers
 from .question import Question, analyse
 from .synthesize import Draft, Evidence
@@ -93,7 +94,6 @@ def _of_kind(q: Question, fact: Fact, years: set[int]) -> bool:
     return spanned
 
 
-_COUNT_NOUNS = frozenset(("number", "figure", "count", "total"))
 _COMPARING = frozenset(("more", "fewer", "less"))
 
 
@@ -108,7 +108,7 @@ def asked_words(text: str) -> set[str]:
             counted = counted.head
         if token.lower_ == "many" and counted.pos_ in ("NOUN", "PROPN"):
             return set(tokenize(counted.text))
-        if token.lemma_.lower() in _COUNT_NOUNS:
+        if token.lemma_.lower() in COUNT_NOUNS:
             words = [c.text for c in token.children if c.dep_ == "compound"]
             if words:
                 return set(tokenize(" ".join(words)))

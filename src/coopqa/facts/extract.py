@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import last_heading
+from ..nlp import counted_noun
 from ..numbers import PERCENT_AFTER, NumberMention, comparative_spans, find_numbers
 from .model import Fact
 from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
@@ -33,8 +34,6 @@ _CUMULATIVE = re.compile(r"\b(cumulative|in total|a total of|altogether|so far|t
 _BASE_BEFORE = re.compile(
     r"\b(?:from|compared (?:to|with)|over|versus|vs\.?|than)\b(?:\s+\w+){0,3}\s*$", re.I
 )
-# Nouns that count what follows them: "the number of employees was 1,200".
-_COUNT_NOUNS = frozenset(("number", "total", "count", "headcount", "tally"))
 _NEWLY = re.compile(r"\bnew(?:ly)?\b", re.I)
 # "rose from $618.3 million … to $668.6 million": the numbers after from/to are levels.
 _LEVEL_BEFORE = re.compile(r"\b(?:from|to)\s+(?:[A-Z]{0,3}[$€£¥]|RMB|USD|EUR|GBP)?\s?$")
@@ -315,10 +314,7 @@ def _copula_subject(token: Any) -> Any:
 def _counted_by_copula(token: Any) -> Any:
     """ "The total number of deployed observers was 230": the noun counted (observers)."""
     subject = _copula_subject(token)
-    if subject is None or subject.lemma_.lower() not in _COUNT_NOUNS:
-        return None
-    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return counted_noun(subject) if subject is not None else None
 
 
 def _change_in(text: str, mention: NumberMention, token: Any) -> str:
