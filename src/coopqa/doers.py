@@ -45,9 +45,3 @@ def _counted(noun):  # noqa: ANN001, ANN202 - a spaCy token
     """The noun a count noun counts ("a total of pupils" -> pupils); else the noun itself."""
     counted = counted_noun(noun)
     return noun if counted is None else counted
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for obj in prep.children:
-                if obj.dep_ == "pobj":
-                    return obj
-    return noun
