@@ -21,8 +21,8 @@ from .facts import compute
 from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact, unit_kind
 from .nlp import COUNT_NOUNS
-from .numbers import TIME_KINDS, find_numbers
-from .question import Question, analyse
+from .numbers import TIME_KINDS
+from .question import Question, analyse, count_of
 from .synthesize import Draft, Evidence
 from .text import tokenize
 from .vocabulary import document_terms
@@ -48,18 +48,15 @@ def parts_asked(text: str) -> Parts | None:
     """ "the three mines", "two plants": a number modifying a plural noun; None without one."""
     from .nlp import parse
 
-    for token in parse(text):
-        head = token.head
-        if token.dep_ != "nummod" or head.tag_ not in ("NNS", "NNPS") or head is token:
-            continue
-        numbers = [m for m in find_numbers(token.text) if m.kind == "count"]
-        if not numbers or not 2 <= numbers[0].value <= MAX_PARTS:
+    for noun in parse(text):
+        count = count_of(noun) if noun.tag_ in ("NNS", "NNPS") else 0
+        if not 2 <= count <= MAX_PARTS:
             continue
         words = set()
-        for child in head.children:
-            if child is not token and child.dep_ in ("amod", "compound", "nmod"):
+        for child in noun.children:
+            if child.dep_ in ("amod", "compound", "nmod"):
                 words |= {t for w in child.subtree for t in tokenize(w.text)}
-        return Parts(int(numbers[0].value), tokenize(head.text)[0], frozenset(words))
+        return Parts(int(count), tokenize(noun.text)[0], frozenset(words))
     return None
 
 

@@ -165,11 +165,17 @@ MAX_NAMES = 50
 def _counted(noun: Any) -> int:
     """The number the question counts its named things by ("the ten captains", "which nine
     ports"), or 0: the names of ten captains are ten names, not the sentence that counts them."""
+    count = count_of(noun)
+    return count if 2 <= count <= MAX_NAMES else 0
+
+
+def count_of(noun: Any) -> float:
+    """The count a number word gives a parsed noun ("the ten captains" -> 10), or 0."""
     for child in noun.children:
         if child.dep_ == "nummod":
             found = [m for m in find_numbers(child.text) if m.kind == "count"]
-            if found and 2 <= found[0].value <= MAX_NAMES:
-                return int(found[0].value)
+            if found:
+                return found[0].value
     return 0
 
 
