@@ -53,6 +53,7 @@ test-all: $(STAMP) chromium postgres lint index
 	$(PY) -m pytest -q
 
 bench: index
+	$(PY) bench/large_corpus.py
 	$(PY) bench/run.py
 	$(PY) bench/facts_any_report.py
 

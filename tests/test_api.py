@@ -34,6 +34,7 @@ def test_ask_returns_the_design_shape_with_verbatim_quotes(http, corpus):
     assert set(data) >= {"question", "answer", "abstained", "citations", "numbers", "backend"}
     assert data["question"] == QUESTION and data["answer"].strip()
     assert not data["abstained"] and data["citations"]
+    assert data["short"] == "143 persons"  # the bare figure with its unit
     for cite in data["citations"]:
         document = corpus.document(cite["doc"])
         assert fold(document.text[cite["start"] : cite["end"]]) == fold(cite["quote"])

@@ -159,6 +159,7 @@ def test_ask_json_batch_and_chat(data_dir, tmp_path):
         "timings_ms",
     } <= set(answer)
     assert "119" in answer["answer"] and answer["citations"][0]["page"] == 1
+    assert answer["short"] == "119 persons"
 
     batch = tmp_path / "ask.jsonl"
     batch.write_text(
@@ -177,6 +178,7 @@ def test_ask_json_batch_and_chat(data_dir, tmp_path):
         "What is the capital of France?",
     ]
     assert "158" in rows[1]["answer"] and rows[2]["abstained"]
+    assert rows[2]["short"] is None  # an abstention has no short answer
 
     chat = run(
         "chat",

@@ -56,6 +56,7 @@ async def check_tools(client, corpus) -> None:
     assert not answer.is_error, answer.content
     data = answer.structured_content
     assert data["abstained"] is False and "143" in data["answer"] and data["citations"]
+    assert data["short"] == "143 persons" and "short" in listed["ask"].output_schema["properties"]
     for cite in data["citations"]:
         text = corpus.document(cite["doc"]).text
         assert fold(text[cite["start"] : cite["end"]]) == fold(cite["quote"])

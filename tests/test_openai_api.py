@@ -39,6 +39,7 @@ def test_plain_completion_carries_the_checked_answer(client, corpus):
     details = reply.model_extra["coopqa"]
     assert reply.choices[0].finish_reason == "stop" and reply.model == MODEL_ID
     assert details["abstained"] is False and details["citations"]
+    assert details["short"] == "143 persons"
     assert "143" in content and "Sources:" in content
     for cite in details["citations"]:
         assert f"[{cite['n']}]" in content

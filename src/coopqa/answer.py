@@ -40,6 +40,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     corrections: list[str] = field(default_factory=list)
     resolved_question: str | None = None
+    # The bare answer a helpdesk wants: the figure with unit and scale, the span, or the list;
+    # None when coopqa abstains.
+    short: str | list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -60,4 +63,5 @@ class Answer:
             timings_ms=dict(data.get("timings_ms", {})),
             corrections=list(data.get("corrections", [])),
             resolved_question=data.get("resolved_question"),
+            short=data.get("short"),
         )

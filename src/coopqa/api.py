@@ -91,6 +91,7 @@ def api_models() -> dict[str, Any]:
         timings_ms: dict[str, float]
         corrections: list[str] = []
         resolved_question: str | None = None
+        short: str | list[str] | None = None
 
     class FeedbackRequest(BaseModel):
         rating: Literal[1, -1, "up", "down"] = Field(description="1 / 'up' or -1 / 'down'.")

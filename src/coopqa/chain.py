@@ -499,6 +499,10 @@ class Assistant:
         corrections += fixed
         if state.get("injected"):
             corrections.append("instructions inside the question were ignored")
+        short = draft.short
+        if short is None:
+            numeric = self._is_numeric(state["resolved"], state["facts"])
+            short = self._short(text, draft.abstained, citations, numeric)
         self._timed(state, "verify", began)
         state["timings"]["total"] = round((time.perf_counter() - state["started"]) * 1000, 2)
         return Answer(
@@ -511,7 +515,26 @@ class Assistant:
             timings_ms=state["timings"],
             corrections=corrections,
             resolved_question=state["resolved"] if state["resolved"] != state["question"] else None,
+            short=short,
         )
+
+    def _short(
+        self, text: str, abstained: bool, citations: list[Any], numeric: bool
+    ) -> str | list[str] | None:
+        """The bare answer in the checked text, with the scale its first cited table states."""
+        from .short import short_answer, table_scale
+
+        cited = [self._passages[c.passage_id] for c in citations if c.passage_id in self._passages]
+        before = ""
+        if cited:
+            first = cited[0]
+            earlier = [
+                p for p in self._passages.values() if p.doc == first.doc and p.end <= first.start
+            ]
+            before = " ".join(p.text for p in earlier[-2:])
+            if not table_scale(first, before):  # the document's own unit line, wherever it is
+                before = " ".join(p.text for p in self._passages.values() if p.doc == first.doc)
+        return short_answer(text, abstained, cited, before, numeric)
 
     def _titles(self, docs: frozenset[str]) -> list[str]:
         """Each document's headings, to say what the corpus covers."""

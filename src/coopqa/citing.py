@@ -57,7 +57,15 @@ def join_answers(question: str, answers: list[Answer]) -> Answer:
         timings_ms=timings,
         corrections=list(dict.fromkeys(corrections)),
         resolved_question=" | ".join(resolved),
+        short=_joined_short(answers),
     )
+
+
+def _joined_short(answers: list[Answer]) -> list[str] | None:
+    """Each answered part's short answer, in order; None when every part abstained."""
+    parts = [a.short for a in answers if not a.abstained and a.short is not None]
+    flat = [s for part in parts for s in ([part] if isinstance(part, str) else part)]
+    return flat or None
 
 
 def _cite_earlier_quotes(

@@ -101,7 +101,8 @@ def render_content(answer: dict[str, Any]) -> str:
 
 def extra_field(answer: dict[str, Any]) -> dict[str, Any]:
     """What an OpenAI response has no place for: the checked details of the Answer."""
-    keep = ("abstained", "citations", "numbers", "corrections", "resolved_question", "backend")
+    keep = ("abstained", "short", "citations", "numbers", "corrections", "resolved_question")
+    keep += ("backend",)
     return {k: answer.get(k) for k in keep} | {"timings_ms": answer.get("timings_ms", {})}
 
 

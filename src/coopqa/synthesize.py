@@ -69,6 +69,7 @@ class Draft:
     quotes: dict[int, Sentence] = field(default_factory=dict)  # [n] -> the sentence it quotes
     grounded: list[tuple[str, list[Any]]] = field(default_factory=list)  # fragment, its facts
     backend: str = "extractive"
+    short: str | list[str] | None = None  # the bare answer, when the step that wrote it knows it
 
 
 class Synthesizer(Protocol):
