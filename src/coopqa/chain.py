@@ -24,6 +24,7 @@ from .number_checks import (
     premise_corrections,
 )
 from .overview import overview, overview_request
+from .params import fitted
 from .retrieve import SearchResult
 from .sentence_scores import score_sentences
 from .synthesize import (
@@ -39,9 +40,9 @@ from .wording import not_mentioned, source_name
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
-SCOPE_THRESHOLD = 0.30
-LOW_SCOPE = 0.15
-VOCABULARY_SHARE = 0.6
+SCOPE_THRESHOLD = fitted("scope_threshold")
+LOW_SCOPE = fitted("low_scope")
+VOCABULARY_SHARE = fitted("vocabulary_share")
 # What the chapter never reports, whatever the programme: asking for it gets "does not say".
 _UNREPORTED = re.compile(
     r"\b(budgets?|costs?|cost of|spending|expenditures?|fund(ing|ed)?|salar(y|ies)|pay|"
@@ -57,11 +58,11 @@ _WHICH_COUNTED = re.compile(
     re.IGNORECASE,
 )
 _WH_WORD = re.compile(r"\b(what|why|who|whom|which|where|how|describe|explain|tell|list)\b", re.I)
-EVIDENCE_PASSAGES = 3
+EVIDENCE_PASSAGES = fitted("evidence_passages")
 # A new ingest is answered from at most this long after it moved the index's pointer.
 POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
-TERSE_FACT_SCORE = 1.0
+TERSE_FACT_SCORE = fitted("terse_fact_score")
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from .facts.units import counts_people
 from .number_checks import kind_of
+from .params import fitted
 
 # How much meaning (cosine to the fact's text) counts next to the table's own lookup score.
-SIMILARITY_WEIGHT = 0.5
+SIMILARITY_WEIGHT = fitted("similarity_weight")
 # Taken off a fact of another kind than the question asks for (a date for "how many").
-KIND_MISMATCH = 0.5
+KIND_MISMATCH = fitted("kind_mismatch")
 # Taken off a count of the wrong shape: a flow for "currently", countries for "how many attended".
-SHAPE_MISMATCH = 0.3
+SHAPE_MISMATCH = fitted("shape_mismatch")
 _STOCK = re.compile(
     r"\b(currently|now|at present|at the moment|presently|still|are (?:on|serving|stationed|"
     r"working|posted|seconded))\b",

@@ -10,13 +10,14 @@ from .corpus import Passage, Sentence
 from .facts.match import DocumentFacts, Scored, fact_years
 from .facts.model import Fact
 from .numbers import find_numbers, format_value
+from .params import fitted
 from .question import Question
 from .synthesize import Draft, Evidence
 from .text import tokenize
 from .wording import does_not_say
 
 # Share of the question's (idf-weighted) terms a fact or sentence must hold to answer it.
-MIN_FACT_COVERAGE = 0.6
+MIN_FACT_COVERAGE = fitted("min_fact_coverage")
 
 
 _CURRENCY = frozenset("$€£¥")

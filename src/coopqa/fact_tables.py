@@ -19,6 +19,7 @@ from typing import Any
 
 from .corpus import Passage, last_heading
 from .numbers import TIME_KINDS
+from .params import fitted
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ VECTORS_DIR = "extracted-fact-vectors"  # in the data dir: narrative reports' fa
 # Chapter 8 (10 headings) gains 29 of 128 answers; the development documents with their tables
 # taken out (figures under 1-6 headings), on questions written to look answerable, answered by
 # lookup, kept 1 of 25 abstentions (respond: 22).
-MIN_SECTIONS = 5
+MIN_SECTIONS = fitted("min_sections")
 
 
 def is_narrative(passages: Iterable[Passage], facts: Iterable[Any]) -> bool:

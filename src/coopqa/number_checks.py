@@ -9,12 +9,13 @@ from weakref import WeakKeyDictionary
 
 from .answer import CheckedNumber
 from .corpus import normalize_for_match
+from .params import fitted
 from .synthesize import phrase
 from .wording import elided_segments
 
 MARKER = re.compile(r"\[(\d+)\]")
 # Level facts this close to the best match are all weighed when checking a rise or fall.
-DIRECTION_MARGIN = 0.3
+DIRECTION_MARGIN = fitted("direction_margin")
 
 
 def mask_markers(text: str) -> tuple[str, list[str]]:

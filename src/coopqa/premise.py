@@ -9,6 +9,7 @@ from .corpus import Sentence
 from .fact_sources import MIN_FACT_COVERAGE, Cites, cite_source
 from .facts.match import DocumentFacts, Scored
 from .number_checks import asked_direction, direction_query
+from .params import fitted
 from .question import Question, analyse
 from .synthesize import Draft, Evidence
 from .vocabulary import document_terms
@@ -60,8 +61,8 @@ def direction_premise(q: Question, evidence: Evidence, facts: DocumentFacts) -> 
 # What a question may take for granted has stopped, and what says it goes on (verbs, by lemma).
 STOPPING = frozenset(("stop", "cease", "discontinue", "abandon", "halt", "terminate", "suspend"))
 GOING_ON = frozenset(("continue", "maintain", "resume", "extend", "keep"))
-MIN_COVERAGE = 0.55
-CANDIDATES = 6
+MIN_COVERAGE = fitted("premise_min_coverage")
+CANDIDATES = fitted("premise_candidates")
 
 
 def _verbs(text: str, lemmas: frozenset[str]) -> list[tuple[str, str]]:

@@ -42,6 +42,7 @@ from .numbers import (
     find_numbers,
     is_day_of_month,
 )
+from .params import fitted
 from .parts import across_parts
 from .premise import direction_premise, stop_premise
 from .question import Question, analyse, counts_things
@@ -59,20 +60,22 @@ from .vocabulary import (
 from .wording import covers, does_not_say
 
 _MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
-MIN_SENTENCE_COVERAGE = 0.55
+MIN_SENTENCE_COVERAGE = fitted("min_sentence_coverage")
 # A sentence this close in meaning answers with less of the question's wording (a paraphrase).
-CLOSE_MEANING = 0.55
-CLOSE_COVERAGE = 0.25
-SENTENCE_CANDIDATES = 6
+CLOSE_MEANING = fitted("close_meaning")
+CLOSE_COVERAGE = fitted("close_coverage")
+SENTENCE_CANDIDATES = fitted("sentence_candidates")
 # Candidates are held to coverage and fit below, so they may score further from the best.
-CANDIDATE_MARGIN = 0.5
+CANDIDATE_MARGIN = fitted("candidate_margin")
 # Coverage leads: a sentence holding all the question's words beats a closer-sounding partial one.
-SCORE_WEIGHT = 0.5
+SCORE_WEIGHT = fitted("score_weight")
 _ENTITY_ANSWERS = {
     "date": frozenset(("DATE", "TIME")),
     "place": frozenset(("GPE", "LOC", "FAC", "ORG")),
 }
-TEXT_FACT_COVERAGE = 0.8  # a question without "how much" is answered by a cell this well covered
+TEXT_FACT_COVERAGE = fitted(
+    "text_fact_coverage"
+)  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"

@@ -16,10 +16,11 @@ from langchain_core.retrievers import BaseRetriever
 
 from .corpus import Corpus, Passage, fold, split_sentences
 from .corpus import Document as SourceDocument
+from .params import fitted
 from .text import expand_query, tokenize
 
-RRF_K = 5
-DENSE_WEIGHT = 1.0
+RRF_K = fitted("rrf_k")
+DENSE_WEIGHT = fitted("dense_weight")
 BM25_WEIGHT = 1.25
 
 

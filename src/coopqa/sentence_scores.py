@@ -9,12 +9,13 @@ from typing import Any
 from .corpus import Passage
 from .fact_ranking import dot
 from .numbers import find_numbers
+from .params import fitted
 from .text import expand_query, tokenize
 
 # A sentence's score: cosine to the question plus this much of the question's words it shares.
-OVERLAP_WEIGHT = 0.6
+OVERLAP_WEIGHT = fitted("overlap_weight")
 # ... and this much when it names every date the question names ("in November 2013").
-DATE_MATCH = 0.2
+DATE_MATCH = fitted("date_match")
 
 Key = tuple[str, int]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
+from .params import fitted
 from .wording import (
     CHANGE,
     capitalize,
@@ -38,9 +39,9 @@ NUMERIC_QUESTION = re.compile(
 
 
 # A second supporting sentence is quoted when it scores within this of the best one.
-SECOND_SENTENCE_MARGIN = 0.25
+SECOND_SENTENCE_MARGIN = fitted("second_sentence_margin")
 # Sentences of higher-ranked passages win ties: this, divided by the passage's rank.
-PASSAGE_RANK_BONUS = 0.04
+PASSAGE_RANK_BONUS = fitted("passage_rank_bonus")
 
 
 @dataclass

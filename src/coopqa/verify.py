@@ -18,6 +18,7 @@ from .facts.overlay import mention_matches
 from .facts.query import OPERATION_RE, over_time_words
 from .facts.units import unit_class
 from .numbers import NumberMention, find_numbers, may_hold_number
+from .params import fitted
 
 # A change ("rose by 14", "a decrease of 4", "4 fewer than") as opposed to a level ("rose to 424").
 _CHANGE_WORDS = re.compile(
@@ -31,9 +32,9 @@ _CLAIM_BREAK = re.compile(r";\s+|,\s+(?:and|while|whereas|but|so)\s+|\s+while\s+
 _BY_YEAR = re.compile(r"\b(?:by|as of|up to|through|until|till)\s+(?:the\s+end\s+of\s+)?FY", re.I)
 _CHANGE_MEASURE = re.compile(r"^(?:increase|decrease) in ")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s+(?:and|while|whereas|but)\s+|\s+[–—-]\s+")
-TIE = 0.03  # candidates this close in context score are indistinguishable
-SUBJECT_MARGIN = 0.1
-EXPLAIN_BONUS = 0.25
+TIE = fitted("verify_tie")  # candidates this close in context score are indistinguishable
+SUBJECT_MARGIN = fitted("subject_margin")
+EXPLAIN_BONUS = fitted("explain_bonus")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..glossary import active
 from ..numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers
+from ..params import fitted
 from .derive import _DIFFERENCE, _scope_fy
 from .model import _CHANGE_RE, Fact
 from .units import unit_class
@@ -327,7 +328,7 @@ def fact_direction(fact: Fact) -> str:
 
 
 # A count the question itself states ("the 424 dispatched personnel") points at the fact holding it.
-ANCHOR = 1.25
+ANCHOR = fitted("anchor")
 _COMPARE_Q = re.compile(r"\b(?:more|fewer|less|difference|gap|than|exceed\w*|outnumber\w*)\b", re.I)
 _PERSON_Q = re.compile(
     r"\b(?:headcount|head count|attendance|audience|turnout|alumni|how (?:big|large))\b", re.I
@@ -374,8 +375,10 @@ def _parse(question: str) -> _Query:
 
 
 # not_stated stays silent when a fact scoring this share of the best one has the asked period.
-NEAR_BEST = 0.85
-HAS_PERIOD = 0.7  # a period factor this high means the fact is about the asked period
+NEAR_BEST = fitted("near_best")
+HAS_PERIOD = fitted(
+    "has_period"
+)  # a period factor this high means the fact is about the asked period
 
 
 def wanted_kind(question: str) -> str:
