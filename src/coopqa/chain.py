@@ -110,6 +110,7 @@ class Assistant:
         self._switches = index_switches()
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
+        self._stores: dict[str, Any] = {}  # each document's operands, built at its first question
         self._sentence_vectors = sentence_table(self.searcher, self.embedder)
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
@@ -456,11 +457,27 @@ class Assistant:
             if not evidence.in_scope or not evidence.passages:
                 state["draft"] = out_of_scope(self._titles(docs), name)
             else:
-                state["draft"] = respond(evidence, self.tables.document_facts(docs), name)
+                state["draft"] = self._program(evidence, docs) or respond(
+                    evidence, self.tables.document_facts(docs), name
+                )
         else:
             state["draft"] = self.synthesizer.synthesize(state["evidence"])
         self._timed(state, "synthesize", began)
         return state
+
+    def _program(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
+        """The answer engine's draft from the one document in scope, when it has a table row
+        for the question (None: the strategies answer)."""
+        if self.settings.engine != "program" or len(docs) != 1:
+            return None
+        from .answer.engine import Store, answer
+
+        (doc,) = docs
+        store = self._stores.get(doc)
+        if store is None:
+            store = Store.of(doc, [p for p in self._passages.values() if p.doc == doc])
+            self._stores[doc] = store
+        return answer(evidence.question, store, evidence)
 
     def _worked_out(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """A sum, difference or premise the rules work out, for a question in scope that the

@@ -24,6 +24,7 @@ class Settings:
     collection: str = "coopqa"
     llm: str | None = None
     retrieval_mode: str = "hybrid"
+    engine: str = "program"  # "strategies": only the older strategy chain (for comparison)
     use_facts: bool = True
     top_k: int = 5
     api_keys: tuple[str, ...] = ()
@@ -63,6 +64,7 @@ class Settings:
             collection=env.get("COOPQA_COLLECTION", "coopqa"),
             llm=env.get("COOPQA_LLM") or None,
             retrieval_mode=mode,
+            engine=_engine(env.get("COOPQA_ENGINE", "program")),
             use_facts=env.get("COOPQA_USE_FACTS", "1").strip().lower()
             not in ("0", "false", "no", "off"),
             top_k=top_k,
@@ -93,6 +95,15 @@ def parse_rate_limit(value: str) -> tuple[int, float]:
     if n < 0 or s <= 0:
         raise SettingsError(f"COOPQA_RATE_LIMIT must be N/SECONDS with N >= 0, not {value!r}")
     return (n, s)
+
+
+ENGINES = ("program", "strategies")
+
+
+def _engine(value: str) -> str:
+    if value not in ENGINES:
+        raise SettingsError(f"COOPQA_ENGINE must be one of {', '.join(ENGINES)}, not {value!r}")
+    return value
 
 
 def _port(value: str) -> int:

@@ -1,0 +1,324 @@
+"""The answer engine: read the question once, plan an operation, fill its operands from the
+document's cells, gate on what the question names, execute, and write the draft.
+
+The draft's every number is grounded in the cells it came from (each stated cell a fact, the
+result a derived fact with its formula), so verification checks it like any other answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..corpus import Passage, Sentence
+from ..facts.model import Fact
+from ..params import fitted
+from ..synthesize import Draft, Evidence
+from ..text import tokenize
+from .cells import Cell, document_scale, table_cells
+from .operations import Operation, Result, plan
+from .question import Question, read
+
+# A row answers when its label (and group) holds this share of the question's weighted terms.
+MIN_ROW_COVERAGE = fitted("min_row_coverage")
+# Weight of how much of a row's own label the question names, beside how much of the question
+# the label covers (tells "Revenue" from "Revenue from services" when the question says neither).
+LABEL_PRECISION_WEIGHT = fitted("label_precision_weight")
+# A question word that nothing near the chosen row holds, weighing at least this share of the
+# question, makes the engine say the document does not say it.
+MAX_UNCOVERED = fitted("max_uncovered")
+
+
+@dataclass
+class Store:
+    """One document's operands: its table cells, grouped by row, with the words around them."""
+
+    doc: str
+    passages: list[Passage]
+    cells: list[Cell] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: str, passages: Sequence[Passage]) -> Store:
+        ordered = sorted(passages, key=lambda p: p.start)
+        return cls(doc, ordered, table_cells(ordered, document_scale(ordered)))
+
+    @cached_property
+    def rows(self) -> dict[tuple[int, int], list[Cell]]:
+        out: dict[tuple[int, int], list[Cell]] = {}
+        for cell in self.cells:
+            out.setdefault((cell.table, cell.row_index), []).append(cell)
+        return out
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        units = [frozenset(tokenize(s.text)) for p in self.passages for s in p.sentences]
+        counts = Counter(t for unit in units for t in unit)
+        n = max(len(units), 1)
+        return {t: math.log(1 + n / (1 + c)) for t, c in counts.items()}
+
+    def share(self, terms: Sequence[str], part: Sequence[str]) -> float:
+        """The weighted share of ``terms`` that ``part`` holds."""
+        total = sum(self.weight(t) for t in terms) or 1.0
+        return sum(self.weight(t) for t in part) / total
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, math.log(1 + max(len(self.idf), 1)))
+
+    @cached_property
+    def context(self) -> dict[int, frozenset[str]]:
+        """Each table's surrounding words: its headers, its heading, the paragraph before it."""
+        out: dict[int, frozenset[str]] = {}
+        tables = [p for p in self.passages if p.kind == "table"]
+        for t, passage in enumerate(tables):
+            before = [p for p in self.passages if p.end <= passage.start and p.kind != "table"]
+            intro = before[-1].text if before else ""
+            header = " ".join(s.text for s in passage.sentences[:3])
+            out[t] = frozenset(tokenize(f"{passage.section} {intro} {header}"))
+        return out
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The row the engine reads, how well it covers the question, and the words it leaves."""
+
+    cells: list[Cell]
+    coverage: float
+    uncovered: tuple[str, ...]
+    uncovered_share: float
+
+
+def _coverage(store: Store, terms: Sequence[str], cells: list[Cell]) -> tuple[float, float]:
+    """(weighted share of the terms the row's label and group hold, share of the row label's
+    own words the terms name)."""
+    label = cells[0].label_terms
+    total = sum(store.weight(t) for t in terms) or 1.0
+    covered = sum(store.weight(t) for t in terms if t in label) / total
+    own = cells[0].row_terms
+    named = sum(1 for t in own if t in terms) / max(len(own), 1)
+    return covered, named
+
+
+def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> Choice | None:
+    """The row whose label best covers the question's terms (or ``terms``); None when none
+    covers enough."""
+    terms = terms or question.constraint_terms
+    if not terms or not store.rows:
+        return None
+    ranked = []
+    for key, cells in store.rows.items():
+        covered, named = _coverage(store, terms, cells)
+        ranked.append((covered + LABEL_PRECISION_WEIGHT * named, covered, key))
+    ranked.sort(key=lambda r: (-r[0], r[2]))
+    score, covered, key = ranked[0]
+    if covered < MIN_ROW_COVERAGE:
+        return None
+    cells = store.rows[key]
+    near = cells[0].label_terms | store.context.get(cells[0].table, frozenset())
+    near |= frozenset(t for c in cells for t in c.column_terms)
+    uncovered = tuple(t for t in terms if t not in near)
+    total = sum(store.weight(t) for t in terms) or 1.0
+    share = sum(store.weight(t) for t in uncovered) / total
+    return Choice(cells, covered, uncovered, share)
+
+
+def _columns_named(question: Question, store: Store, inputs: Sequence[Cell]) -> bool:
+    """Whether every word the question shares with the table's column headers (and not with the
+    row) is in the headers of the columns the figures come from."""
+    if not inputs:
+        return True
+    first = inputs[0]
+    headers = {t for c in store.cells if c.table == first.table for t in c.column_terms}
+    asked = {t for t in question.constraint_terms if t in headers} - first.label_terms
+    return all(asked <= c.column_terms for c in inputs)
+
+
+def _columns_for(question: Question, cells: list[Cell]) -> list[Cell]:
+    """The row's cells with those whose header the question names first (a lookup with no year
+    reads the column it names: "As Reported", "Adjustments")."""
+    terms = set(question.constraint_terms)
+    return sorted(cells, key=lambda c: (-len(c.column_terms & terms), c.derived_column))
+
+
+@dataclass
+class Written:
+    """A draft under way: its text, the sentences it quotes and the facts behind its numbers."""
+
+    evidence: Evidence
+    quotes: dict[int, Sentence] = field(default_factory=dict)
+    grounded: list[tuple[str, list[Fact]]] = field(default_factory=list)
+
+    def cite(self, cell: Cell) -> str:
+        from ..fact_sources import Cites
+
+        cites = Cites(self.evidence)
+        n = cites.cite(cell.passage, cell.sentence, self.quotes)
+        if cell.header is None:
+            return f"“{cell.sentence.text}” [{n}]"
+        m = cites.cite(cell.passage, cell.header, self.quotes)
+        return f"“{cell.sentence.text}” [{n}], under “{cell.header.text}” [{m}]"
+
+    def sources(self, cells: Sequence[Cell]) -> str:
+        return " ".join(dict.fromkeys(self.cite(c) for c in cells))
+
+
+def cell_fact(cell: Cell) -> Fact:
+    return Fact(
+        id=f"{cell.passage.doc}.t{cell.table}.r{cell.row_index}.c{cell.col_index}",
+        subject=cell.row,
+        measure=cell.column,
+        value=cell.value,
+        unit="%" if cell.percent else cell.currency,
+        period=" ".join(map(str, cell.years)),
+        doc=cell.passage.doc,
+        page=cell.passage.page,
+        section=cell.passage.section,
+        quote=cell.sentence.text,
+        start=cell.sentence.start,
+        end=cell.sentence.end,
+        origin="table",
+    )
+
+
+def figure(value: float, cell: Cell, percent: bool, decimals: int = 2) -> str:
+    """A value as an answer states it: currency, digits, percent sign or scale word."""
+    rounded = round(value, decimals)
+    digits = f"{abs(rounded):,.{decimals}f}".rstrip("0").rstrip(".")
+    sign = "-" if rounded < 0 else ""
+    if percent:
+        return f"{sign}{digits}%"
+    scale = f" {cell.scale}" if cell.scale else ""
+    return f"{sign}{cell.currency}{digits}{scale}"
+
+
+def as_written(cell: Cell) -> str:
+    """A cell's figure as the table writes it, with the table's scale."""
+    if cell.percent or not cell.scale:
+        return cell.written
+    return f"{cell.written} {cell.scale}"
+
+
+def _years_text(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years))
+
+
+def _missing_years(question: Question, cells: list[Cell]) -> list[int]:
+    have = {y for c in cells if not c.derived_column for y in c.years}
+    return [y for y in question.years if y not in have]
+
+
+def not_said(text: str) -> Draft:
+    return Draft(text=text, abstained=True)
+
+
+def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None:
+    """The engine's draft for a question about one document; None when no table row covers
+    the question (the document's sentences answer it instead)."""
+    question = read(question_text)
+    if question.answer_type not in ("quantity", "year_choice", "text", "date"):
+        return None
+    terms = question.constraint_terms
+    unknown = [t for t in terms if t not in store.idf]
+    figure = question.answer_type in ("quantity", "year_choice") or bool(question.operation)
+    if figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:
+        words = ", ".join(f"“{t}”" for t in unknown)
+        return not_said(f"The document does not say this: it never mentions {words}.")
+    choice = choose_row(store, question, [t for t in terms if t in store.idf])
+    if choice is None:
+        return None
+    cells = _columns_for(question, choice.cells)
+    row = cells[0].row
+    operation = plan(question)
+    missing = _missing_years(question, cells)
+    if missing:
+        have = sorted({y for c in cells if not c.derived_column for y in c.years})
+        written = Written(evidence)
+        claim = (
+            f"The document does not give {row} for {_years_text(missing)}; "
+            f"it gives {row} for {_years_text(have) or 'no year'}"
+        )
+        written.grounded.append((claim, [cell_fact(c) for c in cells]))
+        text = f"{claim}: {written.sources(cells[:1])}"
+        return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
+    if choice.uncovered_share > MAX_UNCOVERED:
+        return None  # words the row does not hold, but the document's sentences may
+    if operation.name == "share":
+        whole = choose_row(store, question, question.whole)
+        part = choose_row(store, question, question.part)
+        if whole is None or part is None or whole.cells[0] is part.cells[0]:
+            return None
+        cells = part.cells + whole.cells
+    result = operation.solve(question, cells)
+    if result is not None and not _columns_named(question, store, result.inputs):
+        return None  # the question names a column the figures are not from
+    if result is None:
+        if question.operation:
+            return not_said(
+                f"The document's figures for {row} do not give what the question asks to work "
+                f"out ({operation.name.replace('_', ' ')})."
+            )
+        return None
+    return _write(question, operation, result, Written(evidence))
+
+
+def _derived(first: Cell, operation: Operation, result: Result, value: float, facts) -> Fact:
+    """The worked-out figure as a fact, its value as the answer states it."""
+    return Fact(
+        id=f"{first.passage.doc}.{operation.name}",
+        subject=first.row,
+        measure=result.what,
+        value=value,
+        unit="%" if result.percent else first.currency,
+        derived=True,
+        formula=result.formula,
+        inputs=tuple(f.id for f in facts),
+        doc=first.passage.doc,
+    )
+
+
+def _write(question: Question, operation: Operation, result: Result, w: Written) -> Draft:
+    first = result.inputs[0]
+    facts = [cell_fact(c) for c in result.inputs]
+    if result.listed:
+        parts = [f"{as_written(c)} in {_years_text(c.years)}" for c in result.listed]
+        claim = f"{first.row}: " + "; ".join(parts)
+        w.grounded.append((claim, facts))
+        short: str | list[str] = [as_written(c) for c in result.listed]
+        text = f"{claim}. {w.sources(result.inputs)}"
+    elif result.value is None or operation.name == "count_past":
+        years = list(result.chosen_years)
+        stated = "; ".join(f"{as_written(c)} in {_years_text(c.years)}" for c in result.inputs)
+        if operation.name == "count_past":
+            short = str(len(years))
+            claim = f"{len(years)} ({_years_text(years) or 'none'}): {first.row}, {stated}"
+            facts.append(_derived(first, operation, result, len(years), facts))
+        else:
+            short = [str(y) for y in years] if len(years) != 1 else str(years[0])
+            claim = f"{_years_text(years) or 'None'}: {first.row}, {stated}"
+        w.grounded.append((claim, facts))
+        text = f"{claim}. {w.sources(result.inputs)}"
+    elif not result.formula:
+        short = as_written(first)
+        column = f", {first.column}" if first.column else ""
+        claim = f"{short} ({first.row}{column})"
+        w.grounded.append((claim, facts))
+        text = f"{claim}: {w.sources(result.inputs)}"
+    else:
+        short = figure(result.value, first, result.percent)
+        if operation.name == "ratio":
+            short = figure(result.value, first, False).split(" ")[0].lstrip("$€£¥")
+        derived = _derived(first, operation, result, round(result.value, 2), facts)
+        years = sorted({y for c in result.inputs for y in c.years})
+        direction = ""
+        if operation.name in ("change", "percent_change") and result.value:
+            direction = " (an increase)" if result.value > 0 else " (a decrease)"
+        rows = " and ".join(dict.fromkeys(c.row for c in result.inputs))
+        claim = (
+            f"{short}{direction}: {result.what} of {rows}, {_years_text(years)}, "
+            f"computed as {result.formula}"
+        )
+        w.grounded.append((claim, [derived, *facts]))
+        text = f"{claim}. {w.sources(result.inputs)}"
+    return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)

@@ -1,0 +1,21 @@
+"""The sum of a row's figures over the years asked (FinQA's add, table_sum)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..cells import Cell
+from ..question import Question
+from . import Operation, Result, by_year, number, year_columns
+
+
+def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
+    found = by_year(question, cells) if question.years else year_columns(cells)
+    if not found or len(found) < 2:
+        return None
+    value = sum(c.value for c in found)
+    formula = " + ".join(number(c.value) for c in found)
+    return Result(value, tuple(found), formula, "the total", percent=found[0].percent)
+
+
+OPERATION = Operation("sum", lambda q: q.operation == "sum" and len(q.years) != 1, solve, 0)

@@ -1,0 +1,188 @@
+"""Reading a question once into the value every later step reads.
+
+General English only (question words, year ranges, comparatives); nothing of one document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..question import analyse
+from ..text import tokenize
+
+_RANGE = re.compile(
+    r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|until)\s*((?:19|20)\d\d)\b(?!\s*/)", re.I
+)
+# A year written as the two it spans ("2017/18", "2018/2019", "2018-19"): the year it ends in.
+_SPLIT = re.compile(r"\b((?:19|20)\d\d)\s*(?:/\s*((?:19|20)?\d\d)|-(\d\d))\b(?![-/]?\d)")
+_ENDPOINTS = re.compile(
+    r"\b(?:between|from)\s+(?:fiscal\s+|fy\s?)?((?:19|20)\d\d)\s+(?:and|to)\s+(?:fiscal\s+|fy\s?)?"
+    r"((?:19|20)\d\d)\b",
+    re.I,
+)
+_RESPECTIVELY = re.compile(r"\brespective(?:ly)?\b|\beach (?:of the )?years?\b", re.I)
+_COUNT_PAST = re.compile(
+    r"\bhow many (?:fiscal )?years?\b.*\b(?:exceed(?:ed|s)?|above|over|more than|greater than|"
+    r"higher than|less than|below|under|lower than)\b",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:greater|more|higher|larger|less|lower|smaller|fewer) than\b|\bexceed", re.I
+)
+_HOW_MUCH_MORE = re.compile(
+    r"\bhow (?:much|many) (?:more|less|fewer|higher|lower|greater|bigger|smaller)\b", re.I
+)
+# "X as a percentage of Y", "the proportion of X in Y": one figure over another of the same year.
+_SHARE = (
+    re.compile(
+        r"\b(?:percentage|proportion|ratio|share|portion|fraction|percent) of (?P<part>.+?) "
+        r"(?:in|over|to|of|against|among|within|compared to|relative to) (?:the )?"
+        r"(?P<whole>.+?)(?=\s+(?:in|for|as of|at|during)\s+(?:fiscal\s+)?(?:year\s+)?\d{4}|\s*\??$)",
+        re.I,
+    ),
+    re.compile(
+        r"(?:what is|what was|what were|what are)?\s*(?:the )?(?P<part>.+?) as an? "
+        r"(?:percentage|proportion|share|ratio|portion|fraction) of (?:the )?(?:\d{4} )?"
+        r"(?P<whole>.+?)(?=\s+(?:in|for|as of|at|during)\s+(?:fiscal\s+)?(?:year\s+)?\d{4}|\s*\??$)",
+        re.I,
+    ),
+)
+_WHICH_YEARS = re.compile(r"^\W*(?:in )?(?:which|what) (?:fiscal )?years\b", re.I)
+_PERCENT_WORD = re.compile(r"\bpercent(?:age)?\b|%", re.I)
+_BELOW = re.compile(r"\b(?:less than|below|under|lower than)\b", re.I)
+_GREATER = re.compile(
+    r"\b(greater|higher|larger|more|most|highest|largest|bigger|biggest|better|best)\b", re.I
+)
+_LESSER = re.compile(r"\b(less|lower|smaller|fewer|least|lowest|smallest|worse|worst)\b", re.I)
+_NUMBER = re.compile(r"[$€£¥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|percent)?")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that ask how to combine or frame figures, not which figure: they are no constraint.
+_OPERATION_WORDS = frozenset(
+    tokenize(
+        "average mean change changes increase increased decrease decreased difference differ "
+        "percentage percent ratio proportion sum total combined altogether respectively "
+        "respective value amount figure number years year fiscal between from to greater higher "
+        "larger more most less lower smaller fewer least highest lowest largest smallest bigger "
+        "exceed exceeded above below over under than which what how many much did does was were "
+        "is are the company company's companies group its their this that in of for and as "
+        "compared compare growth rate rise fall drop decline total balance period periods "
+        "both two three each all annual yearly end ended ending as at thousand thousands million "
+        "millions billion billions"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks, read once: its answer type and operation, the periods it names and
+    the words that must be covered by the operands that answer it."""
+
+    text: str
+    answer_type: str
+    operation: (
+        str  # "", change, percent_change, average, sum, difference, ratio, count_past, extreme
+    )
+    years: tuple[int, ...]  # in the order the question names them; a range is every year in it
+    terms: tuple[str, ...]  # stems naming the measure and its constraints
+    names: tuple[str, ...]  # capitalised names: entities, segments, rows
+    respectively: bool = False
+    threshold: float | None = None  # "exceed $1,000 million"
+    threshold_percent: bool = False
+    greater: bool = True  # for extreme and count_past: the larger side
+    part: tuple[str, ...] = ()  # for a share: the stems naming the part ...
+    whole: tuple[str, ...] = ()  # ... and the whole it is a share of
+    in_percent: bool = False  # a share asked as a percentage, not a plain ratio
+    asks_years: bool = False  # "which years does the table give X for": the years themselves
+
+    @property
+    def asks_percent(self) -> bool:
+        """The figure asked is itself a percentage (not a percentage worked out of amounts)."""
+        return (
+            self.in_percent
+            and self.operation not in ("percent_change", "ratio")
+            and not (self.part and self.whole)
+        )
+
+    @property
+    def constraint_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if t not in _OPERATION_WORDS and not t.isdigit())
+
+
+def years_named(text: str, operation: str) -> tuple[int, ...]:
+    """Years in the order named. A range ("2017-2019", "from 2017 to 2019") is every year in it
+    for an average, a sum or a count; its two ends for a change or a ratio. "2017-2019" with no
+    operation is every year in it too (a list)."""
+    spread = operation in ("average", "sum", "count_past")
+    out: list[int] = []
+    consumed: list[tuple[int, int]] = []
+    for m in _SPLIT.finditer(text):
+        end = m.group(2) or m.group(3)
+        out.append(int(end) if len(end) == 4 else int(m.group(1)[:2] + end))
+        consumed.append(m.span())
+    for pattern, spreads in ((_ENDPOINTS, spread), (_RANGE, spread or not operation)):
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in consumed):
+                continue
+            a, b = int(m.group(1)), int(m.group(2))
+            low, high = min(a, b), max(a, b)
+            out += list(range(low, high + 1)) if spreads and high - low <= 10 else [a, b]
+            consumed.append(m.span())
+    for m in _YEAR.finditer(text):
+        if not any(s <= m.start() < e for s, e in consumed):
+            out.append(int(m.group()))
+    return tuple(dict.fromkeys(out))
+
+
+def _threshold(text: str, years: tuple[int, ...]) -> tuple[float | None, bool]:
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        if value.is_integer() and int(value) in years:
+            continue
+        return value, bool(m.group(2))
+    return None, False
+
+
+def read(text: str) -> Question:
+    """The Question a text asks."""
+    base = analyse(text)
+    operation = base.operation
+    part, whole = _share_sides(text)
+    if _HOW_MUCH_MORE.search(text) and not operation:
+        operation = "change"
+    if _COUNT_PAST.search(text):
+        operation = "count_past"
+    elif base.answer_type == "year_choice":
+        operation = "extreme"
+    years = years_named(text, operation)
+    counted = operation == "count_past" or (operation == "extreme" and _PAST.search(text))
+    threshold, percent = _threshold(text, years) if counted else (None, False)
+    greater = not (_BELOW.search(text) if threshold is not None else _LESSER.search(text))
+    return Question(
+        text=text,
+        answer_type=base.answer_type,
+        operation=operation,
+        years=years,
+        terms=tuple(t for t in tokenize(_YEAR.sub(" ", text)) if not t.isdigit()),
+        names=base.names,
+        respectively=bool(_RESPECTIVELY.search(text)),
+        threshold=threshold,
+        threshold_percent=percent,
+        greater=greater,
+        part=part,
+        whole=whole,
+        in_percent=bool(_PERCENT_WORD.search(text)),
+        asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
+    )
+
+
+def _share_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stems of the part and the whole a share question names, or two empty tuples."""
+    for pattern in _SHARE:
+        m = pattern.search(text)
+        if m:
+            part = tuple(t for t in tokenize(m.group("part")) if t not in _OPERATION_WORDS)
+            whole = tuple(t for t in tokenize(m.group("whole")) if t not in _OPERATION_WORDS)
+            if part and whole:
+                return part, whole
+    return (), ()

@@ -1,0 +1,127 @@
+"""The answer engine on made-up reports: a question read once, one operation planned from the
+registry, its operands filled from the table's cells, one gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coopqa.answer.engine import Store, answer
+from coopqa.answer.operations import plan, registry
+from coopqa.answer.question import read
+from coopqa.corpus import parse_text
+from coopqa.synthesize import Evidence
+
+from .answering import corpus_settings
+
+# Column headers that are dates, not bare years; a unit line; a group row; a change column.
+SEGMENTS = """# Annual report extract
+
+## Revenue by segment
+
+Revenue by segment was as follows (in millions):
+
+| Years Ended | July 27, 2019 | July 28, 2018 | July 29, 2017 | % Change |
+| --- | --- | --- | --- | --- |
+| Revenue: | | | | |
+| Infrastructure Platforms | $30,191 | $28,322 | $27,817 | 7% |
+| Applications | 5,803 | 5,036 | 4,568 | 15% |
+| Total revenue | $51,904 | $49,330 | $48,005 | 5% |
+
+Revenue rose in every segment.
+"""
+
+# Years down the rows, not across the columns.
+SHARES = """# Share capital
+
+| | Number of Shares | Amount |
+| --- | --- | --- |
+| Balance as of June 30, 2017 | 91,979,704 | $9,198 |
+| Balance as of June 30, 2018 | 92,124,318 | $9,212 |
+| Balance as of June 30, 2019 | 93,420,517 | $9,342 |
+"""
+
+
+def engine_answer(report: str, question: str):
+    document = parse_text("r", report, markdown=True)
+    passages = list(document.passages)
+    evidence = Evidence(question, passages[:1], library=passages)
+    return answer(question, Store.of("r", passages), evidence)
+
+
+def test_a_question_is_read_once_into_its_operation_years_and_terms() -> None:
+    q = read("What was the average restricted stock for 2017-2019?")
+    assert (q.operation, q.years) == ("average", (2017, 2018, 2019))  # a range is every year
+    q = read("What is the percentage change in the convertible notes from 2018 to 2019?")
+    assert (q.operation, q.years) == ("percent_change", (2018, 2019))  # a change: its two ends
+    assert read("Average taxable benefits for 2017/18 and 2018/19?").years == (2018, 2019)
+    q = read("What is the value of returns as a percentage of the 2018 total revenue?")
+    assert plan(q).name == "share" and q.part and q.whole
+    assert plan(read("How many years did net income exceed $1,000 million?")).name == "count_past"
+
+
+def test_the_registry_holds_one_module_per_operation() -> None:
+    names = [op.name for op in registry()]
+    assert len(names) == len(set(names)) and names[-1] == "lookup"  # lookup when nothing more
+    assert {"change", "percent_change", "average", "sum", "ratio", "share", "list"} <= set(names)
+
+
+def test_a_change_between_date_headed_columns_is_the_difference() -> None:
+    draft = engine_answer(
+        SEGMENTS, "What was the change in Applications revenue from 2018 to 2019?"
+    )
+    assert not draft.abstained
+    assert draft.short == "767 million" and "5,803 − 5,036" in draft.text
+    assert "(an increase)" in draft.text
+
+
+def test_a_percentage_change_is_computed_not_answered_with_the_level() -> None:
+    draft = engine_answer(
+        SEGMENTS, "What was the percentage change in total revenue between 2018 and 2019?"
+    )
+    assert draft.short == "5.22%"  # (51,904 − 49,330) / 49,330, not 51,904 or the 5% column
+    assert "51,904 − 49,330" in draft.text
+
+
+def test_a_lookup_reads_the_row_and_the_year_with_the_tables_scale() -> None:
+    draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2017?")
+    assert draft.short == "4,568 million"
+    assert "“| Applications | 5,803 | 5,036 | 4,568 | 15% |”" in draft.text  # the row is quoted
+
+
+def test_a_year_the_table_does_not_cover_is_not_answered() -> None:
+    draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2016?")
+    assert draft.abstained and "2016" in draft.text and draft.short is None
+
+
+def test_years_down_the_rows_are_read_as_a_series() -> None:
+    draft = engine_answer(SHARES, "What was the change in the number of shares from 2018 to 2019?")
+    assert draft.short == "1,296,199"
+
+
+def test_an_average_a_list_and_a_choice_of_year() -> None:
+    average = engine_answer(SEGMENTS, "What was the average Applications revenue for 2017-2019?")
+    assert average.short == "5,135.67 million"
+    listed = engine_answer(SEGMENTS, "What was Applications revenue in 2019 and 2018 respectively?")
+    assert listed.short == ["5,803 million", "5,036 million"]
+    chosen = engine_answer(SEGMENTS, "In which year was Applications revenue the lowest?")
+    assert chosen.short == "2017"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the revenue from Brazil in 2019?",  # a place the document never gives
+        "What was the Applications revenue in the third quarter of 2019?",  # a breakdown
+    ],
+)
+def test_a_constraint_nothing_covers_is_not_answered_with_another_figure(
+    question: str, tmp_path: Path, embedder
+) -> None:
+    from coopqa.chain import Assistant
+
+    assistant = Assistant(corpus_settings(tmp_path, {"report.md": SEGMENTS}), embedder=embedder)
+    reply = assistant.ask(question)
+    assert reply.abstained and reply.short is None
+    assert not any(n in reply.answer for n in ("30,191", "5,803", "51,904"))
