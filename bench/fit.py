@@ -95,7 +95,11 @@ def fit(items: int, only: list[str] | None) -> None:
         figures = []
         best_value, best = current[name], baseline
         for value in entry["grid"]:
-            figure = baseline if value == current[name] else measured_with(current | {name: value}, items)
+            figure = (
+                baseline
+                if value == current[name]
+                else measured_with(current | {name: value}, items)
+            )
             figures.append({"value": value, "accuracy": round(figure["accuracy"], 4),
                             "wrong_numbers": figure["wrong_numbers"]})  # fmt: skip
             if key(figure) > key(best):

@@ -32,6 +32,8 @@ class Glossary:
     patterns: dict[str, str] = field(default_factory=dict)
     # Nouns a count may count, with the class they belong to ("seminars" = "course").
     unit_classes: dict[str, str] = field(default_factory=dict)
+    # Words the documents' own questions use that name no fact (the body the report is by).
+    ignore: frozenset[str] = frozenset()
     source: str = ""
 
     def extra(self, name: str) -> str:
@@ -85,6 +87,7 @@ def load(path: Path) -> Glossary:
         pair_rules=rules,
         patterns=patterns,
         unit_classes={str(k): str(v) for k, v in data.get("unit_classes", {}).items()},
+        ignore=frozenset(str(w).lower() for w in data.get("ignore", [])),
         source=str(path),
     )
 

@@ -21,7 +21,7 @@ _STOP = frozenset(
     """a an the of in on at to for and or by from with as is are was were be been being has have
     had do does did how many much what which who whom when where why that this these those there
     their its it they them he she his her per than then so such into about over any all
-    number numbers npa japan chapter report say said tell me please fy end etc""".split()
+    number numbers chapter report say said tell me please fy end etc""".split()
 )
 # "Over the years" (cumulative totals) and "across programmes" (sums over subjects) are asked apart.
 _OVER_TIME_RE = re.compile(
@@ -143,7 +143,7 @@ def tokens(text: str) -> list[str]:
         negated = whole.startswith("non-")  # "non-current" does not say "current"
         parts = whole.split("-") if "-" in whole and not negated else []
         for word in (whole, *parts):  # "two-week" is a word, and so are "two" and "week"
-            if not word or word in _STOP or len(word) < 2:
+            if not word or word in _STOP or word in glossary.ignore or len(word) < 2:
                 continue
             word = glossary.words.get(word, word)
             out.append(_stem(word))
