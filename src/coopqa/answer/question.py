@@ -49,6 +49,10 @@ _SHARE = (
     ),
 )
 _WHICH_YEARS = re.compile(r"^\W*(?:in )?(?:which|what) (?:fiscal )?years\b", re.I)
+_PERCENT_CHANGE = re.compile(r"%\s*(?:change|increase|decrease|growth)\b", re.I)
+_CHANGE_ASKED = re.compile(
+    r"^\W*what (?:is|was|were) the (?:net )?(?:change|increase|decrease)\b", re.I
+)
 _PERCENT_WORD = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 _BELOW = re.compile(r"\b(?:less than|below|under|lower than)\b", re.I)
 _GREATER = re.compile(
@@ -66,7 +70,7 @@ _OPERATION_WORDS = frozenset(
         "larger more most less lower smaller fewer least highest lowest largest smallest bigger "
         "exceed exceeded above below over under than which what how many much did does was were "
         "is are the company company's companies group its their this that in of for and as "
-        "compared compare growth rate rise fall drop decline total balance period periods "
+        "compared compare growth rate rise fall drop decline balance period periods "
         "both two three each all annual yearly end ended ending as at thousand thousands million "
         "millions billion billions"
     )
@@ -147,6 +151,10 @@ def read(text: str) -> Question:
     """The Question a text asks."""
     base = analyse(text)
     operation = base.operation
+    if _PERCENT_CHANGE.search(text):
+        operation = "percent_change"
+    elif not operation and _CHANGE_ASKED.search(text) and not _YEAR.search(text):
+        operation = "change"  # "What was the change in X?": between the row's two years
     part, whole = _share_sides(text)
     if _HOW_MUCH_MORE.search(text) and not operation:
         operation = "change"
