@@ -79,8 +79,14 @@ def rewrite(path: Path, name: str, value: float, figures: list[dict], note: str)
     path.write_text(entry.sub(block, text, count=1), encoding="utf-8")
 
 
-def key(figure: dict) -> tuple[float, int]:
-    return (round(figure["accuracy"], 6), -figure["wrong_numbers"])
+# A value replaces the one in use only when it answers at least this many more items correctly
+# (or as many, with fewer wrong numbers): one item is noise, not a mechanism.
+MIN_GAIN = 2
+
+
+def better(figure: dict, best: dict) -> bool:
+    gain = figure["correct"] - best["correct"]
+    return gain >= MIN_GAIN or (gain >= 0 and figure["wrong_numbers"] < best["wrong_numbers"])
 
 
 def fit(items: int, only: list[str] | None) -> None:
@@ -102,7 +108,7 @@ def fit(items: int, only: list[str] | None) -> None:
             )
             figures.append({"value": value, "accuracy": round(figure["accuracy"], 4),
                             "wrong_numbers": figure["wrong_numbers"]})  # fmt: skip
-            if key(figure) > key(best):
+            if better(figure, best):
                 best_value, best = value, figure
         current[name], baseline = best_value, best
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")

@@ -109,7 +109,7 @@ def table_cells(passages: Sequence[Passage], document_scale: str = "") -> list[C
                 cells.append(
                     Cell(
                         value=value.value,
-                        written=written.strip(),
+                        written=" ".join(written.split()),
                         percent=value.percent or "%" in column,
                         currency=value.currency,
                         scale=value.scale or ("" if value.percent else scale),
