@@ -358,3 +358,28 @@ def test_facts_and_evaluation_tabs(browser, live_server, viewport):
         page.screenshot(path=str(DOCS / f"evaluation-{size}.png"))
     finally:
         page.context.close()
+
+
+def test_api_docs_render_offline_and_docs_leads_there(browser, live_server):
+    """Swagger UI draws the API from this server's own files: every other host is cut off."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(STEP_MS)
+    outside: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page = context.new_page()
+    page.route("**/*", only_here)
+    page.goto(live_server.url + "/docs", wait_until="domcontentloaded")
+    assert page.url == live_server.url + "/api/docs"
+    title = page.locator(".swagger-ui .info .title")
+    title.wait_for(state="visible")
+    assert "coopqa helpdesk API" in title.inner_text()
+    page.locator(".opblock-summary-path", has_text="/ask").first.wait_for(state="visible")
+    assert outside == []
+    context.close()

@@ -23,6 +23,7 @@ log = logging.getLogger("coopqa.api")
 API_VERSION = "1"
 INTERNAL_ERROR = "internal error; the server logged it"
 MAX_FACT_ROWS = 1000
+DOCS_ASSETS = "/docs-assets"  # Swagger UI's own files, served from the package (under /api)
 
 
 def error_body(message: str, **extra: Any) -> dict[str, Any]:
@@ -136,9 +137,10 @@ def create_api(
     require_key: Callable[..., None] | None = None,
 ) -> "FastAPI":
     """A FastAPI app to mount at /api; ``assistant`` and ``require_key`` are shared with /v1, /mcp."""
-    from fastapi import Depends, FastAPI, Request
+    from fastapi import Depends, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from fastapi_offline import FastAPIOffline
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from .remote import index_fingerprint
@@ -157,7 +159,8 @@ def create_api(
         422: {"model": ErrorOut, "description": "Body has the wrong shape"},
     }
 
-    app = FastAPI(
+    # Swagger UI's script and style come from the fastapi-offline package, never from a CDN.
+    app = FastAPIOffline(
         title="coopqa helpdesk API",
         version=API_VERSION,
         description=(
@@ -168,6 +171,7 @@ def create_api(
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        static_url=DOCS_ASSETS,
     )
     require_key = require_key or key_dependency(settings)
 
