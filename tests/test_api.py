@@ -57,6 +57,9 @@ def test_health_docs_and_openapi(live_server):
     health = httpx.get(f"{live_server.url}/api/health")  # no key needed for liveness
     assert health.status_code == 200 and health.json()["status"] == "ok"
     assert health.json()["auth_required"] is True
+    titles = health.json()["titles"]
+    assert set(titles) == set(health.json()["documents"])
+    assert all(title and title != doc for doc, title in titles.items())
     docs = httpx.get(f"{live_server.url}/api/docs")
     assert docs.status_code == 200 and "/api/openapi.json" in docs.text
     spec = httpx.get(f"{live_server.url}/api/openapi.json").json()

@@ -14,6 +14,7 @@ from coopqa.answer import Answer, CheckedNumber, Citation
 from coopqa.config import Settings
 from coopqa.corpus import Sentence, fold
 from coopqa.feedback import FeedbackStore
+from coopqa.titles import document_titles
 from coopqa.ui import (
     abbreviations_of,
     accepts_docs,
@@ -27,7 +28,13 @@ from coopqa.ui import (
     write_export,
 )
 from coopqa.ui_eval import default_run, list_runs, render_run
-from coopqa.ui_facts import ALL_DOCS, period_label, render_facts_html, value_label
+from coopqa.ui_facts import (
+    ALL_DOCS,
+    document_choices,
+    period_label,
+    render_facts_html,
+    value_label,
+)
 from coopqa.ui_render import (
     NUMBER_MARKS,
     chip_choices,
@@ -253,11 +260,17 @@ def test_export_round_trips_and_is_named_by_date_and_document(answers, tmp_path)
     data = json.loads(conversation_json(turns))["conversation"]
     assert [Answer.from_dict(t["answer"]) for t in data[:-1]] == answers
     assert data[-1]["error"] == "question is empty" and data[0]["id"] == turns[0]["id"]
-    markdown = conversation_markdown(turns)
+    titles = document_titles([CORPUS_DIR])
+    markdown = conversation_markdown(turns, titles)
     for answer in answers:
         assert answer.question in markdown and answer.answer in markdown
         for cite in answer.citations:
             assert cite.quote in markdown and f"page {cite.page}" in markdown
+            assert cite.passage_id not in markdown  # no internal ids for people to read
+            assert f"] {titles[cite.doc]}, " in markdown
+    assert json.loads(conversation_json(turns, titles))["documents"] == {
+        d: titles[d] for d in {c.doc for a in answers for c in a.citations}
+    }
     doc = answers[0].citations[0].doc
     assert export_name(turns, "md", date(2026, 12, 1)) == f"coopqa-{doc}-2026-12-01.md"
     assert export_name([], "json", date(2026, 12, 1)) == "coopqa-conversation-2026-12-01.json"
@@ -273,7 +286,8 @@ def test_facts_tab_groups_by_document_and_subject_with_full_periods(assistant):
     assert value_label(1991.0, "fiscal year") == "1991 fiscal year"
     facts = assistant.facts.facts
     shown = render_facts_html(facts)
-    assert shown.count("<tr>") == len(facts) + len({(f.doc, f.subject) for f in facts})
+    amounts = [f for f in facts if f.kind not in ("date", "ordinal")]
+    assert shown.count("<tr>") == len(amounts) + len({(f.doc, f.subject) for f in amounts})
     for fact in facts:
         if fact.qualifier == "cumulative" and "–" in fact.scope:
             assert html.escape(fact.scope) in shown
@@ -283,6 +297,57 @@ def test_facts_tab_groups_by_document_and_subject_with_full_periods(assistant):
     filtered = render_facts_html(facts, ALL_DOCS, "fy1991")
     assert 0 < filtered.count("<tr>") < shown.count("<tr>")
     assert "No fact table" in render_facts_html(None)
+
+
+def test_facts_tab_shows_amounts_not_dates_or_ordinals_with_units_that_agree(assistant):
+    assert value_label(1.0, "consultations") == "1 consultation"
+    assert value_label(1, "weeks") == "1 week"
+    assert value_label(1, "fiscal years") == "1 fiscal year"
+    assert value_label(1, "training courses") == "1 training course"
+    assert value_label(1, "agencies") == "1 agency" and value_label(1, "people") == "1 person"
+    assert value_label(2, "weeks") == "2 weeks" and value_label(1, "status") == "1 status"
+    facts = assistant.facts.facts
+    assert {"date", "ordinal"} & {f.kind for f in facts}  # the real table has both kinds
+    cells = re.findall(r'class="coop-fact-value">([^<]*)<', render_facts_html(facts))
+    assert cells and not [c for c in cells if re.search(r"\b(?:date|ordinal)\b", c)]
+    assert not [c for c in cells if re.match(r"1 \w+s\b", c) and not c.endswith("ss")]
+    assert not [c for c in cells if re.fullmatch(r"[12],\d{3}( \w+)?", c)]  # no "2,004 date"
+
+
+def test_documents_are_named_by_title_everywhere_people_read_them(assistant, tmp_path):
+    from coopqa.titles import file_title, first_heading, name_from_file
+
+    assert first_heading("intro line\n# Budget and staff\n## Pay\ntext", markdown=True) == (
+        "Budget and staff"
+    )
+    (tmp_path / "my_report-2012.txt").write_text("no heading at all, just words.\n")
+    assert file_title(tmp_path / "my_report-2012.txt") == "My report 2012"
+    assert name_from_file("annual-report") == "Annual report"
+    pdf = tmp_path / "scan.pdf"
+    pdf_with_title(pdf, "Annual Report on Dispatches")
+    assert file_title(pdf) == "Annual Report on Dispatches"  # no text: the metadata title
+
+    titles = document_titles([CORPUS_DIR], assistant.documents)
+    doc = assistant.documents[0]
+    assert titles[doc] != doc and doc not in titles[doc] and titles[doc].strip()
+    assert titles[doc] == first_heading(next(CORPUS_DIR.glob(f"{doc}.*")).read_text())
+    assert document_choices(assistant, titles) == [(ALL_DOCS, ALL_DOCS), (titles[doc], doc)]
+    facts = render_facts_html(assistant.facts.facts, titles=titles)
+    assert f"<h3>{html.escape(titles[doc])}</h3>" in facts and f"<h3>{doc}</h3>" not in facts
+    answer = assistant.ask("How many persons were newly dispatched in FY2012?")
+    conv, aid = add_turn(new_conversation(), answer.question, answer.to_dict())
+    view = citation_view(assistant, conv, f"{aid}:1:0", titles)
+    assert html.escape(titles[doc]) in view and f">{doc}<" not in view
+
+
+def pdf_with_title(path, title: str) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    writer.add_metadata({"/Title": title})
+    with open(path, "wb") as out:
+        writer.write(out)
 
 
 def write_run(root, name, files, created, items=3):

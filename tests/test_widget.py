@@ -12,8 +12,9 @@ import pytest
 
 from coopqa.corpus import fold
 from coopqa.server import free_port
+from coopqa.titles import document_titles
 
-from .server_fixtures import WIDGET_PORT
+from .server_fixtures import ROOT, WIDGET_PORT
 from .test_browser import CHROMIUM, FLAGS, STEP_MS
 
 RED = "rgb(255, 0, 0)"
@@ -102,6 +103,9 @@ def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_serv
         assert chip.get_attribute("aria-expanded") == "true"
         text = fold(quote.inner_text().split("\n")[0])
         assert len(text) > 20 and text in fold(corpus.documents[0].text)
+        doc = corpus.documents[0].doc  # the source line names the document by its title
+        where = quote.locator(".where").inner_text()
+        assert where.startswith(document_titles([ROOT / "corpus"])[doc]) and doc not in where
 
         styles = page.evaluate(
             """() => {

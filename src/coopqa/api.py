@@ -144,6 +144,7 @@ def create_api(
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from .remote import index_fingerprint
+    from .titles import document_titles
 
     m = api_models()
     AskRequest, AskResponse = m["AskRequest"], m["AskResponse"]
@@ -202,16 +203,22 @@ def create_api(
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         return internal_error(exc)  # Starlette logs these again; endpoints catch their own
 
+    titles: dict[str, str] = {}
+
     @app.get("/health", summary="Liveness and what the server holds")
     def health() -> dict[str, Any]:
         facts = getattr(assistant, "facts", None)
+        documents = list(getattr(assistant, "documents", []))
+        if set(documents) - set(titles):  # read once, again only when the index gained documents
+            titles.update(document_titles(settings.corpus_dirs, documents))
         return {
             "status": "ok",
             "version": API_VERSION,
             "auth_required": bool(settings.api_keys),
             "facts": len(getattr(facts, "facts", []) or []) if facts is not None else 0,
             "retrieval": settings.retrieval_mode,
-            "documents": list(getattr(assistant, "documents", [])),
+            "documents": documents,
+            "titles": {doc: titles[doc] for doc in documents},  # the names people read
             "llm": bool(settings.llm),
             "index": index_fingerprint(settings),  # lets `coopqa ask` find a server on its index
         }

@@ -20,6 +20,7 @@ from typing import Any
 from .answer import Answer
 from .config import MAX_QUESTION_CHARS, Settings
 from .feedback import MAX_COMMENT_CHARS
+from .titles import document_titles, title_of
 from .ui_assets import UI_CSS, UI_HEAD
 from .ui_eval import default_run, list_runs, render_run
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
@@ -38,6 +39,7 @@ from .ui_render import (
 from .ui_state import (
     add_turn,
     answer_id_in,
+    cited_docs,
     export_name,
     find_turn,
     history_of,
@@ -88,8 +90,11 @@ def abbreviations_of(settings: Settings, corpus: Any) -> dict[str, str]:
     return found
 
 
-def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as Markdown: each question, its answer and its numbered sources."""
+def conversation_markdown(
+    turns: Sequence[dict[str, Any]], titles: dict[str, str] | None = None
+) -> str:
+    """A conversation as Markdown: each question, its answer and its numbered sources (by
+    document title, section and page: no internal ids)."""
     lines = ["# coopqa conversation", ""]
     for i, turn in enumerate(turns, 1):
         lines += [f"## {i}. {turn['question']}", ""]
@@ -101,7 +106,8 @@ def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
         prefix = "_Not answered by the documents._ " if answer.abstained else ""
         lines += [prefix + answer.answer, ""]
         for c in answer.citations:
-            lines.append(f'- [{c.n}] {c.section}, page {c.page} ({c.passage_id}): "{c.quote}"')
+            where = ", ".join(x for x in (title_of(c.doc, titles), c.section) if x)
+            lines.append(f'- [{c.n}] {where}, page {c.page}: "{c.quote}"')
         for n in answer.numbers:
             if n.status not in ("verified", "derived"):
                 lines.append(f"- number {n.text}: {n.status}")
@@ -109,14 +115,17 @@ def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as JSON: a list of {id, question, answer (the Answer shape) or error}."""
+def conversation_json(turns: Sequence[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
+    """A conversation as JSON: a list of {id, question, answer (the Answer shape) or error}, and
+    the title of each document cited."""
     items = [
         {"id": t.get("id"), "question": t["question"], "answer": t.get("answer")}
         | {"error": t.get("error")}
         for t in turns
     ]
-    return json.dumps({"conversation": items}, ensure_ascii=False, indent=2)
+    cited = cited_docs(turns)
+    documents = {doc: title_of(doc, titles) for doc in cited}
+    return json.dumps({"conversation": items, "documents": documents}, ensure_ascii=False, indent=2)
 
 
 EXPORT_TTL_S = 600  # an export only has to live until the browser has fetched it
@@ -138,14 +147,19 @@ def prune_exports(root: Path, max_age_s: float = EXPORT_TTL_S) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_export(turns: Sequence[dict[str, Any]], fmt: str, root: Path | None = None) -> str | None:
+def write_export(
+    turns: Sequence[dict[str, Any]],
+    fmt: str,
+    root: Path | None = None,
+    titles: dict[str, str] | None = None,
+) -> str | None:
     """Write the conversation to a dated file in this process's export folder; None when empty."""
     if not turns:
         return None
     root = root or export_root()
     prune_exports(root)
     path = Path(tempfile.mkdtemp(prefix="export-", dir=root)) / export_name(turns, fmt)
-    text = conversation_json(turns) if fmt == "json" else conversation_markdown(turns)
+    text = (conversation_json if fmt == "json" else conversation_markdown)(turns, titles)
     path.write_text(text, encoding="utf-8")
     return str(path)
 
@@ -165,7 +179,9 @@ def passage_for(assistant: Any, citation: Any) -> Any | None:
     return None
 
 
-def citation_view(assistant: Any, conv: dict | None, value: str | None) -> str:
+def citation_view(
+    assistant: Any, conv: dict | None, value: str | None, titles: dict[str, str] | None = None
+) -> str:
     """The passage behind one source chip ("answer id:n:k"), its claim's sentence marked."""
     parts = (value or "").split(":")
     turn = find_turn(conv, parts[0]) if len(parts) == 3 else None
@@ -179,7 +195,7 @@ def citation_view(assistant: Any, conv: dict | None, value: str | None) -> str:
         return NO_SOURCE
     passage = passage_for(assistant, cite)
     span = claim_sentence(claims(answer).get((n, k), ""), passage, cite) if passage else None
-    return render_passage_html(cite, passage, span)
+    return render_passage_html(cite, passage, span, title_of(cite.doc, titles))
 
 
 def accepts_docs(assistant: Any) -> bool:
@@ -210,19 +226,20 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     scoped = accepts_docs(assistant)
     fact_list = getattr(getattr(assistant, "facts", None), "facts", None)
     examples_text = example_questions(settings)
+    titles = document_titles(settings.corpus_dirs, getattr(assistant, "documents", None) or [])
 
     def chips_for(conv: dict, aid: str, pick_first: bool) -> tuple[Any, str]:
         turn = find_turn(conv, aid)
         data = turn.get("answer") if turn else None
         choices = chip_choices(Answer.from_dict(data), aid) if data else []
         value = choices[0][1] if choices and pick_first else None
-        view = citation_view(assistant, conv, value) if value else NO_SOURCE
+        view = citation_view(assistant, conv, value, titles) if value else NO_SOURCE
         return gr.update(choices=choices, value=value, visible=bool(choices)), view
 
     def exports(conv: dict) -> tuple[Any, Any]:
         turns = conv["turns"] if conv else []
         return tuple(
-            gr.update(value=write_export(turns, fmt), interactive=bool(turns))
+            gr.update(value=write_export(turns, fmt, titles=titles), interactive=bool(turns))
             for fmt in ("md", "json")
         )
 
@@ -288,7 +305,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         )
 
     def show_citation(value: str | None, conv: dict) -> str:
-        return citation_view(assistant, conv, value)
+        return citation_view(assistant, conv, value, titles)
 
     def select_answer(conv: dict, shown: str, evt: gr.SelectData) -> tuple:
         aid = answer_id_in(evt.value)
@@ -374,7 +391,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         return render_run(runs.get(path or ""))
 
     private = {"api_visibility": "private"}
-    docs = document_choices(assistant)
+    docs = document_choices(assistant, titles)
 
     # Gradio's cached copies of exports go after an hour, and all of them at shutdown.
     with gr.Blocks(title="coopqa — cited answers from reports", delete_cache=(600, 3600)) as demo:
@@ -395,7 +412,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             value=ALL_DOCS,
                             label="Documents",
                             elem_id="coop-docs",
-                            visible=scoped and len(docs) > 1,
+                            visible=scoped and len(docs) > 2,  # "All documents" and 2+
                         )
                         chat = gr.Chatbot(
                             label="Conversation",
@@ -466,7 +483,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                         placeholder="words, e.g. a measure or a year",
                         elem_id="coop-facts-filter",
                     )
-                facts = gr.HTML(render_facts_html(fact_list), elem_id="coop-facts")
+                facts = gr.HTML(render_facts_html(fact_list, titles=titles), elem_id="coop-facts")
             with gr.Tab("Evaluation", id="evaluation"):
                 with gr.Row():
                     run_picker = gr.Dropdown([], label="Run", elem_id="coop-eval-run", scale=4)
@@ -498,7 +515,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         )
         for control in (facts_doc, facts_filter):
             control.change(
-                lambda d, q: render_facts_html(fact_list, d, q),
+                lambda d, q: render_facts_html(fact_list, d, q, titles),
                 [facts_doc, facts_filter],
                 facts,
                 **private,

@@ -299,16 +299,20 @@ def locate_quote(text: str, quote: str, near: int | None = None) -> tuple[int, i
 
 
 def render_passage_html(
-    citation: Citation, passage: Any | None, span: tuple[int, int] | None = None
+    citation: Citation,
+    passage: Any | None,
+    span: tuple[int, int] | None = None,
+    title: str | None = None,
 ) -> str:
-    """The cited passage with the claim's sentence (default: the quote) in <mark>."""
+    """The cited passage with the claim's sentence (default: the quote) in <mark>, headed by its
+    document's title."""
     head = (
         '<div class="coop-passage-head">'
         '<button class="coop-sheet-close" type="button" aria-label="Close sources">✕</button>'
         f"<strong>[{citation.n}]</strong> "
         f'<span class="coop-section">{esc(citation.section or "(no heading)")}</span> · '
         f'<span class="coop-page">page {citation.page}</span> · '
-        f"<code>{esc(citation.doc)}</code></div>"
+        f'<span class="coop-doc">{esc(title or citation.doc)}</span></div>'
     )
     text = getattr(passage, "text", None) or citation.quote
     if passage is not None and span is not None and span != (citation.start, citation.end):

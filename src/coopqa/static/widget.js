@@ -73,6 +73,11 @@
   root.appendChild(wrap);
 
   var history = [];
+  var titles = {};  // document id -> title, from /api/health (public): the names people read
+  fetch(base + "/api/health", { mode: "cors" })
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (h) { titles = h.titles || {}; })
+    .catch(function () {});
 
   function setOpen(open) {
     panel.hidden = !open;
@@ -104,7 +109,7 @@
       if (shown) return;
       var q = el("blockquote", { class: "quote", tabindex: "-1" }, citation.quote);
       q.appendChild(el("span", { class: "where" },
-        citation.doc + " · " + citation.section + " · page " + citation.page));
+        (titles[citation.doc] || citation.doc) + " · " + citation.section + " · page " + citation.page));
       quotes.appendChild(q);
       b.setAttribute("aria-expanded", "true");
     });
