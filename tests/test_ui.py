@@ -140,6 +140,53 @@ def test_markers_become_chips_and_quantities_not_years_carry_marks(corpus):
     assert labels[1].startswith("[2] ")
 
 
+def marks(answer: Answer) -> dict[str, str]:
+    """Each marked number of a rendered answer with its mark."""
+    found = re.findall(r"([^<>]+)<sup>(.)</sup>", render_answer_body(answer, "a1"))
+    return dict(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "value"),
+    [
+        ("The act was enacted in April 1994 [1].", "April 1994", 1994),
+        ("In FY 2012, it grew [1].", "FY 2012", 2012),
+        ("In January 2005, a memorandum was signed [1].", "January 2005", 2005),
+        ("Fellows joined the 18th ten months programs [1].", "18th", 18),
+        ("Fellows joined the 18th ten months programs [1].", "ten months", 10),
+        ("They held a two-week course [1].", "two-week", 2),
+        ("It signed a five-year agreement [1].", "five-year", 5),
+    ],
+)
+def test_dates_ordinals_and_lengths_that_name_things_carry_no_mark(text, number, value):
+    checked = [CheckedNumber(number, float(value), "verified", "f.1")]
+    answer = Answer("q", text, False, [Citation(1, "d", "d:1", "S", 1, "x", 0, 1)], checked)
+    assert marks(answer) == {}
+    contradicted = [CheckedNumber(number, float(value), "contradicted", "f.1")]
+    assert marks(Answer("q", text, False, [], contradicted)) == {number: "✗"}  # still flagged
+
+
+def test_stated_amounts_are_ticked_and_computed_ones_summed():
+    text = "They stayed for ten months in Japan; 1 week: the course; 12 fellows [1]."
+    checked = [
+        CheckedNumber("ten months", 10.0, "verified", "f.1"),
+        CheckedNumber("1 week", 1.0, "verified", "f.2"),
+        CheckedNumber("12", 12.0, "derived", "f.3"),
+    ]
+    answer = Answer("q", text, False, [], checked)
+    assert marks(answer) == {"ten months": "✓", "1 week": "✓", "12": "Σ"}
+
+
+def test_a_derived_figure_is_summed_and_its_stated_inputs_ticked(assistant):
+    answer = assistant.ask("How many persons were newly dispatched in FY2011?")
+    assert "147" in answer.answer and "143 + 4" in answer.answer, answer.answer
+    status = {n.text: n.status for n in answer.numbers}
+    assert status == {"147": "derived", "143": "verified", "4": "verified"}
+    assert marks(answer) == {"147": "Σ", "143": "✓", "4": "✓"}
+    inputs = [assistant.facts.get(n.fact_id) for n in answer.numbers[1:]]
+    assert all(f is not None and not f.derived for f in inputs)  # each names its stated fact
+
+
 def test_each_marker_highlights_the_sentence_behind_its_own_claim():
     text = "Alpha rose to 424 people. Beta fell to 143 people. Gamma stayed at 57 staff."
     sentences = [

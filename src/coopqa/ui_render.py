@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .answer import Answer, CheckedNumber, Citation
+from .numbers import TIME_KINDS
 
 NUMBER_MARKS = {
     "verified": ("✓", "verified: matches the fact table or a cited quote"),
@@ -115,13 +116,52 @@ def is_year(number: CheckedNumber, text: str = "") -> bool:
     return bool(re.fullmatch(r"(1[89]|20|21)\d\d", digits)) and float(number.value) == int(digits)
 
 
+# Words that may follow a length of time that is itself the amount ("for ten months in Japan");
+# any other word makes it part of a name ("the ten months programme").
+_AFTER_AMOUNT = frozenset(
+    """in of and or to from at for on with by the a an as each per until till before after between
+    than since while when during later earlier ago long old every is was were are be been
+    has had have so but then into onto within without""".split()
+)
+
+
+def is_label_number(kind: str, text: str, end: int) -> bool:
+    """Whether a number found as ``kind`` ending at ``end`` of ``text`` says when or which, not how
+    many: dates, years, fiscal years and ordinals, and a length of time naming something
+    ("two-week", "the ten months programme")."""
+    if kind in TIME_KINDS or kind in ("ordinal", "label"):
+        return True
+    if kind != "duration":
+        return False
+    if "-" in text[:end].rsplit(" ", 1)[-1]:  # "a two-week course"
+        return True
+    following = re.match(r" ([a-z]+)\b", text[end:])
+    return bool(following) and following.group(1) not in _AFTER_AMOUNT
+
+
+def _kinds_at(text: str) -> dict[tuple[int, int], str]:
+    """The kind of each number the reader finds in ``text``, by span."""
+    from .numbers import find_numbers
+
+    return {(m.start, m.end): m.kind for m in find_numbers(text)}
+
+
+def _kind_of(kinds: dict[tuple[int, int], str], start: int, end: int) -> str | None:
+    for (a, b), kind in kinds.items():
+        if a <= start and end <= b:
+            return kind
+    return None
+
+
 def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
     """Non-overlapping (start, end, kind, payload) spans of citation markers and marked numbers.
 
-    Years are left plain unless contradicted; a payload of a "cite" span is (n, k): the k-th
-    marker of citation n, so each marker can highlight its own claim.
+    Dates, years and ordinals are left plain unless contradicted (marks are for quantities); a
+    payload of a "cite" span is (n, k): the k-th marker of citation n, so each marker can
+    highlight its own claim.
     """
     text = answer.answer
+    kinds = _kinds_at(text) if answer.numbers else {}
     known = {c.n for c in answer.citations}
     spans: list[tuple[int, int, str, Any]] = []
     seen: dict[int, int] = {}
@@ -144,7 +184,9 @@ def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
             continue
         taken.append((found.start(), found.end()))
         pos = found.end()
-        if is_year(number) and number.status != "contradicted":
+        kind = _kind_of(kinds, found.start(), found.end())
+        plain = is_year(number) or (kind is not None and is_label_number(kind, text, found.end()))
+        if plain and number.status != "contradicted":
             continue
         spans.append((found.start(), found.end(), "number", number))
     return sorted(spans, key=lambda s: s[0])
