@@ -259,6 +259,39 @@ def test_input_errors_stay_visible_and_the_box_counts_characters(page):
     error.wait_for()
     time.sleep(11)  # a toast would be gone by now
     assert error.is_visible() and "empty" in error.inner_text()
+    box.press_sequentially("How many")  # the error was about the last question, not this one
+    error.wait_for(state="hidden")
+    box.fill("")
+    box.press("Enter")  # the same error again: shown again
+    error.wait_for(state="visible")
+
+
+def paste(page, text: str) -> None:
+    """A real paste event carrying ``text`` into the question box."""
+    page.locator("#coop-question textarea").focus()
+    page.evaluate(
+        """text => { const data = new DataTransfer(); data.setData('text/plain', text);
+                     document.activeElement.dispatchEvent(new ClipboardEvent('paste',
+                       {clipboardData: data, bubbles: true, cancelable: true})); }""",
+        text,
+    )
+
+
+def test_a_paste_over_the_limit_is_cut_at_a_word_and_says_so(page):
+    words = ("dispatched officials " * 400)[:5000]  # 5,000 characters, a word cut at the end
+    box = page.locator("#coop-question textarea")
+    paste(page, words)
+    note = page.locator("#coop-paste-note")
+    note.wait_for(state="visible")
+    kept = box.input_value()
+    assert 3900 < len(kept) <= 4000 and words.startswith(kept)
+    assert kept.split()[-1] in ("dispatched", "officials")  # whole words only
+    assert "5,000" in note.inner_text() and "4,000" in note.inner_text()
+    page.locator("#coop-counter-text").get_by_text(f"{len(kept):,} / 4,000").wait_for()
+    box.fill("")
+    note.wait_for(state="hidden")  # an emptied box has nothing cut
+    paste(page, words[:3000])  # a paste that fits is the browser's own: no note
+    assert note.inner_text() == ""
 
 
 def test_abstention_earlier_answers_and_markdown_export(page, live_server):

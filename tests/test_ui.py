@@ -42,6 +42,7 @@ from coopqa.ui_render import (
     claims,
     find_abbreviations,
     locate_quote,
+    plain_markup,
     render_answer_body,
     render_answer_html,
     render_passage_html,
@@ -57,6 +58,7 @@ from coopqa.ui_state import (
     new_conversation,
     set_feedback,
 )
+from coopqa.validation import InputError, clean_question
 
 from .conftest import CORPUS_DIR
 
@@ -215,6 +217,37 @@ def test_follow_ups_show_how_they_were_understood():
     answer.resolved_question = "How many persons were newly dispatched in FY2011?"
     shown = render_answer_html(answer, "a" * 12)
     assert f"Understood as: {html.escape(answer.resolved_question)}" in shown
+
+
+def test_markup_in_a_question_is_understood_as_plain_text(assistant):
+    assert plain_markup("**bold** [link](https://x.example/a) and *it* `code`") == (
+        "bold link and it code"
+    )
+    assert plain_markup("snake_case, 2*3*4 and 2 * 3") == "snake_case, 2*3*4 and 2 * 3"
+    first = "How many persons were newly dispatched in FY2012?"
+    typed = "**And** in [FY2011](https://x.example/fy)?"
+    answer = assistant.ask(typed, history=[{"role": "user", "content": first}])
+    shown = render_answer_html(answer, "b" * 12, follow_up=True)
+    understood = re.search(r'coop-understood">Understood as: ([^<]*)<', shown)
+    assert understood, shown
+    assert not re.search(r"\*\*|\]\(|https?:", understood.group(1)), understood.group(1)
+    assert "FY2011" in understood.group(1)
+
+
+@pytest.mark.parametrize(
+    ("char", "words"),
+    [
+        ("\x07", "the bell character (U+0007)"),
+        ("\x00", "the null character (U+0000)"),
+        ("\x1b", "the escape character (U+001B)"),
+        ("\x01", "a control character (U+0001)"),
+    ],
+)
+def test_a_control_character_is_named_in_words(char, words):
+    with pytest.raises(InputError) as caught:
+        clean_question(f"How many{char} persons?")
+    message = str(caught.value)
+    assert words in message and "\\x" not in message and "control characters" in message
 
 
 def test_overview_bullets_each_start_a_line():

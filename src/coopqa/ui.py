@@ -449,7 +449,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                                 send = gr.Button("Ask", variant="primary", elem_id="coop-send")
                                 new = gr.Button("Clear", size="sm", elem_id="coop-clear")
                         gr.HTML(
-                            f'<div id="coop-counter-text">0 / {MAX_QUESTION_CHARS:,}</div>',
+                            f'<div id="coop-counter-text">0 / {MAX_QUESTION_CHARS:,}</div>'
+                            '<div id="coop-paste-note" role="status" aria-live="polite"></div>',
                             elem_id="coop-counter",
                         )
                         gr.Markdown(LEGEND, elem_id="coop-legend")

@@ -36,6 +36,9 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
   padding: 0 .6em; background: #f8fafc; cursor: pointer; }
 #coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
 #coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
+#coop-paste-note { font-size: .85em; color: #92400e; }
+#coop-paste-note:empty { display: none; }
+#coop-input-error.coop-stale { display: none !important; }
 /* 👍 before 👎: Gradio lays the two out in the opposite order. */
 #coop-chat button[aria-label="Like"], #coop-chat button[aria-label="Liked"] { order: -1; }
 .coop-facts { font-family: var(--font, system-ui, sans-serif); font-size: .95em; }
@@ -133,10 +136,52 @@ UI_HEAD = r"""
     if (out.textContent !== text) out.textContent = text;
     out.classList.toggle('coop-near-limit', max > 0 && box.value.length > 0.9 * max);
   }
-  document.addEventListener('input', count);
+  document.addEventListener('input', (ev) => {
+    count();
+    // An input error about the last question is stale once the box holds a new one.
+    const box = ev.target.closest && ev.target.closest('#coop-question textarea');
+    const err = document.getElementById('coop-input-error');
+    if (box && err && box.value.trim()) err.classList.add('coop-stale');
+    const note = document.getElementById('coop-paste-note');
+    if (box && note && !box.value) note.textContent = '';
+  });
+  function unstale() {  // a new question is on its way: its error (if any) must show
+    const err = document.getElementById('coop-input-error');
+    if (err) err.classList.remove('coop-stale');
+    const note = document.getElementById('coop-paste-note');
+    if (note) note.textContent = '';
+  }
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && ev.target.closest && ev.target.closest('#coop-question')) unstale();
+  }, true);
+  document.addEventListener('click', (ev) => {
+    if (ev.target.closest && ev.target.closest('#coop-send, #coop-examples button')) unstale();
+  }, true);
+  // A paste longer than the box holds is cut at its last whole word, and the page says so.
+  document.addEventListener('paste', (ev) => {
+    const box = ev.target.closest && ev.target.closest('#coop-question textarea');
+    if (!box || !ev.clipboardData) return;
+    const max = parseInt(box.getAttribute('maxlength') || '0', 10);
+    const pasted = ev.clipboardData.getData('text/plain');
+    const room = max - box.value.length + (box.selectionEnd - box.selectionStart);
+    const note = document.getElementById('coop-paste-note');
+    if (!max || pasted.length <= room) { if (note) note.textContent = ''; return; }
+    ev.preventDefault();
+    let kept = pasted.slice(0, Math.max(room, 0));
+    const lastSpace = kept.search(/\s\S*$/);
+    if (pasted[kept.length] && /\S/.test(pasted[kept.length]) && lastSpace > 0) kept = kept.slice(0, lastSpace);
+    kept = kept.replace(/\s+$/, '');
+    document.execCommand('insertText', false, kept);
+    const n = (x) => x.toLocaleString('en');
+    if (note) note.textContent = 'Your paste was ' + n(pasted.length) + ' characters; the box holds ' +
+      n(max) + ', so it was cut after ' + n(kept.length) + ' characters, at the end of a word.';
+  }, true);
   // The view follows each new answer, and again when it is complete.
   let seen = 0, streaming = false;
   new MutationObserver(() => {
+    const box = document.querySelector('#coop-question textarea');
+    const note = document.getElementById('coop-paste-note');
+    if (box && note && note.textContent && !box.value) note.textContent = '';  // asked: done
     const n = document.querySelectorAll('#coop-chat .bot').length;
     const now = !!document.querySelector('#coop-chat .coop-streaming');
     if (n > seen || (streaming && !now)) follow(lastBot());

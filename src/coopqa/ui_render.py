@@ -12,6 +12,7 @@ from typing import Any
 
 from .answer import Answer, CheckedNumber, Citation
 from .numbers import TIME_KINDS
+from .validation import plain_markup
 
 NUMBER_MARKS = {
     "verified": ("✓", "verified: matches the fact table or a cited quote"),
@@ -244,8 +245,8 @@ def render_answer_html(
         f'<div class="coop-correction"><strong>Correction:</strong> {esc(c)}</div>'
         for c in answer.corrections
     )
-    resolved = (answer.resolved_question or "").strip()
-    if follow_up and resolved and resolved != answer.question.strip():
+    resolved = plain_markup(answer.resolved_question or "")
+    if follow_up and resolved and resolved != plain_markup(answer.question):
         notes = f'<div class="coop-understood">Understood as: {esc(resolved)}</div>' + notes
     if answer.abstained:
         return (
