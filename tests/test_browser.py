@@ -312,6 +312,20 @@ def test_abstention_earlier_answers_and_markdown_export(page, live_server):
     assert httpx.get(href, headers=live_server.auth, timeout=10).text == text
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_question_coopqa_cannot_read_gets_a_clear_reply(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    reply = ask(page, "2012年度末の派遣者数は何人ですか？")
+    box = reply.locator(".coop-abstain")
+    assert box.count() == 1 and "Not answered" in box.inner_text()
+    assert "I can only answer questions in English" in box.inner_text()
+    assert "英語の質問にのみお答えできます" in box.inner_text()
+    assert page.locator("#coop-chips input").count() == 0  # no unrelated quotes
+    pasted = ask(page, "The report describes many programmes in detail. " * 20)
+    assert "not a question" in pasted.locator(".coop-abstain").inner_text()
+    page.context.close()
+
+
 def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
     height = PHONE["height"]
     examples = phone.locator("#coop-examples button")
