@@ -71,6 +71,7 @@ def open_page(browser, live_server, viewport, **extra):
         page.locator("#coop-key").fill(live_server.key)
         page.locator("#coop-login").click()
     page.locator("#coop-question textarea").wait_for(state="visible")
+    page.locator("#coop-chat .placeholder-content").wait_for(state="visible")  # the app is up
     return page
 
 
@@ -356,6 +357,104 @@ def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
     phone.wait_for_timeout(400)
     assert in_view(phone, box, height), box.bounding_box()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+LONG = "What did the NPA do with Vietnam?"  # a long answer: two quotes
+
+
+def inside(box, viewport) -> bool:
+    """A bounding box wholly inside the viewport, on both axes."""
+    return (
+        box is not None
+        and box["x"] >= -1
+        and box["y"] >= -1
+        and box["x"] + box["width"] <= viewport["width"] + 1
+        and box["y"] + box["height"] <= viewport["height"] + 1
+    )
+
+
+def open_sheet(phone, answer) -> None:
+    answer.locator("a.coop-cite").first.tap()
+    phone.locator("#coop-side.coop-sheet-open").wait_for()
+    phone.locator("#coop-passage mark").wait_for(state="visible")
+    phone.wait_for_timeout(300)
+
+
+def sheet_closes(phone) -> None:
+    phone.wait_for_function("() => !document.querySelector('#coop-side.coop-sheet-open')")
+
+
+def test_phone_sheet_fits_the_screen_and_closes_every_way(phone):
+    answer = ask(phone, LONG)
+    open_sheet(phone, answer)
+    sheet = phone.locator("#coop-side.coop-sheet-open")
+    close = phone.locator("#coop-side .coop-sheet-close")
+    text = phone.locator("#coop-passage .coop-passage-text")
+    sheet_box, text_box = sheet.bounding_box(), text.bounding_box()
+    assert inside(sheet_box, PHONE), sheet_box
+    assert inside(close.bounding_box(), PHONE), close.bounding_box()  # ✕ on screen
+    assert text_box["x"] >= 0 and text_box["x"] + text_box["width"] <= PHONE["width"], text_box
+    assert phone.evaluate("document.querySelector('#coop-side').scrollWidth") <= PHONE["width"]
+    scrolls = phone.evaluate(
+        "(() => { const s = document.querySelector('#coop-side');"
+        " return s.scrollHeight > s.clientHeight; })()"
+    )
+    assert scrolls  # a long passage scrolls vertically, in one column
+    assert inside(phone.locator("#coop-passage mark").bounding_box() | {"height": 10}, PHONE)
+
+    close.tap()  # ✕
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    phone.keyboard.press("Escape")  # Escape
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    phone.locator("#coop-title").tap(position={"x": 5, "y": 5})  # a tap outside it
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    url = phone.url
+    phone.go_back()  # the back gesture closes the sheet and stays on the page
+    sheet_closes(phone)
+    assert phone.url == url and phone.locator("#coop-chat .bot").count() >= 1
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_newest_answer_starts_in_view(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    ask(page, QUESTION)
+    answer = ask(page, LONG)
+    page.wait_for_timeout(400)
+    first_line = answer.bounding_box()
+    chat = page.locator("#coop-chat").bounding_box()
+    assert chat["y"] - 1 <= first_line["y"] <= chat["y"] + chat["height"] - 40, (first_line, chat)
+    if first_line["height"] > chat["height"]:  # taller than the chat: its start, not its end
+        assert first_line["y"] <= chat["y"] + 60, (first_line, chat)
+    assert inside(first_line | {"height": 40}, viewport), first_line  # its first line is on screen
+    if viewport is PHONE:  # the bubble uses the screen's width
+        assert first_line["width"] >= 0.8 * chat["width"], (first_line, chat)
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_first_screen_names_the_documents_and_shows_examples(browser, live_server, viewport):
+    from coopqa.titles import document_titles
+
+    page = open_page(browser, live_server, viewport)
+    welcome = page.locator("#coop-chat .placeholder-content")
+    welcome.wait_for()
+    for title in document_titles([ROOT / "corpus"]).values():
+        line = welcome.locator("li", has_text=title)
+        assert line.count() == 1 and len(line.inner_text()) > len(title) + 10  # and what it covers
+        assert inside(line.bounding_box(), viewport)
+    shown = page.locator("#coop-chat button.example")
+    assert 2 <= shown.count() <= 3
+    for i in range(shown.count()):
+        assert shown.nth(i).inner_text().strip() == EXAMPLES[i]
+        assert inside(shown.nth(i).bounding_box(), viewport), i  # seen without scrolling
+    assert page.locator("#coop-docs").count() == 0 or not page.locator("#coop-docs").is_visible()
+    shown.first.click()  # one click asks it
+    wait_answer(page, 0)
+    assert page.locator("#coop-chat .user").first.inner_text().strip() == EXAMPLES[0]
+    page.context.close()
 
 
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:

@@ -47,6 +47,7 @@ from coopqa.ui_render import (
     render_answer_html,
     render_passage_html,
     render_question_html,
+    render_welcome,
     stream_prefixes,
 )
 from coopqa.ui_state import (
@@ -418,6 +419,28 @@ def test_documents_are_named_by_title_everywhere_people_read_them(assistant, tmp
     conv, aid = add_turn(new_conversation(), answer.question, answer.to_dict())
     view = citation_view(assistant, conv, f"{aid}:1:0", titles)
     assert html.escape(titles[doc]) in view and f">{doc}<" not in view
+
+
+def test_the_empty_chat_names_each_document_with_what_it_covers(assistant):
+    from coopqa.titles import cover_line, document_outline
+    from coopqa.ui import welcome_text
+
+    passages = [
+        SimpleNamespace(doc="a", section="Annual Report 2012"),
+        SimpleNamespace(doc="a", section="Section 1. Budget > Pay"),
+        SimpleNamespace(doc="a", section="Section 1. Budget > Staff"),
+        SimpleNamespace(doc="a", section="2. Hiring [new]"),
+    ]
+    outline = document_outline(passages)
+    assert outline == {"a": ["Annual Report 2012", "Section 1. Budget", "2. Hiring [new]"]}
+    assert cover_line(outline["a"], "Annual Report 2012") == "Budget; Hiring [new]"
+    assert cover_line(["Word " * 60], limit=40).endswith("…")
+    shown = render_welcome([("Annual *Report*", "Budget; Hiring [new]")])
+    assert "- **Annual \\*Report\\*** — Budget; Hiring \\[new\\]" in shown
+    titles = document_titles([CORPUS_DIR], assistant.documents)
+    welcome = welcome_text(assistant, titles)
+    for doc in assistant.documents:
+        assert f"**{titles[doc]}** — " in welcome and doc not in welcome
 
 
 def pdf_with_title(path, title: str) -> None:

@@ -78,3 +78,33 @@ def document_titles(corpus_dirs: Iterable[Path | str], docs: Iterable[str] = ())
 def title_of(doc: str, titles: Mapping[str, str] | None) -> str:
     """The title of one document id, or a name made from the id itself."""
     return (titles or {}).get(doc) or name_from_file(doc)
+
+
+_NUMBERING = re.compile(r"^(?:[A-Z][a-z]+\.?\s+)?(?:\d+|[IVXLC]+)(?:\.\d+)*[.:)]?\s+(?=\S)")
+
+
+def document_outline(passages: Iterable[object]) -> dict[str, list[str]]:
+    """{document id: its top headings in order}: the first part of each passage's section path."""
+    outline: dict[str, dict[str, None]] = {}
+    for passage in passages:
+        head = str(getattr(passage, "section", "") or "").split(" > ")[0].strip()
+        headings = outline.setdefault(str(getattr(passage, "doc", "")), {})
+        if head:
+            headings.setdefault(head, None)
+    return {doc: list(heads) for doc, heads in outline.items()}
+
+
+def cover_line(headings: Iterable[str], title: str = "", limit: int = 160) -> str:
+    """One line on what a document covers, from its headings without their numbering:
+    "Status of personnel dispatches; Training of foreign officials; …"."""
+    parts: list[str] = []
+    for heading in headings:
+        if heading == title:
+            continue
+        plain = _NUMBERING.sub("", heading).strip(" .:")
+        if plain and plain not in parts:
+            parts.append(plain)
+    line = "; ".join(parts)
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0].rstrip(";,") + "…"

@@ -20,7 +20,7 @@ from typing import Any
 from .answer import Answer
 from .config import MAX_QUESTION_CHARS, Settings
 from .feedback import MAX_COMMENT_CHARS
-from .titles import document_titles, title_of
+from .titles import cover_line, document_outline, document_titles, title_of
 from .ui_assets import UI_CSS, UI_HEAD
 from .ui_eval import default_run, list_runs, render_run
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
@@ -34,6 +34,7 @@ from .ui_render import (
     render_partial_html,
     render_passage_html,
     render_question_html,
+    render_welcome,
     stream_prefixes,
 )
 from .ui_state import (
@@ -61,6 +62,7 @@ ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again."
 EXAMPLES_FILE = "examples.json"  # {"examples": ["question", ...]} beside the documents
 GLOSSARY_FILE = "abbreviations.json"  # {"abbreviations": {"ABBR": "Full name"}}: reviewed
 STREAM_DELAY_S = 0.02
+FIRST_EXAMPLES = 3  # examples in the empty chat, seen without scrolling on a phone too
 
 
 def _corpus_json(settings: Settings, name: str, key: str) -> Any:
@@ -198,6 +200,23 @@ def citation_view(
     return render_passage_html(cite, passage, span, title_of(cite.doc, titles))
 
 
+def passages_of(assistant: Any) -> list[Any]:
+    """The passages the assistant answers from (its index, or its corpus when it has one)."""
+    found = getattr(getattr(assistant, "searcher", None), "passages", None)
+    if found is None:
+        found = getattr(getattr(assistant, "corpus", None), "passages", None)
+    return list(found or [])
+
+
+def welcome_text(assistant: Any, titles: dict[str, str]) -> str:
+    """The empty chat names each document by title, with one line on what it covers."""
+    outline = document_outline(passages_of(assistant))
+    docs = list(getattr(assistant, "documents", None) or outline)
+    return render_welcome(
+        [(title_of(d, titles), cover_line(outline.get(d, []), title_of(d, titles))) for d in docs]
+    )
+
+
 def accepts_docs(assistant: Any) -> bool:
     """Whether Assistant.ask takes a ``docs`` scope (the document picker is shown only then)."""
     try:
@@ -287,6 +306,11 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         chat[-1] = {"role": "assistant", "content": html}
         chips_update, view = chips_for(conv, aid, pick_first=True)  # sources open on their own
         yield gr.update(), chat, conv, chips_update, view, aid, *exports(conv), gr.update()
+
+    def respond_example(doc: str, chat: list, conv: dict | None, evt: gr.SelectData) -> Iterator:
+        """An example shown in the empty chat, asked at one click."""
+        value = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
+        yield from respond(value, doc, chat, conv)
 
     def clear() -> tuple:
         """A new conversation: nothing of the old one stays reachable from any control."""
@@ -421,7 +445,9 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             feedback_options=("Like", "Dislike"),
                             buttons=["copy_all"],
                             latex_delimiters=[],
-                            placeholder="Ask about the reports.",
+                            placeholder=welcome_text(assistant, titles),
+                            examples=[{"text": q} for q in examples_text[:FIRST_EXAMPLES]],
+                            autoscroll=False,  # the page script keeps an answer's start in view
                         )
                         with gr.Group(visible=False, elem_id="coop-feedback") as feedback_box:
                             feedback_note = gr.Markdown(elem_id="coop-feedback-note")
@@ -498,6 +524,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         send.click(respond, inputs, outputs, **private)
         for button in examples:
             button.click(respond, [button, picker, chat, conv_state], outputs, **private)
+        chat.example_select(respond_example, [picker, chat, conv_state], outputs, **private)
         cleared = [chat, conv_state, chips, passage, shown, export_md, export_js, input_error]
         cleared += [feedback_box, feedback_note, target]
         chat.clear(clear, None, cleared, **private)

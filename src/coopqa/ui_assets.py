@@ -65,10 +65,20 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
   .coop-facts-table tr { border-bottom: 1px solid #e2e8f0 !important; padding: .4em 0; }
   .coop-facts-table td { border: 0 !important; padding: .05em 0 !important; }
   .coop-fact-value { white-space: normal; }
+  /* One column that wraps inside the screen's width and scrolls vertically (a flex column of
+     fixed height would wrap its children into a second column, off to the right). */
   #coop-side.coop-sheet-open { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
-    max-height: 42vh; overflow-y: auto; background: var(--background-fill-primary, #fff);
+    display: block !important; width: 100vw !important; max-width: 100vw !important;
+    min-width: 0 !important; box-sizing: border-box; max-height: 42vh; overflow-y: auto;
+    overflow-x: hidden; background: var(--background-fill-primary, #fff);
     box-shadow: 0 -6px 24px rgba(15, 23, 42, .25); border-radius: 14px 14px 0 0;
     padding: .6em .8em; margin: 0; }
+  #coop-side.coop-sheet-open > * { max-width: 100%; min-width: 0 !important; }
+  #coop-side.coop-sheet-open .coop-passage-text { overflow-wrap: anywhere; }
+  #coop-side.coop-sheet-open .coop-passage-head { position: sticky; top: -.6em; z-index: 1;
+    background: var(--background-fill-primary, #fff); padding: .4em 0; }
+  /* The answer bubble uses the screen's width. */
+  #coop-chat .message-row { max-width: 100% !important; }
   #coop-side.coop-sheet-open .coop-sheet-close { display: inline-block; }
   #coop-side.coop-sheet-open #coop-chips { display: none; }
   #coop-chat .bot { scroll-margin-top: 8px; }
@@ -83,9 +93,18 @@ UI_HEAD = r"""
   const side = () => document.getElementById('coop-side');
   const lastBot = () => { const b = document.querySelectorAll('#coop-chat .bot');
     return b.length ? b[b.length - 1] : null; };
-  function follow(el) {  // keep an answer's top on screen; on a phone put it at the top
+  function scroller(el) {  // the chat's own scrolling box around a message
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  }
+  function follow(el) {  // an answer's first line at the top of the chat, and on screen
     if (!el) return;
-    el.scrollIntoView({block: phone() ? 'start' : 'nearest', inline: 'nearest'});
+    const box = scroller(el);
+    if (box) box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - 32;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) window.scrollBy(0, top - 8);
   }
   let shownMark = null;
   function revealMark(always) {  // the marked sentence, not the passage top, in the sheet
@@ -93,15 +112,33 @@ UI_HEAD = r"""
     const mark = s && s.classList.contains('coop-sheet-open') && s.querySelector('mark');
     if (!mark || (mark === shownMark && !always)) return;
     shownMark = mark;
-    s.scrollTop += mark.getBoundingClientRect().top - s.getBoundingClientRect().top - 48;
+    const head = s.querySelector('.coop-passage-head');  // it stays at the top of the sheet
+    const covered = (head ? head.getBoundingClientRect().height : 0) + 16;
+    s.scrollTop += mark.getBoundingClientRect().top - s.getBoundingClientRect().top - covered;
   }
+  const sheetOpen = () => !!(side() && side().classList.contains('coop-sheet-open'));
   function openSheet(answer) {
     if (!phone() || !side()) return;
-    side().classList.add('coop-sheet-open');
+    if (!sheetOpen()) {
+      side().classList.add('coop-sheet-open');
+      history.pushState({coopSheet: true}, '');  // the back gesture closes the sheet
+    }
     follow(answer);
     revealMark(true);
   }
-  window.coopCloseSheet = () => side() && side().classList.remove('coop-sheet-open');
+  function closeSheet(byHistory) {
+    if (!sheetOpen()) return;
+    side().classList.remove('coop-sheet-open');
+    if (!byHistory && history.state && history.state.coopSheet) history.back();
+  }
+  window.coopCloseSheet = () => closeSheet(false);
+  window.addEventListener('popstate', () => closeSheet(true));
+  document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeSheet(false); });
+  document.addEventListener('pointerdown', (ev) => {  // a tap outside the sheet closes it
+    if (!sheetOpen() || !ev.target.closest) return;
+    if (ev.target.closest('#coop-side, a.coop-cite')) return;
+    closeSheet(false);
+  }, true);
   // Inline [n] chips pick the matching source chip: value "answer id:n:k".
   function pick(value, tries, answer) {
     const input = document.querySelector('#coop-chips input[value="' + CSS.escape(value) + '"]');

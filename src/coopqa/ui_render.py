@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .answer import Answer, CheckedNumber, Citation
@@ -44,6 +44,23 @@ def render_question_html(question: str) -> str:
 def render_partial_html(text: str) -> str:
     """A streamed prefix of the (already verified) answer, as plain text."""
     return f'<div class="coop-answer coop-streaming">{esc(text)}</div>'
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside Markdown (titles and headings of documents)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def render_welcome(documents: Sequence[tuple[str, str]], limit: int = 6) -> str:
+    """The empty chat's Markdown: what it answers from, each document by title with one line."""
+    lines = [
+        "**Ask about these documents.** Each answer cites its passages and checks its numbers."
+    ]
+    for title, covers in documents[:limit]:
+        lines.append(f"- **{md_escape(title)}**" + (f" — {md_escape(covers)}" if covers else ""))
+    if len(documents) > limit:
+        lines.append(f"- and {len(documents) - limit} more (see the document picker)")
+    return "\n".join(lines)
 
 
 def render_error_html(message: str) -> str:
