@@ -457,6 +457,44 @@ def test_the_first_screen_names_the_documents_and_shows_examples(browser, live_s
     page.context.close()
 
 
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_accessible_names_order_sizes_and_contrast(page):
+    assert "coopqa" in page.get_by_role("heading", level=1).inner_text()
+    answer = ask(page, QUESTION)
+    chip = answer.get_by_role("link", name=re.compile(r"^Source 1 ?: .+, page \d+$")).first
+    assert chip.bounding_box()["width"] < 40  # it shows only "1"
+    order = page.evaluate(
+        """() => { const bots = document.querySelectorAll('#coop-chat .message-buttons');
+                   const last = bots[bots.length - 1];
+                   return [...last.querySelectorAll('button')].map(b => b.getAttribute('aria-label'))
+                     .filter(l => /like/i.test(l || '')); }"""
+    )
+    assert order == ["Like", "Dislike"]  # the page order, which is the tab order
+    page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.click()
+    page.get_by_role("textbox", name="Your comment on this answer").wait_for(state="visible")
+    sizes = page.evaluate(
+        """() => ['#coop-examples button', '#coop-md', '#coop-json', '#coop-counter-text']
+             .map(sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize))"""
+    )
+    assert min(sizes) >= 14, sizes
+    api = page.locator("footer").get_by_text("Use via API").first
+    colour = api.evaluate("el => getComputedStyle(el.closest('a, button') || el).color")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    background = "rgb(255, 255, 255)" if "0, 0, 0, 0" in background else background
+    assert contrast(colour, background) >= 4.5, (colour, background)
+
+
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:
     from coopqa.eval_results import ConfigRun, EvalReport
     from coopqa.report import write_report

@@ -423,7 +423,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         shown = gr.State("")  # the answer id whose sources the chips show
         target = gr.State("")  # the answer id the comment box belongs to
         gr.Markdown(
-            "## coopqa — cited answers from reports\n"
+            "# coopqa — cited answers from reports\n"
             "Every sentence cites its passage; every number is checked against the report.",
             elem_id="coop-title",
         )
@@ -453,6 +453,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             feedback_note = gr.Markdown(elem_id="coop-feedback-note")
                             with gr.Row(equal_height=True):
                                 comment = gr.Textbox(
+                                    label="Your comment on this answer",
                                     show_label=False,
                                     placeholder="What was good or wrong? (Enter saves)",
                                     elem_id="coop-comment",

@@ -16,6 +16,8 @@ UI_CSS = """
 a.coop-cite { display: inline-block; min-width: 1.4em; padding: 0 .35em; margin: 0 .1em;
   border-radius: 999px; background: #e0e7ff; color: #3730a3 !important; font-size: .8em;
   font-weight: 600; text-align: center; text-decoration: none !important; cursor: pointer; }
+.coop-sr { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 a.coop-cite.coop-cite-active { background: #3730a3; color: #fff !important; }
 a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
 .coop-num sup { font-weight: 700; font-size: .8em; margin-left: .1em; }
@@ -34,7 +36,11 @@ a.coop-cite:focus-visible { outline: 3px solid #f59e0b; outline-offset: 1px; }
 .coop-passage-text { line-height: 1.5; }
 .coop-sheet-close { display: none; float: right; border: 1px solid #cbd5e1; border-radius: 6px;
   padding: 0 .6em; background: #f8fafc; cursor: pointer; }
-#coop-counter-text { font-size: .8em; color: #64748b; text-align: right; margin-top: -.4em; }
+#coop-counter-text { font-size: 14px; color: #475569; text-align: right; margin-top: -.4em; }
+/* Readable sizes and contrast (WCAG AA): examples, exports and the footer's links. */
+#coop-examples button, #coop-md, #coop-json, #coop-chat button.example { font-size: 14px !important; }
+footer a, footer button { color: #475569 !important; opacity: 1 !important; }
+#coop-title h1 { font-size: 1.6em; margin: .2em 0; }
 #coop-counter-text.coop-near-limit { color: #b91c1c; font-weight: 600; }
 #coop-paste-note { font-size: .85em; color: #92400e; }
 #coop-paste-note:empty { display: none; }
@@ -173,6 +179,16 @@ UI_HEAD = r"""
     if (out.textContent !== text) out.textContent = text;
     out.classList.toggle('coop-near-limit', max > 0 && box.value.length > 0.9 * max);
   }
+  // 👍 before 👎 in the tab order too, as they are shown: Gradio puts 👎 first in the page.
+  function thumbsInOrder() {
+    document.querySelectorAll('#coop-chat button[aria-label="Like"], #coop-chat button[aria-label="Liked"]')
+      .forEach((like) => {
+        const first = like.parentElement && like.parentElement.firstElementChild;
+        if (first && first !== like && /Dislike/.test(first.getAttribute('aria-label') || '')) {
+          like.parentElement.insertBefore(like, first);
+        }
+      });
+  }
   document.addEventListener('input', (ev) => {
     count();
     // An input error about the last question is stale once the box holds a new one.
@@ -224,6 +240,7 @@ UI_HEAD = r"""
     if (n > seen || (streaming && !now)) follow(lastBot());
     seen = n; streaming = now;
     count();
+    thumbsInOrder();
     revealMark(false);
   }).observe(document.documentElement, {subtree: true, childList: true});
   window.coopShowFeedback = () => {

@@ -235,9 +235,11 @@ def render_answer_body(
             n, k = payload
             cite = next(c for c in answer.citations if c.n == n)
             title = f"{short_section(cite.section)} · page {cite.page}"
-            out.append(
+            where = f": {short_section(cite.section)}, page {cite.page}"
+            out.append(  # named "Source 1: section, page 2" for a screen reader; shows "1"
                 f'<a class="coop-cite" href="#coop-cite-{answer_id}-{n}-{k}" '
-                f'title="{esc(title)}">{n}</a>'
+                f'title="{esc(title)}"><span class="coop-sr">Source </span>{n}'
+                f'<span class="coop-sr">{esc(where)}</span></a>'
             )
         else:
             mark, meaning = NUMBER_MARKS.get(payload.status, ("?", payload.status))
