@@ -457,6 +457,32 @@ def test_the_first_screen_names_the_documents_and_shows_examples(browser, live_s
     page.context.close()
 
 
+WATCH_STREAM = """() => {
+  window.__stream = {seen: 0, raw: [], thumbs: 0};
+  new MutationObserver(() => {
+    const part = document.querySelector('#coop-chat .coop-streaming');
+    if (!part) return;
+    window.__stream.seen += 1;
+    const text = part.textContent;
+    if (/\\[\\d+\\]/.test(text)) window.__stream.raw.push(text.slice(0, 80));
+    const row = part.closest('.message-row');
+    const buttons = row && row.nextElementSibling;
+    if (buttons && buttons.matches('.message-buttons') && buttons.offsetParent !== null
+        && buttons.querySelector('button[aria-label="Like"]')) window.__stream.thumbs += 1;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_streaming_shows_rendered_text_and_thumbs_only_at_the_end(page):
+    page.evaluate(WATCH_STREAM)
+    answer = ask(page, LONG)  # a marker mid-answer
+    watched = page.evaluate("window.__stream")
+    assert watched["seen"] > 2  # it did stream
+    assert watched["raw"] == [] and watched["thumbs"] == 0, watched
+    assert answer.locator("a.coop-cite").count() >= 1
+    page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.wait_for()
+
+
 def contrast(fg: str, bg: str) -> float:
     """WCAG contrast ratio of two CSS rgb() colours."""
 

@@ -47,6 +47,7 @@ from coopqa.ui_render import (
     render_answer_html,
     render_passage_html,
     render_question_html,
+    render_streaming_html,
     render_welcome,
     stream_prefixes,
 )
@@ -315,6 +316,24 @@ def test_streaming_only_grows_toward_the_final_text(answers):
         assert prefixes[-1] == answer.answer and len(prefixes) <= 30
         assert all(answer.answer.startswith(p) for p in prefixes)
         assert all(len(a) < len(b) for a, b in zip(prefixes, prefixes[1:], strict=False))
+
+
+def test_streamed_prefixes_are_already_rendered_and_carry_no_answer_id(answers):
+    for answer in answers:
+        for prefix in stream_prefixes(answer.answer):
+            shown = render_streaming_html(answer, prefix)
+            text = re.sub(r"<[^>]+>", "", shown)
+            raw = [
+                m
+                for m in re.findall(r"\[(\d+)\]", text)
+                if int(m) in {c.n for c in answer.citations}
+            ]
+            assert raw == [], (prefix, shown)  # a marker shows as a chip, never as "[1]"
+            assert "coop-streaming" in shown and answer_id_in(shown) is None  # nothing to rate
+        final = render_streaming_html(answer, answer.answer)
+        assert final.replace(" coop-streaming", "").replace("streaming", "x") == (
+            render_answer_html(answer, "x")
+        )  # the last prefix looks exactly like the answer
 
 
 def test_conversation_state_names_answers_by_id():

@@ -34,6 +34,7 @@ from .ui_render import (
     render_partial_html,
     render_passage_html,
     render_question_html,
+    render_streaming_html,
     render_welcome,
     stream_prefixes,
 )
@@ -294,13 +295,14 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             chat[-1] = {"role": "assistant", "content": render_error_html(message)}
             yield "", chat, conv, *keep[:3], *exports(conv), gr.update()
             return
+        follow_up = bool(history_of(conv["turns"]))
         for prefix in stream_prefixes(answer.answer):
             if prefix == answer.answer:
                 break
-            chat[-1] = {"role": "assistant", "content": render_partial_html(prefix)}
+            shown = render_streaming_html(answer, prefix, abbreviations, follow_up)
+            chat[-1] = {"role": "assistant", "content": shown}
             yield gr.update(), chat, conv, *keep, gr.update()
             time.sleep(STREAM_DELAY_S)
-        follow_up = bool(history_of(conv["turns"]))
         conv, aid = add_turn(conv, question, answer.to_dict())
         html = render_answer_html(answer, aid, abbreviations, follow_up)
         chat[-1] = {"role": "assistant", "content": html}

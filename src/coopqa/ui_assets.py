@@ -45,6 +45,9 @@ footer a, footer button { color: #475569 !important; opacity: 1 !important; }
 #coop-paste-note { font-size: .85em; color: #92400e; }
 #coop-paste-note:empty { display: none; }
 #coop-input-error.coop-stale { display: none !important; }
+/* While an answer streams in, its chips do nothing yet and it has no thumbs. */
+.coop-streaming a.coop-cite { pointer-events: none; }
+#coop-chat .message-row:has(.coop-streaming) + .message-buttons { display: none !important; }
 /* 👍 before 👎: Gradio lays the two out in the opposite order. */
 #coop-chat button[aria-label="Like"], #coop-chat button[aria-label="Liked"] { order: -1; }
 .coop-facts { font-family: var(--font, system-ui, sans-serif); font-size: .95em; }
@@ -237,7 +240,10 @@ UI_HEAD = r"""
     if (box && note && note.textContent && !box.value) note.textContent = '';  // asked: done
     const n = document.querySelectorAll('#coop-chat .bot').length;
     const now = !!document.querySelector('#coop-chat .coop-streaming');
-    if (n > seen || (streaming && !now)) follow(lastBot());
+    if (n > seen || (streaming && !now)) {
+      follow(lastBot());
+      if (!now) setTimeout(() => follow(lastBot()), 250);  // once more, when laid out
+    }
     seen = n; streaming = now;
     count();
     thumbsInOrder();

@@ -5,6 +5,7 @@ Nothing here imports Gradio; every function takes an ``Answer`` (or plain data) 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -257,8 +258,10 @@ def render_answer_html(
     answer_id: str,
     abbreviations: Mapping[str, str] | None = None,
     follow_up: bool = True,
+    streaming: bool = False,
 ) -> str:
-    """The final answer message, carrying its id; a follow-up shows how it was understood."""
+    """The final answer message, carrying its id; a follow-up shows how it was understood.
+    ``streaming`` marks a prefix of it, rendered the same way while it streams in."""
     body = render_answer_body(answer, answer_id, abbreviations)
     notes = "".join(
         f'<div class="coop-correction"><strong>Correction:</strong> {esc(c)}</div>'
@@ -267,13 +270,26 @@ def render_answer_html(
     resolved = plain_markup(answer.resolved_question or "")
     if follow_up and resolved and resolved != plain_markup(answer.question):
         notes = f'<div class="coop-understood">Understood as: {esc(resolved)}</div>' + notes
+    more = " coop-streaming" if streaming else ""
     if answer.abstained:
         return (
-            f'<div class="coop-abstain coop-aid-{answer_id}">{notes}'
+            f'<div class="coop-abstain{more} coop-aid-{answer_id}">{notes}'
             '<span class="coop-abstain-title">ⓘ Not answered by the documents</span>'
             f"{body}</div>"
         )
-    return f'<div class="coop-answer coop-aid-{answer_id}">{notes}{body}</div>'
+    return f'<div class="coop-answer{more} coop-aid-{answer_id}">{notes}{body}</div>'
+
+
+def render_streaming_html(
+    answer: Answer,
+    prefix: str,
+    abbreviations: Mapping[str, str] | None = None,
+    follow_up: bool = True,
+) -> str:
+    """A prefix of the checked answer as it will look when complete: chips, marks and bullets
+    already rendered, never raw "[1]" markers; it carries no answer id, so nothing rates it."""
+    partial = dataclasses.replace(answer, answer=prefix)
+    return render_answer_html(partial, "streaming", abbreviations, follow_up, streaming=True)
 
 
 def stream_prefixes(text: str, chunks: int = STREAM_CHUNKS) -> Iterator[str]:
