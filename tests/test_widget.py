@@ -128,6 +128,41 @@ def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_serv
 
 @pytest.mark.browser
 @needs_chromium
+def test_widget_keeps_the_conversation_clears_the_box_and_chips_the_not_answered_box(
+    browser, live_server
+):
+    html = HOST_PAGE.format(server=live_server.url, key=live_server.key)
+    page = browser.new_page()
+    with host_page(WIDGET_PORT, html) as url:
+        open_and_ask(page, url)
+        widget = page.locator("#coopqa-widget")
+        box = page.get_by_label("Your question")
+        widget.locator(".turn .answer").first.wait_for()
+        assert box.input_value() == ""  # ready for the next question
+        box.fill("And in FY2011?")
+        box.press("Enter")
+        widget.locator(".turn .answer").nth(1).wait_for()
+        turns = widget.locator(".turn")
+        assert turns.count() == 2 and "143" in turns.nth(0).inner_text()  # the first stays
+        assert turns.nth(1).locator(".q").inner_text() == "And in FY2011?"
+        understood = turns.nth(1).locator(".understood").inner_text()
+        assert understood.startswith("Understood as:") and "FY2011" in understood
+        assert "147" in turns.nth(1).locator(".answer").inner_text()
+        box.fill("How many persons were newly dispatched in FY2015?")
+        box.press("Enter")
+        refused = widget.locator(".turn .abstain")
+        refused.wait_for()
+        assert "[1]" not in refused.inner_text()
+        chip = refused.locator("button.chip").first
+        chip.click()  # a chip like the others
+        widget.locator(".turn").nth(2).locator("blockquote.quote").wait_for()
+        assert chip.get_attribute("aria-expanded") == "true"
+        assert turns.nth(0).locator("blockquote.quote").count() == 0  # its own answer's quotes
+    page.close()
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_widget_on_an_origin_off_the_list_is_refused(browser, live_server):
     html = HOST_PAGE.format(server=live_server.url, key=live_server.key)
     page = browser.new_page()
