@@ -486,7 +486,9 @@ def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(t
     from coopqa.eval_results import latest_report_path
 
     settings = Settings(data_dir=tmp_path / "data")
-    assert "No evaluation run yet" in render_run(default_run(list_runs(settings.data_dir)))
+    empty = render_run(default_run(list_runs(settings.data_dir)))
+    assert "No evaluation run yet" in empty and "Run evaluation" in empty
+    assert "coopqa eval" not in empty  # no command line for a person to type
     eval_root = latest_report_path(settings).parent.parent
     write_run(eval_root, "latest", ["eval/chapter8.jsonl"], "2026-11-30T10:00:00+00:00", 128)
     list_runs(settings.data_dir)  # the tab keeps a copy of the run it saw
@@ -499,6 +501,35 @@ def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(t
     assert "2026-11-30 10:00" in shown and "eval/chapter8.jsonl" in shown
     assert "**Verdict:**" in shown and "90% of 128 questions" in shown
     assert "ad-hoc" in runs[0].label and "Ad-hoc run" in render_run(runs[0])
+
+
+def test_a_run_from_the_tab_reads_as_plain_results_with_failures_listed(assistant, tmp_path):
+    from coopqa.ui_eval import project_sets, run_set
+
+    assert "eval/chapter8.jsonl" in [p.replace("\\", "/") for p in project_sets()]
+    items = [
+        {"id": "a1", "question": "How many persons were newly dispatched in FY2012?",
+         "category": "numeric", "answerable": True, "expected_numbers": [143]},
+        {"id": "a2", "question": "How many persons were newly dispatched in FY2011?",
+         "category": "numeric", "answerable": True, "expected_numbers": [999]},
+        {"id": "u1", "question": "What is the weather forecast for Tokyo tomorrow?",
+         "category": "out_of_scope", "answerable": False},
+    ]  # fmt: skip
+    path = tmp_path / "three.jsonl"
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=(CORPUS_DIR,))
+    seen: list[tuple[int, int]] = []
+    run_set(assistant, settings, str(path), lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]  # a step per question, for the progress bar
+    shown = render_run(default_run(list_runs(settings.data_dir)))
+    assert "Answered correctly **1 of 2**; refused correctly **1 of 1**" in shown
+    assert "wrong numbers shown:" in shown
+    visible, technical = shown.split("<details>", 1)
+    assert "What went wrong (1)" in visible and "FY2011?" in visible and "999" in visible
+    assert "**Got:** 147" in visible
+    for term in ("hit@1", "MRR", "retrieval_mode", "false_premise"):
+        assert term not in visible  # the developer's terms are folded away
+    assert "Verdict:" in technical
 
 
 def test_document_scope_is_passed_only_when_ask_takes_it(assistant):

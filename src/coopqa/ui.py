@@ -22,7 +22,7 @@ from .config import MAX_QUESTION_CHARS, Settings
 from .feedback import MAX_COMMENT_CHARS
 from .titles import cover_line, document_outline, document_titles, title_of
 from .ui_assets import UI_CSS, UI_HEAD
-from .ui_eval import default_run, list_runs, render_run
+from .ui_eval import default_run, list_runs, project_sets, render_run, run_set
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
 from .ui_render import (
     chip_choices,
@@ -412,6 +412,23 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         value = str(chosen.path) if chosen else None
         return gr.update(choices=choices, value=value), render_run(chosen)
 
+    bar = gr.Progress()  # Gradio fills in the caller's own progress bar
+
+    def eval_start(path: str | None, progress: gr.Progress = bar) -> tuple[Any, str]:
+        """Run a question set through the shared assistant, with a progress bar, and show it."""
+        if not path:
+            return gr.update(), "Pick a question set first."
+
+        def step(done: int, total: int) -> None:
+            progress(done / max(total, 1), desc=f"Question {done} of {total}")
+
+        try:
+            run_set(assistant, settings, path, step)
+        except Exception as exc:
+            log.exception("evaluation of %s failed: %r", path, exc)
+            return gr.update(), f"The evaluation could not run: {exc}"
+        return eval_choices()
+
     def eval_show(path: str | None) -> str:
         runs = {str(r.path): r for r in list_runs(settings.data_dir)}
         return render_run(runs.get(path or ""))
@@ -515,6 +532,18 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                     )
                 facts = gr.HTML(render_facts_html(fact_list, titles=titles), elem_id="coop-facts")
             with gr.Tab("Evaluation", id="evaluation"):
+                sets = project_sets()
+                with gr.Row():
+                    eval_set = gr.Dropdown(
+                        sets,
+                        value=sets[0] if sets else None,
+                        label="Question set",
+                        elem_id="coop-eval-set",
+                        scale=4,
+                    )
+                    run_eval_button = gr.Button(
+                        "Run evaluation", variant="primary", elem_id="coop-eval-start", scale=1
+                    )
                 with gr.Row():
                     run_picker = gr.Dropdown([], label="Run", elem_id="coop-eval-run", scale=4)
                     refresh = gr.Button("Reload", size="sm", scale=1)
@@ -553,6 +582,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             )
         run_picker.input(eval_show, run_picker, report, **private)
         refresh.click(eval_choices, None, [run_picker, report], **private)
+        run_eval_button.click(eval_start, eval_set, [run_picker, report], **private)
         demo.load(eval_choices, None, [run_picker, report], **private)
         gr.api(api_ask, api_name="ask")
     demo.queue(default_concurrency_limit=4, max_size=64)
