@@ -597,6 +597,39 @@ def test_api_docs_render_offline_and_docs_leads_there(browser, live_server):
     context.close()
 
 
+KEPT = "() => localStorage.getItem('coopqa-conversation')"
+
+
+def kept_changes(page, before) -> str:
+    """Until the conversation kept in the browser's storage differs from ``before``."""
+    page.wait_for_function(f"before => ({KEPT})() !== before", arg=before)
+    return page.evaluate(KEPT)
+
+
+def test_a_reload_keeps_the_conversation_until_clear(page):
+    ask(page, QUESTION)
+    first = kept_changes(page, None)
+    ask(page, FOLLOW_UP)
+    second = kept_changes(page, first)
+    page.reload(wait_until="domcontentloaded")
+    bots = page.locator("#coop-chat .bot .coop-answer")
+    bots.nth(1).wait_for()
+    assert "143" in bots.nth(0).inner_text() and "147" in bots.nth(1).inner_text()
+    assert page.locator("#coop-chat .coop-understood").count() == 1  # the follow-up, as before
+    bots.nth(1).locator("a.coop-cite").first.click()  # its chips still open its sources
+    page.locator("#coop-passage mark").wait_for()
+    ask(page, OTHER)  # and the conversation goes on from it
+    assert page.locator("#coop-chat .bot .coop-answer").count() == 3
+    third = kept_changes(page, second)
+    page.locator("#coop-clear").click()
+    page.locator("#coop-chat .placeholder-content").wait_for()
+    kept_changes(page, third)
+    page.reload(wait_until="domcontentloaded")
+    page.locator("#coop-chat .placeholder-content").wait_for()
+    page.wait_for_timeout(1000)
+    assert page.locator("#coop-chat .bot").count() == 0  # Clear forgot it
+
+
 def test_running_the_evaluation_from_the_tab(page):
     """Last in the file: its run becomes the newest one, which the tab test above does not expect."""
     page.get_by_role("tab", name="Evaluation").click()

@@ -21,13 +21,11 @@ from coopqa.ui import (
     ask_scope,
     build_ui,
     citation_view,
-    conversation_json,
-    conversation_markdown,
     example_questions,
     passage_for,
-    write_export,
 )
 from coopqa.ui_eval import default_run, list_runs, render_run
+from coopqa.ui_export import conversation_json, conversation_markdown, write_export
 from coopqa.ui_facts import (
     ALL_DOCS,
     document_choices,
@@ -334,6 +332,23 @@ def test_streamed_prefixes_are_already_rendered_and_carry_no_answer_id(answers):
         assert final.replace(" coop-streaming", "").replace("streaming", "x") == (
             render_answer_html(answer, "x")
         )  # the last prefix looks exactly like the answer
+
+
+def test_a_conversation_kept_in_the_browser_is_checked_before_use(answers):
+    from coopqa.ui_state import conversation_from
+
+    conv = new_conversation()
+    for a in answers[:2]:
+        conv, aid = add_turn(conv, a.question, a.to_dict())
+    conv = set_feedback(conv, aid, 41)
+    kept = conversation_from(json.loads(json.dumps(conv)))
+    assert [t["question"] for t in kept["turns"]] == [a.question for a in answers[:2]]
+    assert [Answer.from_dict(t["answer"]) for t in kept["turns"]] == answers[:2]
+    assert all("feedback" not in t for t in kept["turns"])  # never another user's feedback row
+    bad_id = {"turns": [{**conv["turns"][0], "id": "<script>"}]}
+    bad_answer = {"turns": [{**conv["turns"][0], "answer": {"answer": 1}}]}
+    for forged in (None, "x", {"turns": "x"}, bad_id, bad_answer):
+        assert conversation_from(forged) is None
 
 
 def test_conversation_state_names_answers_by_id():

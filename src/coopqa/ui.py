@@ -5,15 +5,11 @@ conversation itself in ui_state. ``build_ui`` only wires them to Gradio componen
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData / gr.LikeData hints.
-import atexit
 import inspect
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,9 @@ from .feedback import MAX_COMMENT_CHARS
 from .titles import cover_line, document_outline, document_titles, title_of
 from .ui_assets import UI_CSS, UI_HEAD
 from .ui_eval import default_run, list_runs, project_sets, render_run, run_set
+from .ui_export import (
+    write_export,
+)
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
 from .ui_render import (
     chip_choices,
@@ -41,8 +40,7 @@ from .ui_render import (
 from .ui_state import (
     add_turn,
     answer_id_in,
-    cited_docs,
-    export_name,
+    conversation_from,
     find_turn,
     history_of,
     new_conversation,
@@ -93,80 +91,6 @@ def abbreviations_of(settings: Settings, corpus: Any) -> dict[str, str]:
     return found
 
 
-def conversation_markdown(
-    turns: Sequence[dict[str, Any]], titles: dict[str, str] | None = None
-) -> str:
-    """A conversation as Markdown: each question, its answer and its numbered sources (by
-    document title, section and page: no internal ids)."""
-    lines = ["# coopqa conversation", ""]
-    for i, turn in enumerate(turns, 1):
-        lines += [f"## {i}. {turn['question']}", ""]
-        data = turn.get("answer")
-        if data is None:
-            lines += [f"_Error: {turn.get('error') or 'no answer'}_", ""]
-            continue
-        answer = Answer.from_dict(data)
-        prefix = "_Not answered by the documents._ " if answer.abstained else ""
-        lines += [prefix + answer.answer, ""]
-        for c in answer.citations:
-            where = ", ".join(x for x in (title_of(c.doc, titles), c.section) if x)
-            lines.append(f'- [{c.n}] {where}, page {c.page}: "{c.quote}"')
-        for n in answer.numbers:
-            if n.status not in ("verified", "derived"):
-                lines.append(f"- number {n.text}: {n.status}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def conversation_json(turns: Sequence[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
-    """A conversation as JSON: a list of {id, question, answer (the Answer shape) or error}, and
-    the title of each document cited."""
-    items = [
-        {"id": t.get("id"), "question": t["question"], "answer": t.get("answer")}
-        | {"error": t.get("error")}
-        for t in turns
-    ]
-    cited = cited_docs(turns)
-    documents = {doc: title_of(doc, titles) for doc in cited}
-    return json.dumps({"conversation": items, "documents": documents}, ensure_ascii=False, indent=2)
-
-
-EXPORT_TTL_S = 600  # an export only has to live until the browser has fetched it
-
-
-def export_root() -> Path:
-    """This process's export folder; removed at exit, its old exports pruned at each export."""
-    root = Path(tempfile.gettempdir()) / f"coopqa-exports-{os.getpid()}"
-    if not root.exists():
-        root.mkdir(mode=0o700)
-        atexit.register(shutil.rmtree, root, True)
-    return root
-
-
-def prune_exports(root: Path, max_age_s: float = EXPORT_TTL_S) -> None:
-    cutoff = time.time() - max_age_s
-    for folder in root.iterdir():
-        if folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def write_export(
-    turns: Sequence[dict[str, Any]],
-    fmt: str,
-    root: Path | None = None,
-    titles: dict[str, str] | None = None,
-) -> str | None:
-    """Write the conversation to a dated file in this process's export folder; None when empty."""
-    if not turns:
-        return None
-    root = root or export_root()
-    prune_exports(root)
-    path = Path(tempfile.mkdtemp(prefix="export-", dir=root)) / export_name(turns, fmt)
-    text = (conversation_json if fmt == "json" else conversation_markdown)(turns, titles)
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def passage_for(assistant: Any, citation: Any) -> Any | None:
     """The full passage a citation points into, or None when it cannot be found."""
     lookup = getattr(assistant, "passage", None)
@@ -199,6 +123,20 @@ def citation_view(
     passage = passage_for(assistant, cite)
     span = claim_sentence(claims(answer).get((n, k), ""), passage, cite) if passage else None
     return render_passage_html(cite, passage, span, title_of(cite.doc, titles))
+
+
+def chat_messages(conv: dict, abbreviations: dict[str, str] | None = None) -> list[dict]:
+    """The chat's messages for a conversation (to show one kept across a reload)."""
+    messages = []
+    for i, turn in enumerate(conv["turns"]):
+        messages.append({"role": "user", "content": render_question_html(turn["question"])})
+        if turn.get("answer") is None:
+            shown = render_error_html(turn.get("error") or ERROR_MESSAGE)
+        else:
+            answer = Answer.from_dict(turn["answer"])
+            shown = render_answer_html(answer, turn["id"], abbreviations, follow_up=i > 0)
+        messages.append({"role": "assistant", "content": shown})
+    return messages
 
 
 def passages_of(assistant: Any) -> list[Any]:
@@ -313,6 +251,13 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         """An example shown in the empty chat, asked at one click."""
         value = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
         yield from respond(value, doc, chat, conv)
+
+    def restore(data: Any) -> tuple:
+        """The conversation kept in this browser, shown again after a reload."""
+        conv = conversation_from(data)
+        if not conv or not conv["turns"]:
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return chat_messages(conv, abbreviations), conv, *exports(conv)
 
     def clear() -> tuple:
         """A new conversation: nothing of the old one stays reachable from any control."""
@@ -439,6 +384,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     # Gradio's cached copies of exports go after an hour, and all of them at shutdown.
     with gr.Blocks(title="coopqa — cited answers from reports", delete_cache=(600, 3600)) as demo:
         conv_state = gr.State(None)  # the conversation: see ui_state
+        # A copy in the browser's storage until Clear, so a reload keeps the conversation.
+        kept = gr.BrowserState(None, storage_key="coopqa-conversation")
         shown = gr.State("")  # the answer id whose sources the chips show
         target = gr.State("")  # the answer id the comment box belongs to
         gr.Markdown(
@@ -552,15 +499,24 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         outputs = [question, chat, conv_state, chips, passage, shown, export_md, export_js]
         outputs.append(input_error)
         inputs = [question, picker, chat, conv_state]
-        question.submit(respond, inputs, outputs, **private)
-        send.click(respond, inputs, outputs, **private)
-        for button in examples:
-            button.click(respond, [button, picker, chat, conv_state], outputs, **private)
-        chat.example_select(respond_example, [picker, chat, conv_state], outputs, **private)
+        asked = [
+            question.submit(respond, inputs, outputs, **private),
+            send.click(respond, inputs, outputs, **private),
+            *(
+                button.click(respond, [button, picker, chat, conv_state], outputs, **private)
+                for button in examples
+            ),
+            chat.example_select(respond_example, [picker, chat, conv_state], outputs, **private),
+        ]
         cleared = [chat, conv_state, chips, passage, shown, export_md, export_js, input_error]
         cleared += [feedback_box, feedback_note, target]
-        chat.clear(clear, None, cleared, **private)
-        new.click(clear, None, cleared, **private)
+        asked += [
+            chat.clear(clear, None, cleared, **private),
+            new.click(clear, None, cleared, **private),
+        ]
+        for event in asked:  # keep (or, after Clear, forget) the conversation in the browser
+            event.then(lambda conv: conv, conv_state, kept, **private)
+        demo.load(restore, kept, [chat, conv_state, export_md, export_js], **private)
         chips.change(show_citation, [chips, conv_state], passage, **private)
         chat.select(select_answer, [conv_state, shown], [chips, passage, shown], **private)
         chat.like(
