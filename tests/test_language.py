@@ -23,9 +23,9 @@ PARAGRAPH = (
 @pytest.mark.parametrize(
     ("question", "language"),
     [
-        (JAPANESE, "Japanese"),
-        ("2012年度末派遣人员有多少？", "Chinese"),
-        ("2012년 말 파견자 수는 몇 명입니까?", "Korean"),
+        (JAPANESE, "ja"),
+        ("2012年度末派遣人员有多少？", "zh"),
+        ("2012년 말 파견자 수는 몇 명입니까?", "ko"),
     ],
 )
 def test_a_question_in_a_script_coopqa_does_not_read_is_answered_in_english_and_its_language(
@@ -77,7 +77,7 @@ def test_script_shares_count_letters_only():
 def test_the_assistant_abstains_on_what_it_cannot_read(assistant):
     answer = assistant.ask(JAPANESE)
     assert answer.abstained and not answer.citations and not answer.numbers
-    assert answer.answer.startswith(ENGLISH_ONLY) and IN_LANGUAGE["Japanese"] in answer.answer
+    assert answer.answer.startswith(ENGLISH_ONLY) and IN_LANGUAGE["ja"] in answer.answer
     pasted = assistant.ask(PARAGRAPH * 12)
     assert pasted.abstained and not pasted.citations and "not a question" in pasted.answer
     asked = assistant.ask("How many persons were newly dispatched in FY2012?")

@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from .answer import Answer
 
 ENGLISH_ONLY = "I can only answer questions in English."
-# The same sentence where one short fixed sentence says it well enough.
+# The same sentence where one short fixed sentence says it well enough, by ISO 639-1 code.
 IN_LANGUAGE = {
-    "Japanese": "申し訳ありませんが、英語の質問にのみお答えできます。",
-    "Chinese": "抱歉，我只能回答英文问题。",
-    "Korean": "죄송합니다. 영어로 된 질문에만 답할 수 있습니다.",
+    "ja": "申し訳ありませんが、英語の質問にのみお答えできます。",
+    "zh": "抱歉，我只能回答英文问题。",
+    "ko": "죄송합니다. 영어로 된 질문에만 답할 수 있습니다.",
 }
 READ_SCRIPTS = frozenset({"LATIN"})
 MOSTLY = 0.5  # a question is in a script when more than this share of its letters are
@@ -42,7 +42,7 @@ class Unreadable:
 
     reason: str  # "script" or "paste"
     reply: str
-    language: str = ""
+    language: str = ""  # ISO 639-1, when the script names one language
 
 
 def script_of(ch: str) -> str:
@@ -62,13 +62,14 @@ def script_shares(text: str) -> dict[str, float]:
 
 
 def language_of(shares: dict[str, float]) -> str:
-    """The language a script mix points to, where one script names one language; else ""."""
+    """The language (ISO 639-1) a script mix points to, where one script names one language:
+    kana is Japanese, hangul Korean, Han characters alone Chinese; else ""."""
     if shares.get("KANA"):
-        return "Japanese"
+        return "ja"
     if shares.get("HANGUL", 0) >= max(shares.values(), default=0):
-        return "Korean"
+        return "ko"
     if shares.get("HAN", 0) >= max(shares.values(), default=0):
-        return "Chinese"
+        return "zh"
     return ""
 
 
