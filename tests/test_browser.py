@@ -278,7 +278,9 @@ def paste(page, text: str) -> None:
     )
 
 
-def test_a_paste_over_the_limit_is_cut_at_a_word_and_says_so(page):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_paste_over_the_limit_is_cut_at_a_word_and_says_so(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
     words = ("dispatched officials " * 400)[:5000]  # 5,000 characters, a word cut at the end
     box = page.locator("#coop-question textarea")
     paste(page, words)
@@ -293,6 +295,7 @@ def test_a_paste_over_the_limit_is_cut_at_a_word_and_says_so(page):
     note.wait_for(state="hidden")  # an emptied box has nothing cut
     paste(page, words[:3000])  # a paste that fits is the browser's own: no note
     assert note.inner_text() == ""
+    page.context.close()
 
 
 def test_abstention_earlier_answers_and_markdown_export(page, live_server):
@@ -473,7 +476,9 @@ WATCH_STREAM = """() => {
 }"""
 
 
-def test_streaming_shows_rendered_text_and_thumbs_only_at_the_end(page):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_streaming_shows_rendered_text_and_thumbs_only_at_the_end(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
     page.evaluate(WATCH_STREAM)
     answer = ask(page, LONG)  # a marker mid-answer
     watched = page.evaluate("window.__stream")
@@ -481,6 +486,7 @@ def test_streaming_shows_rendered_text_and_thumbs_only_at_the_end(page):
     assert watched["raw"] == [] and watched["thumbs"] == 0, watched
     assert answer.locator("a.coop-cite").count() >= 1
     page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.wait_for()
+    page.context.close()
 
 
 def contrast(fg: str, bg: str) -> float:
@@ -495,7 +501,9 @@ def contrast(fg: str, bg: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def test_accessible_names_order_sizes_and_contrast(page):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_accessible_names_order_sizes_and_contrast(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
     assert "coopqa" in page.get_by_role("heading", level=1).inner_text()
     answer = ask(page, QUESTION)
     chip = answer.get_by_role("link", name=re.compile(r"^Source 1 ?: .+, page \d+$")).first
@@ -519,6 +527,7 @@ def test_accessible_names_order_sizes_and_contrast(page):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     background = "rgb(255, 255, 255)" if "0, 0, 0, 0" in background else background
     assert contrast(colour, background) >= 4.5, (colour, background)
+    page.context.close()
 
 
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:
@@ -600,17 +609,28 @@ def test_api_docs_render_offline_and_docs_leads_there(browser, live_server):
 KEPT = "() => localStorage.getItem('coopqa-conversation')"
 
 
-def kept_changes(page, before) -> str:
-    """Until the conversation kept in the browser's storage differs from ``before``."""
+def kept_settles(page, before) -> str:
+    """The conversation kept in the browser's storage once it differs from ``before`` and has
+    stayed the same for a while (each save, and each page load, writes it anew)."""
     page.wait_for_function(f"before => ({KEPT})() !== before", arg=before)
-    return page.evaluate(KEPT)
+    value, same = page.evaluate(KEPT), 0
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        now = page.evaluate(KEPT)
+        same = same + 1 if now == value else 0
+        value = now
+        if same >= 3:
+            break
+    return value
 
 
-def test_a_reload_keeps_the_conversation_until_clear(page):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_reload_keeps_the_conversation_until_clear(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
     ask(page, QUESTION)
-    first = kept_changes(page, None)
+    first = kept_settles(page, None)
     ask(page, FOLLOW_UP)
-    second = kept_changes(page, first)
+    kept_settles(page, first)
     page.reload(wait_until="domcontentloaded")
     bots = page.locator("#coop-chat .bot .coop-answer")
     bots.nth(1).wait_for()
@@ -620,14 +640,16 @@ def test_a_reload_keeps_the_conversation_until_clear(page):
     page.locator("#coop-passage mark").wait_for()
     ask(page, OTHER)  # and the conversation goes on from it
     assert page.locator("#coop-chat .bot .coop-answer").count() == 3
-    third = kept_changes(page, second)
+    page.wait_for_timeout(1000)
+    third = kept_settles(page, None)
     page.locator("#coop-clear").click()
     page.locator("#coop-chat .placeholder-content").wait_for()
-    kept_changes(page, third)
+    kept_settles(page, third)
     page.reload(wait_until="domcontentloaded")
     page.locator("#coop-chat .placeholder-content").wait_for()
     page.wait_for_timeout(1000)
     assert page.locator("#coop-chat .bot").count() == 0  # Clear forgot it
+    page.context.close()
 
 
 def test_running_the_evaluation_from_the_tab(page):

@@ -53,8 +53,9 @@ __all__ = ["UI_CSS", "UI_HEAD", "abbreviations_of", "build_ui", "example_questio
 log = logging.getLogger("coopqa.ui")
 
 LEGEND = (
-    "Numbers: **✓** verified against the report · **Σ** derived from stated facts · "
-    "**?** unverified · **✗** contradicts the report. Click a source chip to see its passage."
+    "Numbers: **✓** stated in the report · **Σ** computed from stated facts · "
+    "**?** unverified · **✗** contradicts the report (dates and ordinals stay plain). "
+    "Click a source chip to see its passage."
 )
 NO_SOURCE = '<div class="coop-passage-empty">Click a source chip to see the cited passage.</div>'
 ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again."
