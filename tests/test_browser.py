@@ -60,8 +60,16 @@ def browser():
         chromium.close()
 
 
+# The login cookie of the first page, reused by later pages: the server allows only a few
+# logins a minute from one address, and these tests open many pages.
+SESSION: dict[str, list] = {}
+
+
 def open_page(browser, live_server, viewport, **extra):
-    context = browser.new_context(viewport=viewport, accept_downloads=True, **extra)
+    state = {"cookies": SESSION["cookies"], "origins": []} if SESSION else None
+    context = browser.new_context(
+        viewport=viewport, accept_downloads=True, storage_state=state, **extra
+    )
     context.set_default_timeout(STEP_MS)
     page = context.new_page()
     page.dialogs = []
@@ -72,6 +80,7 @@ def open_page(browser, live_server, viewport, **extra):
         page.locator("#coop-login").click()
     page.locator("#coop-question textarea").wait_for(state="visible")
     page.locator("#coop-chat .placeholder-content").wait_for(state="visible")  # the app is up
+    SESSION.setdefault("cookies", context.cookies())  # cookies only: never another page's storage
     return page
 
 
@@ -109,11 +118,20 @@ def wait_answer(page, before: int) -> None:
     )
 
 
+EMPTIED = "() => document.querySelector('#coop-question textarea').value === ''"
+
+
 def ask(page, text: str):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = finished(page)
     box = page.locator("#coop-question textarea")
     box.fill(text)
     box.press("Enter")
+    try:  # asking empties the box at once
+        page.wait_for_function(EMPTIED, timeout=8_000)
+    except PlaywrightTimeout:  # Gradio drops a submit while the last answer's event completes
+        box.press("Enter")
     wait_answer(page, before)
     return page.locator("#coop-chat .bot").last
 
