@@ -362,7 +362,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
 
     def eval_start(path: str | None, progress: gr.Progress = bar) -> tuple[Any, str]:
         """Run a question set through the shared assistant, with a progress bar, and show it."""
-        if not path:
+        if not path or path not in project_sets():  # only the project's own sets, by name
             return gr.update(), "Pick a question set first."
 
         def step(done: int, total: int) -> None:
