@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import importlib.util
+import re
 import socket
 
 import httpx
@@ -57,11 +58,29 @@ def test_health_docs_and_openapi(live_server):
     health = httpx.get(f"{live_server.url}/api/health")  # no key needed for liveness
     assert health.status_code == 200 and health.json()["status"] == "ok"
     assert health.json()["auth_required"] is True
+    titles = health.json()["titles"]
+    assert set(titles) == set(health.json()["documents"])
+    assert all(title and title != doc for doc, title in titles.items())
     docs = httpx.get(f"{live_server.url}/api/docs")
     assert docs.status_code == 200 and "/api/openapi.json" in docs.text
     spec = httpx.get(f"{live_server.url}/api/openapi.json").json()
     assert {"/ask", "/facts", "/feedback", "/health"} <= set(spec["paths"])
     assert spec["servers"] == [{"url": "/api"}]
+
+
+def test_api_docs_load_only_local_assets_and_docs_redirects_there(live_server):
+    docs = httpx.get(f"{live_server.url}/api/docs")  # no key: the docs are public
+    assert docs.status_code == 200
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", docs.text)
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for url in assets:
+        assert url.startswith("/api/"), f"docs asset not served here: {url}"
+        resp = httpx.get(f"{live_server.url}{url}")
+        assert resp.status_code == 200 and len(resp.content) > 500, url
+    assert "//" not in "".join(re.findall(r"url\s*:\s*'([^']*)'", docs.text))  # the spec too
+    moved = httpx.get(f"{live_server.url}/docs", follow_redirects=False)
+    assert moved.status_code in (301, 302, 307, 308)
+    assert moved.headers["location"] == "/api/docs"
 
 
 def test_facts_lists_the_table_and_filters(http):

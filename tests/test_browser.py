@@ -60,8 +60,16 @@ def browser():
         chromium.close()
 
 
+# The login cookie of the first page, reused by later pages: the server allows only a few
+# logins a minute from one address, and these tests open many pages.
+SESSION: dict[str, list] = {}
+
+
 def open_page(browser, live_server, viewport, **extra):
-    context = browser.new_context(viewport=viewport, accept_downloads=True, **extra)
+    state = {"cookies": SESSION["cookies"], "origins": []} if SESSION else None
+    context = browser.new_context(
+        viewport=viewport, accept_downloads=True, storage_state=state, **extra
+    )
     context.set_default_timeout(STEP_MS)
     page = context.new_page()
     page.dialogs = []
@@ -71,6 +79,8 @@ def open_page(browser, live_server, viewport, **extra):
         page.locator("#coop-key").fill(live_server.key)
         page.locator("#coop-login").click()
     page.locator("#coop-question textarea").wait_for(state="visible")
+    page.locator("#coop-chat .placeholder-content").wait_for(state="visible")  # the app is up
+    SESSION.setdefault("cookies", context.cookies())  # cookies only: never another page's storage
     return page
 
 
@@ -108,11 +118,20 @@ def wait_answer(page, before: int) -> None:
     )
 
 
+EMPTIED = "() => document.querySelector('#coop-question textarea').value === ''"
+
+
 def ask(page, text: str):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = finished(page)
     box = page.locator("#coop-question textarea")
     box.fill(text)
     box.press("Enter")
+    try:  # asking empties the box at once
+        page.wait_for_function(EMPTIED, timeout=8_000)
+    except PlaywrightTimeout:  # Gradio drops a submit while the last answer's event completes
+        box.press("Enter")
     wait_answer(page, before)
     return page.locator("#coop-chat .bot").last
 
@@ -259,6 +278,42 @@ def test_input_errors_stay_visible_and_the_box_counts_characters(page):
     error.wait_for()
     time.sleep(11)  # a toast would be gone by now
     assert error.is_visible() and "empty" in error.inner_text()
+    box.press_sequentially("How many")  # the error was about the last question, not this one
+    error.wait_for(state="hidden")
+    box.fill("")
+    box.press("Enter")  # the same error again: shown again
+    error.wait_for(state="visible")
+
+
+def paste(page, text: str) -> None:
+    """A real paste event carrying ``text`` into the question box."""
+    page.locator("#coop-question textarea").focus()
+    page.evaluate(
+        """text => { const data = new DataTransfer(); data.setData('text/plain', text);
+                     document.activeElement.dispatchEvent(new ClipboardEvent('paste',
+                       {clipboardData: data, bubbles: true, cancelable: true})); }""",
+        text,
+    )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_paste_over_the_limit_is_cut_at_a_word_and_says_so(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    words = ("dispatched officials " * 400)[:5000]  # 5,000 characters, a word cut at the end
+    box = page.locator("#coop-question textarea")
+    paste(page, words)
+    note = page.locator("#coop-paste-note")
+    note.wait_for(state="visible")
+    kept = box.input_value()
+    assert 3900 < len(kept) <= 4000 and words.startswith(kept)
+    assert kept.split()[-1] in ("dispatched", "officials")  # whole words only
+    assert "5,000" in note.inner_text() and "4,000" in note.inner_text()
+    page.locator("#coop-counter-text").get_by_text(f"{len(kept):,} / 4,000").wait_for()
+    box.fill("")
+    note.wait_for(state="hidden")  # an emptied box has nothing cut
+    paste(page, words[:3000])  # a paste that fits is the browser's own: no note
+    assert note.inner_text() == ""
+    page.context.close()
 
 
 def test_abstention_earlier_answers_and_markdown_export(page, live_server):
@@ -277,6 +332,20 @@ def test_abstention_earlier_answers_and_markdown_export(page, live_server):
     href = download.value.url  # fetched with the page's session; without it, refused
     assert httpx.get(href, timeout=10).status_code == 401  # an export needs a key or a session
     assert httpx.get(href, headers=live_server.auth, timeout=10).text == text
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_question_coopqa_cannot_read_gets_a_clear_reply(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    reply = ask(page, "2012年度末の派遣者数は何人ですか？")
+    box = reply.locator(".coop-abstain")
+    assert box.count() == 1 and "Not answered" in box.inner_text()
+    assert "I can only answer questions in English" in box.inner_text()
+    assert "英語の質問にのみお答えできます" in box.inner_text()
+    assert page.locator("#coop-chips input").count() == 0  # no unrelated quotes
+    pasted = ask(page, "The report describes many programmes in detail. " * 20)
+    assert "not a question" in pasted.locator(".coop-abstain").inner_text()
+    page.context.close()
 
 
 def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
@@ -309,6 +378,174 @@ def test_phone_answer_passage_and_comment_box_are_on_screen(phone, live_server):
     phone.wait_for_timeout(400)
     assert in_view(phone, box, height), box.bounding_box()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+LONG = "What did the NPA do with Vietnam?"  # a long answer: two quotes
+
+
+def inside(box, viewport) -> bool:
+    """A bounding box wholly inside the viewport, on both axes."""
+    return (
+        box is not None
+        and box["x"] >= -1
+        and box["y"] >= -1
+        and box["x"] + box["width"] <= viewport["width"] + 1
+        and box["y"] + box["height"] <= viewport["height"] + 1
+    )
+
+
+def open_sheet(phone, answer) -> None:
+    answer.locator("a.coop-cite").first.tap()
+    phone.locator("#coop-side.coop-sheet-open").wait_for()
+    phone.locator("#coop-passage mark").wait_for(state="visible")
+    phone.wait_for_timeout(300)
+
+
+def sheet_closes(phone) -> None:
+    phone.wait_for_function("() => !document.querySelector('#coop-side.coop-sheet-open')")
+
+
+def test_phone_sheet_fits_the_screen_and_closes_every_way(phone):
+    answer = ask(phone, LONG)
+    open_sheet(phone, answer)
+    sheet = phone.locator("#coop-side.coop-sheet-open")
+    close = phone.locator("#coop-side .coop-sheet-close")
+    text = phone.locator("#coop-passage .coop-passage-text")
+    sheet_box, text_box = sheet.bounding_box(), text.bounding_box()
+    assert inside(sheet_box, PHONE), sheet_box
+    assert inside(close.bounding_box(), PHONE), close.bounding_box()  # ✕ on screen
+    assert text_box["x"] >= 0 and text_box["x"] + text_box["width"] <= PHONE["width"], text_box
+    assert phone.evaluate("document.querySelector('#coop-side').scrollWidth") <= PHONE["width"]
+    scrolls = phone.evaluate(
+        "(() => { const s = document.querySelector('#coop-side');"
+        " return s.scrollHeight > s.clientHeight; })()"
+    )
+    assert scrolls  # a long passage scrolls vertically, in one column
+    assert inside(phone.locator("#coop-passage mark").bounding_box() | {"height": 10}, PHONE)
+
+    close.tap()  # ✕
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    phone.keyboard.press("Escape")  # Escape
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    phone.locator("#coop-title").tap(position={"x": 5, "y": 5})  # a tap outside it
+    sheet_closes(phone)
+    open_sheet(phone, answer)
+    url = phone.url
+    phone.go_back()  # the back gesture closes the sheet and stays on the page
+    sheet_closes(phone)
+    assert phone.url == url and phone.locator("#coop-chat .bot").count() >= 1
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_newest_answer_starts_in_view(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    ask(page, QUESTION)
+    answer = ask(page, LONG)
+    page.wait_for_timeout(400)
+    first_line = answer.bounding_box()
+    chat = page.locator("#coop-chat").bounding_box()
+    assert chat["y"] - 1 <= first_line["y"] <= chat["y"] + chat["height"] - 40, (first_line, chat)
+    if first_line["height"] > chat["height"]:  # taller than the chat: its start, not its end
+        assert first_line["y"] <= chat["y"] + 60, (first_line, chat)
+    assert inside(first_line | {"height": 40}, viewport), first_line  # its first line is on screen
+    if viewport is PHONE:  # the bubble uses the screen's width
+        assert first_line["width"] >= 0.8 * chat["width"], (first_line, chat)
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_first_screen_names_the_documents_and_shows_examples(browser, live_server, viewport):
+    from coopqa.titles import document_titles
+
+    page = open_page(browser, live_server, viewport)
+    welcome = page.locator("#coop-chat .placeholder-content")
+    welcome.wait_for()
+    for title in document_titles([ROOT / "corpus"]).values():
+        line = welcome.locator("li", has_text=title)
+        assert line.count() == 1 and len(line.inner_text()) > len(title) + 10  # and what it covers
+        assert inside(line.bounding_box(), viewport)
+    shown = page.locator("#coop-chat button.example")
+    assert 2 <= shown.count() <= 3
+    for i in range(shown.count()):
+        assert shown.nth(i).inner_text().strip() == EXAMPLES[i]
+        assert inside(shown.nth(i).bounding_box(), viewport), i  # seen without scrolling
+    assert page.locator("#coop-docs").count() == 0 or not page.locator("#coop-docs").is_visible()
+    shown.first.click()  # one click asks it
+    wait_answer(page, 0)
+    assert page.locator("#coop-chat .user").first.inner_text().strip() == EXAMPLES[0]
+    page.context.close()
+
+
+WATCH_STREAM = """() => {
+  window.__stream = {seen: 0, raw: [], thumbs: 0};
+  new MutationObserver(() => {
+    const part = document.querySelector('#coop-chat .coop-streaming');
+    if (!part) return;
+    window.__stream.seen += 1;
+    const text = part.textContent;
+    if (/\\[\\d+\\]/.test(text)) window.__stream.raw.push(text.slice(0, 80));
+    const row = part.closest('.message-row');
+    const buttons = row && row.nextElementSibling;
+    if (buttons && buttons.matches('.message-buttons') && buttons.offsetParent !== null
+        && buttons.querySelector('button[aria-label="Like"]')) window.__stream.thumbs += 1;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_streaming_shows_rendered_text_and_thumbs_only_at_the_end(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    page.evaluate(WATCH_STREAM)
+    answer = ask(page, LONG)  # a marker mid-answer
+    watched = page.evaluate("window.__stream")
+    assert watched["seen"] > 2  # it did stream
+    assert watched["raw"] == [] and watched["thumbs"] == 0, watched
+    assert answer.locator("a.coop-cite").count() >= 1
+    page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.wait_for()
+    page.context.close()
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_accessible_names_order_sizes_and_contrast(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    assert "coopqa" in page.get_by_role("heading", level=1).inner_text()
+    answer = ask(page, QUESTION)
+    chip = answer.get_by_role("link", name=re.compile(r"^Source 1 ?: .+, page \d+$")).first
+    assert chip.bounding_box()["width"] < 40  # it shows only "1"
+    order = page.evaluate(
+        """() => { const bots = document.querySelectorAll('#coop-chat .message-buttons');
+                   const last = bots[bots.length - 1];
+                   return [...last.querySelectorAll('button')].map(b => b.getAttribute('aria-label'))
+                     .filter(l => /like/i.test(l || '')); }"""
+    )
+    assert order == ["Like", "Dislike"]  # the page order, which is the tab order
+    page.locator("#coop-chat").get_by_role("button", name="Like", exact=True).last.click()
+    page.get_by_role("textbox", name="Your comment on this answer").wait_for(state="visible")
+    sizes = page.evaluate(
+        """() => ['#coop-examples button', '#coop-md', '#coop-json', '#coop-counter-text']
+             .map(sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize))"""
+    )
+    assert min(sizes) >= 14, sizes
+    api = page.locator("footer").get_by_text("Use via API").first
+    colour = api.evaluate("el => getComputedStyle(el.closest('a, button') || el).color")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    background = "rgb(255, 255, 255)" if "0, 0, 0, 0" in background else background
+    assert contrast(colour, background) >= 4.5, (colour, background)
+    page.context.close()
 
 
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:
@@ -351,10 +588,106 @@ def test_facts_and_evaluation_tabs(browser, live_server, viewport):
         report.get_by_text("The project's evaluation").wait_for()
         text = report.inner_text()
         assert "eval/chapter8.jsonl" in text and "2026-11-27 17:12" in text and "128" in text
-        assert "Verdict:" in text and "89% of 128 questions answered correctly" in text
+        assert "Answered correctly: about 89% of 128 questions" in text
+        report.locator("summary", has_text="Technical details").click()  # folded away
+        report.get_by_text("89% of 128 questions answered correctly").wait_for()
         page.locator("#coop-eval-run input").click()
         page.get_by_role("option", name=re.compile("three.jsonl.*ad-hoc")).click()
         report.get_by_text("Ad-hoc run", exact=True).wait_for()
-        page.screenshot(path=str(DOCS / f"evaluation-{size}.png"))
+        if viewport is PHONE:  # the desktop one is taken after a real run, below
+            page.screenshot(path=str(DOCS / f"evaluation-{size}.png"))
     finally:
         page.context.close()
+
+
+def test_api_docs_render_offline_and_docs_leads_there(browser, live_server):
+    """Swagger UI draws the API from this server's own files: every other host is cut off."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(STEP_MS)
+    outside: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page = context.new_page()
+    page.route("**/*", only_here)
+    page.goto(live_server.url + "/docs", wait_until="domcontentloaded")
+    assert page.url == live_server.url + "/api/docs"
+    title = page.locator(".swagger-ui .info .title")
+    title.wait_for(state="visible")
+    assert "coopqa helpdesk API" in title.inner_text()
+    page.locator(".opblock-summary-path", has_text="/ask").first.wait_for(state="visible")
+    assert outside == []
+    context.close()
+
+
+KEPT = "() => localStorage.getItem('coopqa-conversation')"
+
+
+def kept_settles(page, before) -> str:
+    """The conversation kept in the browser's storage once it differs from ``before`` and has
+    stayed the same for a while (each save, and each page load, writes it anew)."""
+    page.wait_for_function(f"before => ({KEPT})() !== before", arg=before)
+    value, same = page.evaluate(KEPT), 0
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        now = page.evaluate(KEPT)
+        same = same + 1 if now == value else 0
+        value = now
+        if same >= 3:
+            break
+    return value
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_reload_keeps_the_conversation_until_clear(browser, live_server, viewport):
+    page = open_page(browser, live_server, viewport)
+    ask(page, QUESTION)
+    first = kept_settles(page, None)
+    ask(page, FOLLOW_UP)
+    kept_settles(page, first)
+    page.reload(wait_until="domcontentloaded")
+    bots = page.locator("#coop-chat .bot .coop-answer")
+    bots.nth(1).wait_for()
+    assert "143" in bots.nth(0).inner_text() and "147" in bots.nth(1).inner_text()
+    assert page.locator("#coop-chat .coop-understood").count() == 1  # the follow-up, as before
+    bots.nth(1).locator("a.coop-cite").first.click()  # its chips still open its sources
+    page.locator("#coop-passage mark").wait_for()
+    ask(page, OTHER)  # and the conversation goes on from it
+    assert page.locator("#coop-chat .bot .coop-answer").count() == 3
+    page.wait_for_timeout(1000)
+    third = kept_settles(page, None)
+    page.locator("#coop-clear").click()
+    page.locator("#coop-chat .placeholder-content").wait_for()
+    kept_settles(page, third)
+    page.reload(wait_until="domcontentloaded")
+    page.locator("#coop-chat .placeholder-content").wait_for()
+    page.wait_for_timeout(1000)
+    assert page.locator("#coop-chat .bot").count() == 0  # Clear forgot it
+    page.context.close()
+
+
+def test_running_the_evaluation_from_the_tab(page):
+    """Last in the file: its run becomes the newest one, which the tab test above does not expect."""
+    page.get_by_role("tab", name="Evaluation").click()
+    page.evaluate(
+        """() => { window.__progress = [];
+             new MutationObserver(() => { const t = document.body.innerText.match(
+               /Question \\d+ of \\d+/); if (t) window.__progress.push(t[0]); })
+             .observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    page.locator("#coop-eval-start").click()
+    report = page.locator("#coop-eval")
+    line = report.get_by_text(re.compile(r"Answered correctly \d+ of \d+; refused correctly"))
+    line.wait_for(timeout=120_000)
+    text = report.inner_text()
+    assert "eval/chapter8.jsonl" in text and "wrong numbers shown:" in text
+    assert "quality bar" in text and "hit@1" not in text and "MRR" not in text
+    if "What went wrong" in text:
+        assert report.get_by_text("Expected:").first.is_visible()
+    assert page.evaluate("window.__progress.length") > 0  # a progress bar counted the questions
+    page.screenshot(path=str(DOCS / "evaluation-desktop.png"))  # a real run, in plain words

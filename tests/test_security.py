@@ -18,7 +18,7 @@ from coopqa.security import (
     session_key,
     sign_session,
 )
-from coopqa.ui import prune_exports, write_export
+from coopqa.ui_export import prune_exports, write_export
 
 KEYS = ("key-one", "key-two")
 

@@ -12,8 +12,9 @@ import pytest
 
 from coopqa.corpus import fold
 from coopqa.server import free_port
+from coopqa.titles import document_titles
 
-from .server_fixtures import WIDGET_PORT
+from .server_fixtures import ROOT, WIDGET_PORT
 from .test_browser import CHROMIUM, FLAGS, STEP_MS
 
 RED = "rgb(255, 0, 0)"
@@ -102,6 +103,9 @@ def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_serv
         assert chip.get_attribute("aria-expanded") == "true"
         text = fold(quote.inner_text().split("\n")[0])
         assert len(text) > 20 and text in fold(corpus.documents[0].text)
+        doc = corpus.documents[0].doc  # the source line names the document by its title
+        where = quote.locator(".where").inner_text()
+        assert where.startswith(document_titles([ROOT / "corpus"])[doc]) and doc not in where
 
         styles = page.evaluate(
             """() => {
@@ -119,6 +123,41 @@ def test_widget_on_an_allowed_origin_answers_and_opens_a_chip(browser, live_serv
 
         page.keyboard.press("Escape")  # Escape closes the panel, focus returns to the button
         page.get_by_label("Your question").wait_for(state="hidden")
+    page.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_widget_keeps_the_conversation_clears_the_box_and_chips_the_not_answered_box(
+    browser, live_server
+):
+    html = HOST_PAGE.format(server=live_server.url, key=live_server.key)
+    page = browser.new_page()
+    with host_page(WIDGET_PORT, html) as url:
+        open_and_ask(page, url)
+        widget = page.locator("#coopqa-widget")
+        box = page.get_by_label("Your question")
+        widget.locator(".turn .answer").first.wait_for()
+        assert box.input_value() == ""  # ready for the next question
+        box.fill("And in FY2011?")
+        box.press("Enter")
+        widget.locator(".turn .answer").nth(1).wait_for()
+        turns = widget.locator(".turn")
+        assert turns.count() == 2 and "143" in turns.nth(0).inner_text()  # the first stays
+        assert turns.nth(1).locator(".q").inner_text() == "And in FY2011?"
+        understood = turns.nth(1).locator(".understood").inner_text()
+        assert understood.startswith("Understood as:") and "FY2011" in understood
+        assert "147" in turns.nth(1).locator(".answer").inner_text()
+        box.fill("How many persons were newly dispatched in FY2015?")
+        box.press("Enter")
+        refused = widget.locator(".turn .abstain")
+        refused.wait_for()
+        assert "[1]" not in refused.inner_text()
+        chip = refused.locator("button.chip").first
+        chip.click()  # a chip like the others
+        widget.locator(".turn").nth(2).locator("blockquote.quote").wait_for()
+        assert chip.get_attribute("aria-expanded") == "true"
+        assert turns.nth(0).locator("blockquote.quote").count() == 0  # its own answer's quotes
     page.close()
 
 

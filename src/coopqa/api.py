@@ -23,6 +23,7 @@ log = logging.getLogger("coopqa.api")
 API_VERSION = "1"
 INTERNAL_ERROR = "internal error; the server logged it"
 MAX_FACT_ROWS = 1000
+DOCS_ASSETS = "/docs-assets"  # Swagger UI's own files, served from the package (under /api)
 
 
 def error_body(message: str, **extra: Any) -> dict[str, Any]:
@@ -137,12 +138,14 @@ def create_api(
     require_key: Callable[..., None] | None = None,
 ) -> "FastAPI":
     """A FastAPI app to mount at /api; ``assistant`` and ``require_key`` are shared with /v1, /mcp."""
-    from fastapi import Depends, FastAPI, Request
+    from fastapi import Depends, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from fastapi_offline import FastAPIOffline
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from .remote import index_fingerprint
+    from .titles import document_titles
 
     m = api_models()
     AskRequest, AskResponse = m["AskRequest"], m["AskResponse"]
@@ -158,7 +161,8 @@ def create_api(
         422: {"model": ErrorOut, "description": "Body has the wrong shape"},
     }
 
-    app = FastAPI(
+    # Swagger UI's script and style come from the fastapi-offline package, never from a CDN.
+    app = FastAPIOffline(
         title="coopqa helpdesk API",
         version=API_VERSION,
         description=(
@@ -169,6 +173,7 @@ def create_api(
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        static_url=DOCS_ASSETS,
     )
     require_key = require_key or key_dependency(settings)
 
@@ -199,16 +204,22 @@ def create_api(
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         return internal_error(exc)  # Starlette logs these again; endpoints catch their own
 
+    titles: dict[str, str] = {}
+
     @app.get("/health", summary="Liveness and what the server holds")
     def health() -> dict[str, Any]:
         facts = getattr(assistant, "facts", None)
+        documents = list(getattr(assistant, "documents", []))
+        if set(documents) - set(titles):  # read once, again only when the index gained documents
+            titles.update(document_titles(settings.corpus_dirs, documents))
         return {
             "status": "ok",
             "version": API_VERSION,
             "auth_required": bool(settings.api_keys),
             "facts": len(getattr(facts, "facts", []) or []) if facts is not None else 0,
             "retrieval": settings.retrieval_mode,
-            "documents": list(getattr(assistant, "documents", [])),
+            "documents": documents,
+            "titles": {doc: titles[doc] for doc in documents},  # the names people read
             "llm": bool(settings.llm),
             "index": index_fingerprint(settings),  # lets `coopqa ask` find a server on its index
         }

@@ -18,6 +18,7 @@ from .corpus import Passage, doc_id_for, load_corpus
 from .fact_ranking import dot, rank_facts
 from .fact_tables import FactTables, TableView, fact_text, vector_store
 from .followup import is_follow_up, resolve
+from .language import unreadable_answer
 from .number_checks import (
     check_numbers,
     direction_query,
@@ -253,6 +254,9 @@ class Assistant:
         as a follow-up to the one before, and the parts are joined into one Answer.
         """
         first = self._start(question, history, docs)
+        refused = unreadable_answer(first["question"])  # another script, or a paste: language.py
+        if refused is not None:
+            return refused
         parts = split_question(first["question"])
         if len(parts) == 1:
             return self._run(first)

@@ -155,11 +155,19 @@ def _fact_number(mention: Any, facts: list[Any], table: Any) -> CheckedNumber:
     for fact in facts:
         if fact.derived and table is not None:
             pool += [f for f in map(table.get, fact.inputs) if f is not None]
-    for fact in pool:  # the reader gives digits without their sign: "(618)" reads 618
-        if abs(abs(fact.value) - mention.value) < 1e-9 or _in_formula(mention, fact):
+    # A fact's own value first (the result of "147 (derived: 143 + 4)" is derived, its stated
+    # inputs verified), then a number that only the formula holds (a count divided by).
+    # The reader gives digits without their sign: "(618)" reads 618.
+    for fact in pool:
+        if abs(abs(fact.value) - mention.value) < 1e-9:
             status = "derived" if fact.derived else "verified"
             return CheckedNumber(
                 text=mention.text, value=mention.value, status=status, fact_id=fact.id
+            )
+    for fact in pool:
+        if _in_formula(mention, fact):
+            return CheckedNumber(
+                text=mention.text, value=mention.value, status="derived", fact_id=fact.id
             )
     years = {
         int(y)

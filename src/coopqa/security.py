@@ -34,11 +34,14 @@ PUBLIC_PATHS = frozenset(
         LOGOUT_PATH,
         "/api/health",
         "/api/docs",
+        "/api/docs/oauth2-redirect",
         "/api/openapi.json",
+        "/docs",
         "/favicon.ico",
         "/widget.js",
     }  # the embed script itself: its calls to /api/ask carry the page's key
 )
+PUBLIC_PREFIXES = ("/api/docs-assets/",)  # Swagger UI's script, style and icon
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_LIMIT = (10, 60.0)  # login attempts per client address: keys cannot be guessed at speed
 
@@ -279,7 +282,7 @@ class AccessMiddleware:
         if scope["type"] == "http" and path in (LOGIN_PATH, LOGOUT_PATH):
             await self._login(scope, receive, send)
             return
-        if path in PUBLIC_PATHS:
+        if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)

@@ -201,6 +201,7 @@ def create_app(
     app.mount("/v1", create_openai_api(settings, assistant, require_key))
     mount_mcp(app, tools, require_key)
     add_widget_route(app)
+    add_docs_redirect(app)
 
     if chat_upstream:
         from .scaleout import ChatProxy
@@ -226,6 +227,15 @@ def create_app(
         max_age=600,
     )
     return app
+
+
+def add_docs_redirect(app: FastAPI) -> None:
+    """``/docs`` (where FastAPI apps usually keep them) leads to the API docs at ``/api/docs``."""
+    from fastapi.responses import RedirectResponse
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> RedirectResponse:
+        return RedirectResponse("/api/docs", status_code=307)
 
 
 def default_workers() -> int:

@@ -5,23 +5,23 @@ conversation itself in ui_state. ``build_ui`` only wires them to Gradio componen
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData / gr.LikeData hints.
-import atexit
 import inspect
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .answer import Answer
 from .config import MAX_QUESTION_CHARS, Settings
 from .feedback import MAX_COMMENT_CHARS
+from .titles import cover_line, document_outline, document_titles, title_of
 from .ui_assets import UI_CSS, UI_HEAD
-from .ui_eval import default_run, list_runs, render_run
+from .ui_eval import default_run, list_runs, project_sets, render_run, run_set
+from .ui_export import (
+    write_export,
+)
 from .ui_facts import ALL_DOCS, document_choices, render_facts_html
 from .ui_render import (
     chip_choices,
@@ -33,12 +33,14 @@ from .ui_render import (
     render_partial_html,
     render_passage_html,
     render_question_html,
+    render_streaming_html,
+    render_welcome,
     stream_prefixes,
 )
 from .ui_state import (
     add_turn,
     answer_id_in,
-    export_name,
+    conversation_from,
     find_turn,
     history_of,
     new_conversation,
@@ -51,14 +53,16 @@ __all__ = ["UI_CSS", "UI_HEAD", "abbreviations_of", "build_ui", "example_questio
 log = logging.getLogger("coopqa.ui")
 
 LEGEND = (
-    "Numbers: **✓** verified against the report · **Σ** derived from stated facts · "
-    "**?** unverified · **✗** contradicts the report. Click a source chip to see its passage."
+    "Numbers: **✓** stated in the report · **Σ** computed from stated facts · "
+    "**?** unverified · **✗** contradicts the report (dates and ordinals stay plain). "
+    "Click a source chip to see its passage."
 )
 NO_SOURCE = '<div class="coop-passage-empty">Click a source chip to see the cited passage.</div>'
 ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again."
 EXAMPLES_FILE = "examples.json"  # {"examples": ["question", ...]} beside the documents
 GLOSSARY_FILE = "abbreviations.json"  # {"abbreviations": {"ABBR": "Full name"}}: reviewed
 STREAM_DELAY_S = 0.02
+FIRST_EXAMPLES = 3  # examples in the empty chat, seen without scrolling on a phone too
 
 
 def _corpus_json(settings: Settings, name: str, key: str) -> Any:
@@ -88,68 +92,6 @@ def abbreviations_of(settings: Settings, corpus: Any) -> dict[str, str]:
     return found
 
 
-def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as Markdown: each question, its answer and its numbered sources."""
-    lines = ["# coopqa conversation", ""]
-    for i, turn in enumerate(turns, 1):
-        lines += [f"## {i}. {turn['question']}", ""]
-        data = turn.get("answer")
-        if data is None:
-            lines += [f"_Error: {turn.get('error') or 'no answer'}_", ""]
-            continue
-        answer = Answer.from_dict(data)
-        prefix = "_Not answered by the documents._ " if answer.abstained else ""
-        lines += [prefix + answer.answer, ""]
-        for c in answer.citations:
-            lines.append(f'- [{c.n}] {c.section}, page {c.page} ({c.passage_id}): "{c.quote}"')
-        for n in answer.numbers:
-            if n.status not in ("verified", "derived"):
-                lines.append(f"- number {n.text}: {n.status}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
-    """A conversation as JSON: a list of {id, question, answer (the Answer shape) or error}."""
-    items = [
-        {"id": t.get("id"), "question": t["question"], "answer": t.get("answer")}
-        | {"error": t.get("error")}
-        for t in turns
-    ]
-    return json.dumps({"conversation": items}, ensure_ascii=False, indent=2)
-
-
-EXPORT_TTL_S = 600  # an export only has to live until the browser has fetched it
-
-
-def export_root() -> Path:
-    """This process's export folder; removed at exit, its old exports pruned at each export."""
-    root = Path(tempfile.gettempdir()) / f"coopqa-exports-{os.getpid()}"
-    if not root.exists():
-        root.mkdir(mode=0o700)
-        atexit.register(shutil.rmtree, root, True)
-    return root
-
-
-def prune_exports(root: Path, max_age_s: float = EXPORT_TTL_S) -> None:
-    cutoff = time.time() - max_age_s
-    for folder in root.iterdir():
-        if folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def write_export(turns: Sequence[dict[str, Any]], fmt: str, root: Path | None = None) -> str | None:
-    """Write the conversation to a dated file in this process's export folder; None when empty."""
-    if not turns:
-        return None
-    root = root or export_root()
-    prune_exports(root)
-    path = Path(tempfile.mkdtemp(prefix="export-", dir=root)) / export_name(turns, fmt)
-    text = conversation_json(turns) if fmt == "json" else conversation_markdown(turns)
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def passage_for(assistant: Any, citation: Any) -> Any | None:
     """The full passage a citation points into, or None when it cannot be found."""
     lookup = getattr(assistant, "passage", None)
@@ -165,7 +107,9 @@ def passage_for(assistant: Any, citation: Any) -> Any | None:
     return None
 
 
-def citation_view(assistant: Any, conv: dict | None, value: str | None) -> str:
+def citation_view(
+    assistant: Any, conv: dict | None, value: str | None, titles: dict[str, str] | None = None
+) -> str:
     """The passage behind one source chip ("answer id:n:k"), its claim's sentence marked."""
     parts = (value or "").split(":")
     turn = find_turn(conv, parts[0]) if len(parts) == 3 else None
@@ -179,7 +123,38 @@ def citation_view(assistant: Any, conv: dict | None, value: str | None) -> str:
         return NO_SOURCE
     passage = passage_for(assistant, cite)
     span = claim_sentence(claims(answer).get((n, k), ""), passage, cite) if passage else None
-    return render_passage_html(cite, passage, span)
+    return render_passage_html(cite, passage, span, title_of(cite.doc, titles))
+
+
+def chat_messages(conv: dict, abbreviations: dict[str, str] | None = None) -> list[dict]:
+    """The chat's messages for a conversation (to show one kept across a reload)."""
+    messages = []
+    for i, turn in enumerate(conv["turns"]):
+        messages.append({"role": "user", "content": render_question_html(turn["question"])})
+        if turn.get("answer") is None:
+            shown = render_error_html(turn.get("error") or ERROR_MESSAGE)
+        else:
+            answer = Answer.from_dict(turn["answer"])
+            shown = render_answer_html(answer, turn["id"], abbreviations, follow_up=i > 0)
+        messages.append({"role": "assistant", "content": shown})
+    return messages
+
+
+def passages_of(assistant: Any) -> list[Any]:
+    """The passages the assistant answers from (its index, or its corpus when it has one)."""
+    found = getattr(getattr(assistant, "searcher", None), "passages", None)
+    if found is None:
+        found = getattr(getattr(assistant, "corpus", None), "passages", None)
+    return list(found or [])
+
+
+def welcome_text(assistant: Any, titles: dict[str, str]) -> str:
+    """The empty chat names each document by title, with one line on what it covers."""
+    outline = document_outline(passages_of(assistant))
+    docs = list(getattr(assistant, "documents", None) or outline)
+    return render_welcome(
+        [(title_of(d, titles), cover_line(outline.get(d, []), title_of(d, titles))) for d in docs]
+    )
 
 
 def accepts_docs(assistant: Any) -> bool:
@@ -210,19 +185,20 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
     scoped = accepts_docs(assistant)
     fact_list = getattr(getattr(assistant, "facts", None), "facts", None)
     examples_text = example_questions(settings)
+    titles = document_titles(settings.corpus_dirs, getattr(assistant, "documents", None) or [])
 
     def chips_for(conv: dict, aid: str, pick_first: bool) -> tuple[Any, str]:
         turn = find_turn(conv, aid)
         data = turn.get("answer") if turn else None
         choices = chip_choices(Answer.from_dict(data), aid) if data else []
         value = choices[0][1] if choices and pick_first else None
-        view = citation_view(assistant, conv, value) if value else NO_SOURCE
+        view = citation_view(assistant, conv, value, titles) if value else NO_SOURCE
         return gr.update(choices=choices, value=value, visible=bool(choices)), view
 
     def exports(conv: dict) -> tuple[Any, Any]:
         turns = conv["turns"] if conv else []
         return tuple(
-            gr.update(value=write_export(turns, fmt), interactive=bool(turns))
+            gr.update(value=write_export(turns, fmt, titles=titles), interactive=bool(turns))
             for fmt in ("md", "json")
         )
 
@@ -258,18 +234,31 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
             chat[-1] = {"role": "assistant", "content": render_error_html(message)}
             yield "", chat, conv, *keep[:3], *exports(conv), gr.update()
             return
+        follow_up = bool(history_of(conv["turns"]))
         for prefix in stream_prefixes(answer.answer):
             if prefix == answer.answer:
                 break
-            chat[-1] = {"role": "assistant", "content": render_partial_html(prefix)}
+            shown = render_streaming_html(answer, prefix, abbreviations, follow_up)
+            chat[-1] = {"role": "assistant", "content": shown}
             yield gr.update(), chat, conv, *keep, gr.update()
             time.sleep(STREAM_DELAY_S)
-        follow_up = bool(history_of(conv["turns"]))
         conv, aid = add_turn(conv, question, answer.to_dict())
         html = render_answer_html(answer, aid, abbreviations, follow_up)
         chat[-1] = {"role": "assistant", "content": html}
         chips_update, view = chips_for(conv, aid, pick_first=True)  # sources open on their own
         yield gr.update(), chat, conv, chips_update, view, aid, *exports(conv), gr.update()
+
+    def respond_example(doc: str, chat: list, conv: dict | None, evt: gr.SelectData) -> Iterator:
+        """An example shown in the empty chat, asked at one click."""
+        value = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
+        yield from respond(value, doc, chat, conv)
+
+    def restore(data: Any) -> tuple:
+        """The conversation kept in this browser, shown again after a reload."""
+        conv = conversation_from(data)
+        if not conv or not conv["turns"]:
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return chat_messages(conv, abbreviations), conv, *exports(conv)
 
     def clear() -> tuple:
         """A new conversation: nothing of the old one stays reachable from any control."""
@@ -288,7 +277,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         )
 
     def show_citation(value: str | None, conv: dict) -> str:
-        return citation_view(assistant, conv, value)
+        return citation_view(assistant, conv, value, titles)
 
     def select_answer(conv: dict, shown: str, evt: gr.SelectData) -> tuple:
         aid = answer_id_in(evt.value)
@@ -369,20 +358,39 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         value = str(chosen.path) if chosen else None
         return gr.update(choices=choices, value=value), render_run(chosen)
 
+    bar = gr.Progress()  # Gradio fills in the caller's own progress bar
+
+    def eval_start(path: str | None, progress: gr.Progress = bar) -> tuple[Any, str]:
+        """Run a question set through the shared assistant, with a progress bar, and show it."""
+        if not path or path not in project_sets():  # only the project's own sets, by name
+            return gr.update(), "Pick a question set first."
+
+        def step(done: int, total: int) -> None:
+            progress(done / max(total, 1), desc=f"Question {done} of {total}")
+
+        try:
+            run_set(assistant, settings, path, step)
+        except Exception as exc:
+            log.exception("evaluation of %s failed: %r", path, exc)
+            return gr.update(), f"The evaluation could not run: {exc}"
+        return eval_choices()
+
     def eval_show(path: str | None) -> str:
         runs = {str(r.path): r for r in list_runs(settings.data_dir)}
         return render_run(runs.get(path or ""))
 
     private = {"api_visibility": "private"}
-    docs = document_choices(assistant)
+    docs = document_choices(assistant, titles)
 
     # Gradio's cached copies of exports go after an hour, and all of them at shutdown.
     with gr.Blocks(title="coopqa — cited answers from reports", delete_cache=(600, 3600)) as demo:
         conv_state = gr.State(None)  # the conversation: see ui_state
+        # A copy in the browser's storage until Clear, so a reload keeps the conversation.
+        kept = gr.BrowserState(None, storage_key="coopqa-conversation")
         shown = gr.State("")  # the answer id whose sources the chips show
         target = gr.State("")  # the answer id the comment box belongs to
         gr.Markdown(
-            "## coopqa — cited answers from reports\n"
+            "# coopqa — cited answers from reports\n"
             "Every sentence cites its passage; every number is checked against the report.",
             elem_id="coop-title",
         )
@@ -395,7 +403,7 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             value=ALL_DOCS,
                             label="Documents",
                             elem_id="coop-docs",
-                            visible=scoped and len(docs) > 1,
+                            visible=scoped and len(docs) > 2,  # "All documents" and 2+
                         )
                         chat = gr.Chatbot(
                             label="Conversation",
@@ -404,12 +412,15 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                             feedback_options=("Like", "Dislike"),
                             buttons=["copy_all"],
                             latex_delimiters=[],
-                            placeholder="Ask about the reports.",
+                            placeholder=welcome_text(assistant, titles),
+                            examples=[{"text": q} for q in examples_text[:FIRST_EXAMPLES]],
+                            autoscroll=False,  # the page script keeps an answer's start in view
                         )
                         with gr.Group(visible=False, elem_id="coop-feedback") as feedback_box:
                             feedback_note = gr.Markdown(elem_id="coop-feedback-note")
                             with gr.Row(equal_height=True):
                                 comment = gr.Textbox(
+                                    label="Your comment on this answer",
                                     show_label=False,
                                     placeholder="What was good or wrong? (Enter saves)",
                                     elem_id="coop-comment",
@@ -432,7 +443,8 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                                 send = gr.Button("Ask", variant="primary", elem_id="coop-send")
                                 new = gr.Button("Clear", size="sm", elem_id="coop-clear")
                         gr.HTML(
-                            f'<div id="coop-counter-text">0 / {MAX_QUESTION_CHARS:,}</div>',
+                            f'<div id="coop-counter-text">0 / {MAX_QUESTION_CHARS:,}</div>'
+                            '<div id="coop-paste-note" role="status" aria-live="polite"></div>',
                             elem_id="coop-counter",
                         )
                         gr.Markdown(LEGEND, elem_id="coop-legend")
@@ -466,8 +478,20 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
                         placeholder="words, e.g. a measure or a year",
                         elem_id="coop-facts-filter",
                     )
-                facts = gr.HTML(render_facts_html(fact_list), elem_id="coop-facts")
+                facts = gr.HTML(render_facts_html(fact_list, titles=titles), elem_id="coop-facts")
             with gr.Tab("Evaluation", id="evaluation"):
+                sets = project_sets()
+                with gr.Row():
+                    eval_set = gr.Dropdown(
+                        sets,
+                        value=sets[0] if sets else None,
+                        label="Question set",
+                        elem_id="coop-eval-set",
+                        scale=4,
+                    )
+                    run_eval_button = gr.Button(
+                        "Run evaluation", variant="primary", elem_id="coop-eval-start", scale=1
+                    )
                 with gr.Row():
                     run_picker = gr.Dropdown([], label="Run", elem_id="coop-eval-run", scale=4)
                     refresh = gr.Button("Reload", size="sm", scale=1)
@@ -476,14 +500,24 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         outputs = [question, chat, conv_state, chips, passage, shown, export_md, export_js]
         outputs.append(input_error)
         inputs = [question, picker, chat, conv_state]
-        question.submit(respond, inputs, outputs, **private)
-        send.click(respond, inputs, outputs, **private)
-        for button in examples:
-            button.click(respond, [button, picker, chat, conv_state], outputs, **private)
+        asked = [
+            question.submit(respond, inputs, outputs, **private),
+            send.click(respond, inputs, outputs, **private),
+            *(
+                button.click(respond, [button, picker, chat, conv_state], outputs, **private)
+                for button in examples
+            ),
+            chat.example_select(respond_example, [picker, chat, conv_state], outputs, **private),
+        ]
         cleared = [chat, conv_state, chips, passage, shown, export_md, export_js, input_error]
         cleared += [feedback_box, feedback_note, target]
-        chat.clear(clear, None, cleared, **private)
-        new.click(clear, None, cleared, **private)
+        asked += [
+            chat.clear(clear, None, cleared, **private),
+            new.click(clear, None, cleared, **private),
+        ]
+        for event in asked:  # keep (or, after Clear, forget) the conversation in the browser
+            event.then(lambda conv: conv, conv_state, kept, **private)
+        demo.load(restore, kept, [chat, conv_state, export_md, export_js], **private)
         chips.change(show_citation, [chips, conv_state], passage, **private)
         chat.select(select_answer, [conv_state, shown], [chips, passage, shown], **private)
         chat.like(
@@ -498,13 +532,14 @@ def build_ui(settings: Settings, assistant: Any, store: Any) -> Any:
         )
         for control in (facts_doc, facts_filter):
             control.change(
-                lambda d, q: render_facts_html(fact_list, d, q),
+                lambda d, q: render_facts_html(fact_list, d, q, titles),
                 [facts_doc, facts_filter],
                 facts,
                 **private,
             )
         run_picker.input(eval_show, run_picker, report, **private)
         refresh.click(eval_choices, None, [run_picker, report], **private)
+        run_eval_button.click(eval_start, eval_set, [run_picker, report], **private)
         demo.load(eval_choices, None, [run_picker, report], **private)
         gr.api(api_ask, api_name="ask")
     demo.queue(default_concurrency_limit=4, max_size=64)

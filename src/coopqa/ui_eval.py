@@ -17,7 +17,11 @@ from typing import Any
 log = logging.getLogger("coopqa.ui")
 
 EVAL_DIR = Path("eval")  # the project's evaluation sets and thresholds.toml
-NO_RUN = "No evaluation run yet — run `coopqa eval eval/<set>.jsonl`."
+NO_RUN = (
+    "No evaluation run yet. Pick a question set and press **Run evaluation**: coopqa answers "
+    "each question and checks the answer against what the set expects."
+)
+MAX_FAILURES_SHOWN = 25
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,93 @@ def verdict(report: Any, failures: list[str] | None) -> str:
     return f"✗ Below {len(failures)} regression bound(s) ({failures[0]}…): {facts}"
 
 
+def _count(done: int, total: int) -> str:
+    return f"**{done} of {total}**"
+
+
+def plain_results(report: Any) -> str:
+    """The run in words a person reads: "Answered correctly 117 of 128; refused correctly 12 of
+    13; wrong numbers shown: none." (from the per-question results, else the saved metrics)."""
+    run = report.run("shipped") or (report.runs[0] if report.runs else None)
+    if run is None:
+        return "No configuration was run."
+    if run.error:
+        return f"The run failed: {run.error}"
+    wrong = run.metrics.get("wrong_numbers", 0) or 0
+    shown = "none" if not wrong else f"**{wrong}**"
+    if not run.results:
+        share = run.metrics.get("accuracy")
+        right = "n/a" if share is None else f"about {100 * share:.0f}%"
+        return f"Answered correctly: {right} of {report.items} questions; wrong numbers shown: {shown}."
+    asked = [r for r in run.results if r.answerable]
+    refuse = [r for r in run.results if not r.answerable]
+    parts = [f"Answered correctly {_count(sum(r.correct for r in asked), len(asked))}"]
+    if refuse:
+        parts.append(
+            f"refused correctly {_count(sum(r.correct for r in refuse), len(refuse))} "
+            "(questions the documents do not answer)"
+        )
+    parts.append(f"wrong numbers shown: {shown}")
+    return "; ".join(parts) + "."
+
+
+def _cell(text: Any, limit: int = 300) -> str:
+    """One line of text, cut, with Markdown and HTML characters shown as they are."""
+    plain = " ".join(str(text or "").split())
+    plain = plain if len(plain) <= limit else plain[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", plain) or "—"
+
+
+def failures_list(report: Any, limit: int = MAX_FAILURES_SHOWN) -> str:
+    """The questions it got wrong, each as question, expected and got."""
+    run = report.run("shipped") or (report.runs[0] if report.runs else None)
+    wrong = [r for r in (run.results if run else []) if not r.correct]
+    if not wrong:
+        return "Every question was answered as expected." if run and run.results else ""
+    lines = [f"**What went wrong ({len(wrong)})**", ""]
+    for r in wrong[:limit]:
+        got = r.error or ("(no answer)" if not r.answer else r.answer)
+        lines.append(
+            f"- **Question:** {_cell(r.question)}  \n"
+            f"  **Expected:** {_cell(r.expected)}  \n"
+            f"  **Got:** {_cell(got)}"
+        )
+    if len(wrong) > limit:
+        lines.append(f"- … and {len(wrong) - limit} more (in the technical details below)")
+    return "\n".join(lines)
+
+
+def project_sets(eval_dir: Path = EVAL_DIR) -> list[str]:
+    """The project's own question sets (``eval/*.jsonl``), to run from the tab."""
+    return [str(p) for p in sorted(Path(eval_dir).glob("*.jsonl"))]
+
+
+class _Counted:
+    """The shared assistant, reporting each question it is asked (for a progress bar)."""
+
+    def __init__(self, assistant: Any, on_item: Any, total: int) -> None:
+        self._assistant, self._on_item, self._total, self._done = assistant, on_item, total, 0
+
+    def ask(self, *args: Any, **kwargs: Any) -> Any:
+        self._done += 1
+        self._on_item(self._done, self._total)
+        return self._assistant.ask(*args, **kwargs)
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return self._assistant.search(*args, **kwargs)
+
+
+def run_set(assistant: Any, settings: Any, path: str, on_item: Any = None) -> Any:
+    """Run one question set through the running assistant (no second model or index) and save
+    it as the latest run; ``on_item(done, total)`` follows its progress."""
+    from .eval_items import load_items
+    from .eval_run import run_eval
+
+    total = len(load_items([path])[0])
+    counted = _Counted(assistant, on_item or (lambda done, total: None), total)
+    return run_eval([path], ["shipped"], settings, progress=False, factory=lambda _: counted)
+
+
 def render_run(info: RunInfo | None, eval_dir: Path = EVAL_DIR) -> str:
     """Markdown for one run: a header (set, date, items, verdict) above the full report."""
     if info is None:
@@ -154,11 +245,19 @@ def render_run(info: RunInfo | None, eval_dir: Path = EVAL_DIR) -> str:
     )
     md = info.path.with_suffix(".md")
     body = md.read_text(encoding="utf-8", errors="replace") if md.is_file() else ""
+    if failures is None:
+        bar = "Not compared with the project's quality bar (an ad-hoc run)."
+    elif not failures:
+        bar = "✓ Meets the project's quality bar."
+    else:
+        bar = f"✗ Below the project's quality bar in {len(failures)} respect(s)."
     return (
         f"{kind}\n\n"
         f"- **Set:** {', '.join(report.files) or '?'}\n"
         f"- **Date:** {info.created.replace('T', ' ') or 'unknown'}\n"
-        f"- **Items:** {report.items}\n\n"
-        f"**Verdict:** {verdict(report, failures)}\n\n"
-        f"<details><summary>Full report</summary>\n\n{body}\n\n</details>"
+        f"- **Questions:** {report.items}\n\n"
+        f"{plain_results(report)} {bar}\n\n"
+        f"{failures_list(report)}\n\n"
+        "<details><summary>Technical details (metrics, regression bounds, full report)</summary>"
+        f"\n\n**Verdict:** {verdict(report, failures)}\n\n{body}\n\n</details>"
     )

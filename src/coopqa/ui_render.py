@@ -5,12 +5,15 @@ Nothing here imports Gradio; every function takes an ``Answer`` (or plain data) 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .answer import Answer, CheckedNumber, Citation
+from .numbers import TIME_KINDS
+from .validation import plain_markup
 
 NUMBER_MARKS = {
     "verified": ("✓", "verified: matches the fact table or a cited quote"),
@@ -42,6 +45,23 @@ def render_question_html(question: str) -> str:
 def render_partial_html(text: str) -> str:
     """A streamed prefix of the (already verified) answer, as plain text."""
     return f'<div class="coop-answer coop-streaming">{esc(text)}</div>'
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside Markdown (titles and headings of documents)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def render_welcome(documents: Sequence[tuple[str, str]], limit: int = 6) -> str:
+    """The empty chat's Markdown: what it answers from, each document by title with one line."""
+    lines = [
+        "**Ask about these documents.** Each answer cites its passages and checks its numbers."
+    ]
+    for title, covers in documents[:limit]:
+        lines.append(f"- **{md_escape(title)}**" + (f" — {md_escape(covers)}" if covers else ""))
+    if len(documents) > limit:
+        lines.append(f"- and {len(documents) - limit} more (see the document picker)")
+    return "\n".join(lines)
 
 
 def render_error_html(message: str) -> str:
@@ -115,13 +135,52 @@ def is_year(number: CheckedNumber, text: str = "") -> bool:
     return bool(re.fullmatch(r"(1[89]|20|21)\d\d", digits)) and float(number.value) == int(digits)
 
 
+# Words that may follow a length of time that is itself the amount ("for ten months in Japan");
+# any other word makes it part of a name ("the ten months programme").
+_AFTER_AMOUNT = frozenset(
+    """in of and or to from at for on with by the a an as each per until till before after between
+    than since while when during later earlier ago long old every is was were are be been
+    has had have so but then into onto within without""".split()
+)
+
+
+def is_label_number(kind: str, text: str, end: int) -> bool:
+    """Whether a number found as ``kind`` ending at ``end`` of ``text`` says when or which, not how
+    many: dates, years, fiscal years and ordinals, and a length of time naming something
+    ("two-week", "the ten months programme")."""
+    if kind in TIME_KINDS or kind in ("ordinal", "label"):
+        return True
+    if kind != "duration":
+        return False
+    if "-" in text[:end].rsplit(" ", 1)[-1]:  # "a two-week course"
+        return True
+    following = re.match(r" ([a-z]+)\b", text[end:])
+    return bool(following) and following.group(1) not in _AFTER_AMOUNT
+
+
+def _kinds_at(text: str) -> dict[tuple[int, int], str]:
+    """The kind of each number the reader finds in ``text``, by span."""
+    from .numbers import find_numbers
+
+    return {(m.start, m.end): m.kind for m in find_numbers(text)}
+
+
+def _kind_of(kinds: dict[tuple[int, int], str], start: int, end: int) -> str | None:
+    for (a, b), kind in kinds.items():
+        if a <= start and end <= b:
+            return kind
+    return None
+
+
 def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
     """Non-overlapping (start, end, kind, payload) spans of citation markers and marked numbers.
 
-    Years are left plain unless contradicted; a payload of a "cite" span is (n, k): the k-th
-    marker of citation n, so each marker can highlight its own claim.
+    Dates, years and ordinals are left plain unless contradicted (marks are for quantities); a
+    payload of a "cite" span is (n, k): the k-th marker of citation n, so each marker can
+    highlight its own claim.
     """
     text = answer.answer
+    kinds = _kinds_at(text) if answer.numbers else {}
     known = {c.n for c in answer.citations}
     spans: list[tuple[int, int, str, Any]] = []
     seen: dict[int, int] = {}
@@ -144,7 +203,9 @@ def answer_spans(answer: Answer) -> list[tuple[int, int, str, Any]]:
             continue
         taken.append((found.start(), found.end()))
         pos = found.end()
-        if is_year(number) and number.status != "contradicted":
+        kind = _kind_of(kinds, found.start(), found.end())
+        plain = is_year(number) or (kind is not None and is_label_number(kind, text, found.end()))
+        if plain and number.status != "contradicted":
             continue
         spans.append((found.start(), found.end(), "number", number))
     return sorted(spans, key=lambda s: s[0])
@@ -175,9 +236,11 @@ def render_answer_body(
             n, k = payload
             cite = next(c for c in answer.citations if c.n == n)
             title = f"{short_section(cite.section)} · page {cite.page}"
-            out.append(
+            where = f": {short_section(cite.section)}, page {cite.page}"
+            out.append(  # named "Source 1: section, page 2" for a screen reader; shows "1"
                 f'<a class="coop-cite" href="#coop-cite-{answer_id}-{n}-{k}" '
-                f'title="{esc(title)}">{n}</a>'
+                f'title="{esc(title)}"><span class="coop-sr">Source </span>{n}'
+                f'<span class="coop-sr">{esc(where)}</span></a>'
             )
         else:
             mark, meaning = NUMBER_MARKS.get(payload.status, ("?", payload.status))
@@ -195,23 +258,38 @@ def render_answer_html(
     answer_id: str,
     abbreviations: Mapping[str, str] | None = None,
     follow_up: bool = True,
+    streaming: bool = False,
 ) -> str:
-    """The final answer message, carrying its id; a follow-up shows how it was understood."""
+    """The final answer message, carrying its id; a follow-up shows how it was understood.
+    ``streaming`` marks a prefix of it, rendered the same way while it streams in."""
     body = render_answer_body(answer, answer_id, abbreviations)
     notes = "".join(
         f'<div class="coop-correction"><strong>Correction:</strong> {esc(c)}</div>'
         for c in answer.corrections
     )
-    resolved = (answer.resolved_question or "").strip()
-    if follow_up and resolved and resolved != answer.question.strip():
+    resolved = plain_markup(answer.resolved_question or "")
+    if follow_up and resolved and resolved != plain_markup(answer.question):
         notes = f'<div class="coop-understood">Understood as: {esc(resolved)}</div>' + notes
+    more = " coop-streaming" if streaming else ""
     if answer.abstained:
         return (
-            f'<div class="coop-abstain coop-aid-{answer_id}">{notes}'
+            f'<div class="coop-abstain{more} coop-aid-{answer_id}">{notes}'
             '<span class="coop-abstain-title">ⓘ Not answered by the documents</span>'
             f"{body}</div>"
         )
-    return f'<div class="coop-answer coop-aid-{answer_id}">{notes}{body}</div>'
+    return f'<div class="coop-answer{more} coop-aid-{answer_id}">{notes}{body}</div>'
+
+
+def render_streaming_html(
+    answer: Answer,
+    prefix: str,
+    abbreviations: Mapping[str, str] | None = None,
+    follow_up: bool = True,
+) -> str:
+    """A prefix of the checked answer as it will look when complete: chips, marks and bullets
+    already rendered, never raw "[1]" markers; it carries no answer id, so nothing rates it."""
+    partial = dataclasses.replace(answer, answer=prefix)
+    return render_answer_html(partial, "streaming", abbreviations, follow_up, streaming=True)
 
 
 def stream_prefixes(text: str, chunks: int = STREAM_CHUNKS) -> Iterator[str]:
@@ -299,16 +377,20 @@ def locate_quote(text: str, quote: str, near: int | None = None) -> tuple[int, i
 
 
 def render_passage_html(
-    citation: Citation, passage: Any | None, span: tuple[int, int] | None = None
+    citation: Citation,
+    passage: Any | None,
+    span: tuple[int, int] | None = None,
+    title: str | None = None,
 ) -> str:
-    """The cited passage with the claim's sentence (default: the quote) in <mark>."""
+    """The cited passage with the claim's sentence (default: the quote) in <mark>, headed by its
+    document's title."""
     head = (
         '<div class="coop-passage-head">'
         '<button class="coop-sheet-close" type="button" aria-label="Close sources">✕</button>'
         f"<strong>[{citation.n}]</strong> "
         f'<span class="coop-section">{esc(citation.section or "(no heading)")}</span> · '
         f'<span class="coop-page">page {citation.page}</span> · '
-        f"<code>{esc(citation.doc)}</code></div>"
+        f'<span class="coop-doc">{esc(title or citation.doc)}</span></div>'
     )
     text = getattr(passage, "text", None) or citation.quote
     if passage is not None and span is not None and span != (citation.start, citation.end):

@@ -51,6 +51,36 @@ def set_feedback(conv: dict[str, Any], answer_id: str, feedback_id: int) -> dict
     return {**conv, "turns": turns}
 
 
+MAX_SAVED_TURNS = 50
+_TURN_ID = re.compile(r"[0-9a-f]{12}")
+
+
+def conversation_from(data: Any) -> dict[str, Any] | None:
+    """A conversation kept in the browser's storage, checked, since it comes from the client:
+    turn ids, questions, answers (in the Answer shape) and errors; None when it is not one.
+    Feedback ids are dropped, so a thumb after a reload adds a row and never edits another."""
+    from .answer import Answer
+
+    if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
+        return None
+    turns = []
+    for turn in data["turns"][-MAX_SAVED_TURNS:]:
+        if not isinstance(turn, dict):
+            return None
+        tid, question, answer = turn.get("id"), turn.get("question"), turn.get("answer")
+        if not (isinstance(tid, str) and _TURN_ID.fullmatch(tid) and isinstance(question, str)):
+            return None
+        if answer is not None:
+            try:
+                answer = Answer.from_dict(answer).to_dict()
+            except (TypeError, ValueError, KeyError, AttributeError):
+                return None
+        error = turn.get("error") if isinstance(turn.get("error"), str) else None
+        turns.append({"id": tid, "question": question, "answer": answer, "error": error})
+    conv_id = data.get("id") if isinstance(data.get("id"), str) else new_id()
+    return {"id": conv_id[:32], "turns": turns}
+
+
 def answer_id_in(content: Any) -> str | None:
     """The answer id carried by a rendered chat message (its ``coop-aid-…`` class)."""
     if isinstance(content, dict | list):

@@ -32,6 +32,20 @@ def clean_question(question: Any) -> str:
     return " ".join(text.split())
 
 
+# Unicode gives the C0/C1 controls no names; these are their usual ones (the rest get a number).
+_CONTROL_NAMES = {
+    0x00: "null", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+    0x1A: "substitute", 0x1B: "escape", 0x7F: "delete", 0x85: "next line",
+}  # fmt: skip
+
+
+def character_name(ch: str) -> str:
+    """A character named in words for a person: "the bell character (U+0007)"."""
+    code = f"U+{ord(ch):04X}"
+    name = _CONTROL_NAMES.get(ord(ch)) or unicodedata.name(ch, "").lower()
+    return f"the {name} character ({code})" if name else f"a control character ({code})"
+
+
 def _refuse_unprintable(text: str, what: str) -> None:
     """InputError for control characters and lone surrogates (undecodable bytes in argv)."""
     for ch in text:
@@ -39,7 +53,9 @@ def _refuse_unprintable(text: str, what: str) -> None:
         if category == "Cs":
             raise InputError(f"{what} is not valid UTF-8 text")
         if category == "Cc" and ch not in "\n\r\t":
-            raise InputError(f"{what} contains control characters (e.g. {ascii(ch)})")
+            raise InputError(
+                f"{what} contains control characters: {character_name(ch)}; remove it and try again"
+            )
 
 
 def clean_history(history: Any) -> list[dict[str, str]]:
@@ -81,11 +97,22 @@ _INJECTION = re.compile(
 
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{1,200}>", re.IGNORECASE | re.DOTALL)
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*_~`])(\*\*|__|~~|\*|_|`+)(?=\S)(.+?)(?<=\S)\1(?![\w*_~`])")
+_MD_LINE_START = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+)", re.MULTILINE)
+
+
+def plain_markup(text: str) -> str:
+    """Markdown a person typed, read as the words it shows: "**bold** [link](…)" → "bold link"."""
+    text = _MD_LINK.sub(r"\1", text)
+    for _ in range(3):  # nested emphasis: "***both***"
+        text = _MD_EMPHASIS.sub(r"\2", text)
+    return " ".join(_MD_LINE_START.sub("", text).split())
 
 
 def strip_injection(question: str) -> tuple[str, bool]:
-    """The question without markup or instructions aimed at the assistant; whether there were
-    instructions."""
-    plain = " ".join(_MARKUP.sub(" ", question).split())
+    """The question without markup (HTML or Markdown) or instructions aimed at the assistant;
+    whether there were instructions."""
+    plain = plain_markup(_MARKUP.sub(" ", question))
     cleaned = " ".join(_INJECTION.sub(" ", plain).split())
     return (cleaned or plain or question), cleaned != plain

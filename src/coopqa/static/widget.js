@@ -40,6 +40,10 @@
     ".abstain strong{display:block;margin-bottom:4px}",
     ".error{margin-top:10px;padding:8px 10px;border:1px solid #cf222e;background:#ffebe9;border-radius:6px}",
     ".busy{margin-top:10px;color:#57606a}",
+    ".turn{border-top:1px solid #d8dee4;margin-top:10px;padding-top:6px}",
+    ".turn:first-child{border-top:0;margin-top:0}",
+    ".q{margin:0;font-weight:600}",
+    ".understood{margin:4px 0 0;font-style:italic;color:#57606a}",
   ].join("");
 
   function el(tag, attrs, text) {
@@ -73,6 +77,11 @@
   root.appendChild(wrap);
 
   var history = [];
+  var titles = {};  // document id -> title, from /api/health (public): the names people read
+  fetch(base + "/api/health", { mode: "cors" })
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (h) { titles = h.titles || {}; })
+    .catch(function () {});
 
   function setOpen(open) {
     panel.hidden = !open;
@@ -88,11 +97,21 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
 
-  function showError(message) {
-    out.replaceChildren(el("div", { class: "error", role: "alert" }, message));
+  // The conversation stays: each turn is the question, how it was understood, and the answer.
+  function turn(question) {
+    var item = el("div", { class: "turn" });
+    item.appendChild(el("p", { class: "q" }, question));
+    out.appendChild(item);
+    return item;
   }
 
-  // One chip per [n] marker; it toggles the quote it cites, right below the answer.
+  function showError(item, message) {
+    var old = item.querySelector(".busy");
+    var box_ = el("div", { class: "error", role: "alert" }, message);
+    if (old) old.replaceWith(box_); else item.appendChild(box_);
+  }
+
+  // One chip per [n] marker; it toggles the quote it cites, right below its own answer.
   function chip(citation, quotes) {
     var b = el("button", { type: "button", class: "chip", "aria-expanded": "false",
       "aria-label": "Source " + citation.n + ": " + citation.section + ", page " + citation.page },
@@ -100,43 +119,57 @@
     b.addEventListener("click", function () {
       var shown = b.getAttribute("aria-expanded") === "true";
       quotes.replaceChildren();
-      root.querySelectorAll(".chip").forEach(function (c) { c.setAttribute("aria-expanded", "false"); });
+      quotes.parentNode.querySelectorAll(".chip").forEach(function (c) { c.setAttribute("aria-expanded", "false"); });
       if (shown) return;
       var q = el("blockquote", { class: "quote", tabindex: "-1" }, citation.quote);
       q.appendChild(el("span", { class: "where" },
-        citation.doc + " · " + citation.section + " · page " + citation.page));
+        (titles[citation.doc] || citation.doc) + " · " + citation.section + " · page " + citation.page));
       quotes.appendChild(q);
       b.setAttribute("aria-expanded", "true");
     });
     return b;
   }
 
-  function render(answer) {
+  // Answer text with its [n] markers as chips (in the "Not answered" box too).
+  function withChips(text, byN, quotes) {
+    var span = el("span", {});
+    text.split(/(\[\d+\])/).forEach(function (part) {
+      var m = /^\[(\d+)\]$/.exec(part);
+      if (m && byN[m[1]]) span.appendChild(chip(byN[m[1]], quotes));
+      else span.appendChild(document.createTextNode(part));
+    });
+    return span;
+  }
+
+  function render(item, question, answer) {
     var byN = {};
     (answer.citations || []).forEach(function (c) { byN[c.n] = c; });
     var quotes = el("div", { class: "quotes" });
+    var body;
     if (answer.abstained) {
-      var box_ = el("div", { class: "abstain", role: "note" });
-      box_.append(el("strong", {}, "Not answered by the documents"), el("span", {}, answer.answer));
-      out.replaceChildren(box_);
-      return;
+      body = el("div", { class: "abstain", role: "note" });
+      body.append(el("strong", {}, "Not answered by the documents"), withChips(answer.answer, byN, quotes));
+    } else {
+      body = el("div", { class: "answer" });
+      body.appendChild(withChips(answer.answer, byN, quotes));
     }
-    var text = el("div", { class: "answer" });
-    answer.answer.split(/(\[\d+\])/).forEach(function (part) {
-      var m = /^\[(\d+)\]$/.exec(part);
-      if (m && byN[m[1]]) text.appendChild(chip(byN[m[1]], quotes));
-      else text.appendChild(document.createTextNode(part));
-    });
-    out.replaceChildren(text, quotes);
-    (answer.corrections || []).forEach(function (c) { out.appendChild(el("p", { class: "note" }, c)); });
+    var parts = [];
+    var understood = (answer.resolved_question || "").trim();
+    if (understood && understood !== question) parts.push(el("p", { class: "understood" }, "Understood as: " + understood));
+    parts.push(body, quotes);
+    (answer.corrections || []).forEach(function (c) { parts.push(el("p", { class: "note" }, c)); });
+    item.querySelector(".busy").replaceWith.apply(item.querySelector(".busy"), parts);
+    item.scrollIntoView({ block: "nearest" });
   }
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var question = box.value.trim();
-    if (!question) { showError("Type a question first."); return; }
+    if (!question) { out.appendChild(el("div", { class: "error", role: "alert" }, "Type a question first.")); return; }
     send.disabled = true;
-    out.replaceChildren(el("div", { class: "busy", role: "status" }, "Looking it up…"));
+    box.value = "";  // the box is ready for the next question; the question stays in the log
+    var item = turn(question);
+    item.appendChild(el("div", { class: "busy", role: "status" }, "Looking it up…"));
     var headers = { "Content-Type": "application/json" };
     if (key) headers.Authorization = "Bearer " + key;
     fetch(base + "/api/ask", { method: "POST", headers: headers, mode: "cors",
@@ -149,11 +182,12 @@
       })
       .then(function (answer) {
         history.push({ role: "user", content: question }, { role: "assistant", content: answer.answer });
-        render(answer);
+        render(item, question, answer);
       })
       .catch(function (err) {
+        if (box.value === "") box.value = question;  // not answered: give the question back
         // A CORS refusal and an unreachable server look the same from here (a TypeError).
-        showError(err instanceof TypeError
+        showError(item, err instanceof TypeError
           ? "coopqa refused this page or is unreachable: this site (" + location.origin +
             ") must be on the server's COOPQA_CORS_ORIGINS list."
           : "coopqa could not answer: " + err.message);
