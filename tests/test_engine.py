@@ -124,4 +124,5 @@ def test_a_constraint_nothing_covers_is_not_answered_with_another_figure(
     assistant = Assistant(corpus_settings(tmp_path, {"report.md": SEGMENTS}), embedder=embedder)
     reply = assistant.ask(question)
     assert reply.abstained and reply.short is None
-    assert not any(n in reply.answer for n in ("30,191", "5,803", "51,904"))
+    said = reply.answer.split("The nearest")[0]  # the nearest facts it states may follow
+    assert not any(n in said for n in ("30,191", "5,803", "51,904")), reply.answer

@@ -8,6 +8,7 @@ result a derived fact with its formula), so verification checks it like any othe
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -209,6 +210,15 @@ def _missing_years(question: Question, cells: list[Cell]) -> list[int]:
     return [y for y in question.years if y not in have]
 
 
+def as_asked(text: str, stems: Sequence[str]) -> list[str]:
+    """The question's own words for the given stems ("femal" -> "female")."""
+    words = {}
+    for word in re.findall(r"[A-Za-z][\w'’-]*", text):
+        for stem in tokenize(word):
+            words.setdefault(stem, word)
+    return [words.get(s, s) for s in stems]
+
+
 def not_said(text: str) -> Draft:
     return Draft(text=text, abstained=True)
 
@@ -221,11 +231,19 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return None
     terms = question.constraint_terms
     unknown = [t for t in terms if t not in store.idf]
+    known = [t for t in terms if t in store.idf]
     figure = question.answer_type in ("quantity", "year_choice") or bool(question.operation)
     if figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:
-        words = ", ".join(f"“{t}”" for t in unknown)
-        return not_said(f"The document does not say this: it never mentions {words}.")
-    choice = choose_row(store, question, [t for t in terms if t in store.idf])
+        words = ", ".join(f"“{w}”" for w in as_asked(question.text, unknown))
+        claim = f"The document does not say this: it never mentions {words}"
+        nearest = choose_row(store, question, known) if known else None
+        if nearest is None:
+            return not_said(f"{claim}.")
+        written = Written(evidence)
+        source = written.sources(nearest.cells[:1])
+        return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
+                     quotes=written.quotes)  # fmt: skip
+    choice = choose_row(store, question, known)
     if choice is None:
         return None
     cells = _columns_for(question, choice.cells)

@@ -72,7 +72,7 @@ _OPERATION_WORDS = frozenset(
         "is are the company company's companies group its their this that in of for and as "
         "compared compare growth rate rise fall drop decline balance period periods "
         "both two three each all annual yearly end ended ending as at thousand thousands million "
-        "millions billion billions"
+        "long often millions billion billions"
     )
 )
 
