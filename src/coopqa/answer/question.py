@@ -60,7 +60,7 @@ _GREATER = re.compile(
 )
 _LESSER = re.compile(r"\b(less|lower|smaller|fewer|least|lowest|smallest|worse|worst)\b", re.I)
 _NUMBER = re.compile(r"[$€£¥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|percent)?")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,]|\.\d)")  # "2019", "FY2019"
 # Words that ask how to combine or frame figures, not which figure: they are no constraint.
 _OPERATION_WORDS = frozenset(
     tokenize(
@@ -110,7 +110,9 @@ class Question:
 
     @property
     def constraint_terms(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if t not in _OPERATION_WORDS and not t.isdigit())
+        return tuple(
+            t for t in self.terms if t not in _OPERATION_WORDS and not t.isdigit() and t != "fy"
+        )
 
 
 def years_named(text: str, operation: str) -> tuple[int, ...]:
