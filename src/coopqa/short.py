@@ -15,12 +15,6 @@ from .corpus import Passage
 _PLAIN_LEAD = re.compile(r"^[$€£¥]?\s?[−-]?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
 _QUOTE = re.compile(r"“(?P<quote>.+?)”(?=\s*\[\d|\s*$)")
 _LIST = re.compile(r"(?P<figure>[$€£¥]?[−-]?\d[\d,]*(?:\.\d+)?%?) (?:in|for|at) [^;.]+")
-_UNIT_LINE = re.compile(
-    r"\bin (?P<word>thousands|millions|billions)\b|[$€£¥]\s?['’](?P<k>000)\b|\((?P<k2>000)s?\)",
-    re.I,
-)
-
-
 _IN_TEXT = re.compile(
     r"(?P<figure>[$€£¥]?\s?\d[\d,]*(?:\.\d+)?(?:\s?%| (?:thousand|million|billion)\b)?)"
 )
@@ -35,19 +29,15 @@ _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 def table_scale(passage: Passage, before: str) -> str:
     """ "thousand", "million" or "billion" as the table's header, the text before it, or else
     the document's own unit line says."""
+    from .answer.cells import unit_scale
+
     header = " ".join(s.text for s in passage.sentences[:4])
-    for text in (header, before):
-        m = _UNIT_LINE.search(text)
-        if m:
-            word = m.group("word")
-            return word.lower().rstrip("s") if word else "thousand"
-    return ""
+    return unit_scale(header) or unit_scale(before)
 
 
 def _tidy(figure: str) -> str:
     figure = figure.replace("−", "-").strip()
-    figure = re.sub(r"^([$€£¥])-", r"-\1", figure)
-    return figure
+    return re.sub(r"^([$€£¥])-", r"-\1", figure)
 
 
 def lone_figure(sentence: str) -> str | None:
