@@ -126,7 +126,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .embeddings import MiniLMEmbeddings
     from .index import PassageIndex
 
-    corpus = load_corpus(args.paths or list(settings.corpus_dirs))
+    with _progress(None, "reading PDF pages", "page") as tick:
+        corpus = load_corpus(args.paths or list(settings.corpus_dirs), progress=tick)
     for warning in corpus.warnings:
         print(f"coopqa: warning: {warning}", file=sys.stderr)
     index = PassageIndex.open(settings, MiniLMEmbeddings())
@@ -410,14 +411,14 @@ def format_answer(answer: Any) -> str:
 class _progress:
     """A tqdm bar on a terminal, nothing otherwise."""
 
-    def __init__(self, total: int, desc: str) -> None:
-        self.total, self.desc, self.bar = total, desc, None
+    def __init__(self, total: int | None, desc: str, unit: str = "passage") -> None:
+        self.total, self.desc, self.unit, self.bar = total, desc, unit, None
 
     def __enter__(self):  # noqa: ANN204
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, desc=self.desc, unit="passage", leave=False)
+            self.bar = tqdm(total=self.total, desc=self.desc, unit=self.unit, leave=False)
         return self.bar.update if self.bar else None
 
     def __exit__(self, *exc: object) -> None:

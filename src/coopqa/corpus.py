@@ -6,10 +6,12 @@ shown to a user can always be cut again from the file it came from.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import os
 import re
 import statistics
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,10 +249,16 @@ def _paragraph_ends(lines: list[_Line], double_spaced: bool, width: float) -> li
 
 
 def parse_text(
-    doc: str, raw: str, *, markdown: bool = False, indent_pages: bool = True
+    doc: str,
+    raw: str,
+    *,
+    markdown: bool = False,
+    indent_pages: bool = True,
+    blank_line_paragraphs: bool = False,
 ) -> Document:
-    """Split a document's text into paragraphs under their heading paths."""
-    double_spaced = _is_double_spaced(raw)
+    """Split a document's text into paragraphs under their heading paths.
+    ``blank_line_paragraphs``: the text is known to end paragraphs with blank lines (read PDFs)."""
+    double_spaced = False if blank_line_paragraphs else _is_double_spaced(raw)
     lines = _lines(raw, page_break_on_indent=indent_pages and not markdown)
     body_lengths = [len(ln.text) for ln in lines if len(ln.text) > 40]
     width = statistics.quantiles(body_lengths, n=20)[-1] if len(body_lengths) >= 2 else 100.0
@@ -330,8 +338,9 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "doc"
 
 
-def read_document(path: Path) -> Document:
-    """Read one corpus file; raise CorpusError with the reason when it is unusable."""
+def read_document(path: Path, progress: Callable[[int], None] | None = None) -> Document:
+    """Read one corpus file; raise CorpusError with the reason when it is unusable.
+    ``progress`` is called with a count of PDF pages as they are read."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise CorpusError(f"{path}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
     try:
@@ -345,8 +354,8 @@ def read_document(path: Path) -> Document:
         raise CorpusError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
     doc = doc_id_for(path)
     if path.suffix.lower() == ".pdf":
-        raw = _pdf_text(path, data)
-        parsed = parse_text(doc, raw, indent_pages=False)
+        raw = _pdf_text(path, data, progress)
+        parsed = parse_text(doc, raw, markdown=True, blank_line_paragraphs=True)
     else:
         raw = _decode_text(path, data)
         parsed = parse_text(doc, raw, markdown=path.suffix.lower() == ".md")
@@ -370,34 +379,40 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
-    """Page texts joined by form feeds, so pages are counted from the text itself."""
-    import io
-    import logging
+def pdf_cache_dir() -> Path:
+    """Where read PDFs are kept by content hash: beside the index (COOPQA_DATA_DIR)."""
+    return Path(os.environ.get("COOPQA_DATA_DIR", ".coopqa")) / "pdf-text"
 
-    from pypdf import PdfReader
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file gets one line, not several
+def _pdf_text(path: Path, data: bytes, progress: Callable[[int], None] | None = None) -> str:
+    """The PDF as pdf_reader's text (headings, paragraphs, pipe tables, form feeds between
+    pages), read once per content: an unchanged file is taken from the cache."""
+    from .pdf_reader import READER_VERSION, read_pdf
+
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    cached = pdf_cache_dir() / f"{digest}-v{READER_VERSION}.txt.gz"
+    if cached.exists():
+        try:
+            text = gzip.decompress(cached.read_bytes()).decode("utf-8")
+            if progress:
+                progress(text.count("\f") + 1)
+            return text
+        except (OSError, UnicodeDecodeError, EOFError):
+            pass  # a damaged cache entry: read the file again
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:  # pypdf raises many exception types on malformed files
+        text, _ = read_pdf(data, progress)
+    except Exception as exc:  # pdfminer raises many exception types on malformed files
         raise CorpusError(f"{path}: broken PDF ({exc or type(exc).__name__})") from exc
-    if not any(p.strip() for p in pages):
+    if not text.strip():
         raise CorpusError(f"{path}: PDF has no extractable text")
-    for number, table in _pdf_tables(data):  # each table again as rows × columns
-        pages[number - 1] += "\n\n" + table + "\n"
-    return "\f".join(pages)
-
-
-def _pdf_tables(data: bytes) -> list[tuple[int, str]]:
-    """(page, pipe table) for each table pdfplumber finds; none when it cannot read the file."""
-    from .facts.table import markdown_from_rows, pdf_tables
-
     try:
-        return [(page, markdown_from_rows(rows)) for page, rows in pdf_tables(data)]
-    except Exception:  # pdfplumber fails on files pypdf could read: keep their text
-        return []
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=5))
+        partial.replace(cached)
+    except OSError:  # a read-only data dir: no cache, same text
+        pass
+    return text
 
 
 def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -411,9 +426,13 @@ def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_corpus(paths: Iterable[Path], only: Collection[str] | None = None) -> Corpus:
+def load_corpus(
+    paths: Iterable[Path],
+    only: Collection[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Corpus:
     """Read every document (or only those whose ids are in ``only``, perhaps none); a bad file
-    becomes a warning and the rest are still loaded."""
+    becomes a warning and the rest are still loaded. ``progress`` counts PDF pages read."""
     paths = list(paths)
     for path in paths:
         if not path.exists():
@@ -425,7 +444,7 @@ def load_corpus(paths: Iterable[Path], only: Collection[str] | None = None) -> C
         if only is not None and doc_id_for(path) not in only:
             continue
         try:
-            document = read_document(path)
+            document = read_document(path, progress)
         except CorpusError as exc:
             warnings.append(f"skipped {exc}")
             continue
