@@ -18,13 +18,23 @@ from pathlib import Path
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 MAX_FILE_BYTES = 20_000_000
 
-_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(r"^Chapter\s+\d+\.\s+\S")),
-    (1, re.compile(r"^Section\s+\d+\.\s+\S")),
-    (2, re.compile(r"^\d{1,2}\.\s+[A-Z“\"]")),
-    (3, re.compile(r"^\(\d{1,2}\)\s+[A-Z“\"]")),
-    (4, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
+# (level, also in Markdown, pattern): a lower level is an outer heading. Numbering and layout
+# only, so no rule names a word of one document. In Markdown, "1." and "A." start list items.
+_HEADING_PATTERNS: tuple[tuple[int, bool, re.Pattern[str]], ...] = (
+    (0, False, re.compile(r"^Chapter\s+\d+\.\s+\S")),
+    (10, True, re.compile(r"^Section\s+\d+\.\s+\S")),
+    (10, True, re.compile(r"^PART\s+[IVX]{1,4}\b(?:\s*[.:—–-]|\s*$)", re.IGNORECASE)),
+    (15, True, re.compile(r"^Item\s+\d{1,2}[A-C]?\.\s+\S", re.IGNORECASE)),
+    (20, False, re.compile(r"^\d{1,2}\.\s+[A-Z“\"]")),
+    (20, True, re.compile(r"^Note\s+\d{1,2}(?:\s*[—–:.-]\s*\S|\s*$)", re.IGNORECASE)),
+    (30, True, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+[A-Z“\"]")),  # "3.1 Revenue"
+    (35, True, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+[A-Z“\"]")),  # "3.1.2 Services"
+    (30, False, re.compile(r"^\(\d{1,2}\)\s+[A-Z“\"]")),
+    (40, False, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
 )
+_CONTENTS_LINE = re.compile(r"(?:\s|\.)\d{1,4}$")
+_CAPS_LEVEL = 18  # an ALL-CAPS title line between blank lines: below PART and Item
+_MD_BELOW = 60  # Markdown's own "#" levels are 0..50: numbered lines there come below them
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TERMINAL = re.compile(r"[.?!:][”\"’)]?$")
 
@@ -200,22 +210,42 @@ def _lines(raw: str, page_break_on_indent: bool) -> list[_Line]:
     return lines
 
 
-def _heading_level(text: str, markdown: bool) -> int | None:
+def _heading_level(
+    text: str, markdown: bool, standalone: bool = False, marked_only: bool = False
+) -> int | None:
+    """The line's heading level, or None for body text. ``standalone``: blank lines around it;
+    ``marked_only``: only "#" lines are headings (a read PDF, whose headings are marked)."""
     if markdown:
         m = _MD_HEADING.match(text)
-        return len(m.group(1)) - 1 if m else None
-    if len(text) > 120 or text.endswith((".", ",", ";")):
+        if m:
+            return 10 * (len(m.group(1)) - 1)
+    if marked_only or len(text) > 120 or text.endswith((".", ",", ";")) or is_table_line(text):
         return None
-    for level, pattern in _HEADING_PATTERNS:
-        if pattern.match(text):
-            return level
+    if len(text.split()) >= 3 and _CONTENTS_LINE.search(text):
+        return None  # a table-of-contents line: the heading's title and its page number
+    below = _MD_BELOW if markdown else 0
+    for level, in_markdown, pattern in _HEADING_PATTERNS:
+        if (in_markdown or not markdown) and pattern.match(text):
+            return below + level
+    if standalone and _is_caps_title(text):
+        return below + _CAPS_LEVEL
     return None
 
 
+def _is_caps_title(text: str) -> bool:
+    """ "RESULTS OF OPERATIONS": every letter a capital, a few words, not a sentence."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return (
+        len(letters) >= 4
+        and all(ch.isupper() for ch in letters)
+        and len(text.split()) <= 12
+        and not text.endswith(":")
+    )
+
+
 def _heading_title(text: str, markdown: bool) -> str:
-    if markdown:
-        return _MD_HEADING.match(text).group(2)  # type: ignore[union-attr]
-    return fold(text)
+    m = _MD_HEADING.match(text) if markdown else None
+    return m.group(2) if m else fold(text)
 
 
 def _is_double_spaced(raw: str) -> bool:
@@ -257,7 +287,8 @@ def parse_text(
     blank_line_paragraphs: bool = False,
 ) -> Document:
     """Split a document's text into paragraphs under their heading paths.
-    ``blank_line_paragraphs``: the text is known to end paragraphs with blank lines (read PDFs)."""
+    ``blank_line_paragraphs``: a read PDF, whose paragraphs end with blank lines and whose
+    headings are all marked with "#"."""
     double_spaced = False if blank_line_paragraphs else _is_double_spaced(raw)
     lines = _lines(raw, page_break_on_indent=indent_pages and not markdown)
     body_lengths = [len(ln.text) for ln in lines if len(ln.text) > 40]
@@ -299,10 +330,10 @@ def parse_text(
         )
         block.clear()
 
-    body = [ln for ln in lines if _heading_level(ln.text, markdown) is None]
+    levels = _levels(lines, markdown, double_spaced, marked_only=blank_line_paragraphs)
+    body = [ln for ln, level in zip(lines, levels, strict=True) if level is None]
     ends = dict(zip(map(id, body), _paragraph_ends(body, double_spaced, width), strict=True))
-    for line in lines:
-        level = _heading_level(line.text, markdown)
+    for line, level in zip(lines, levels, strict=True):
         if level is not None:
             flush()
             headings = [h for h in headings if h[0] < level] + [
@@ -318,6 +349,21 @@ def parse_text(
             flush()
     flush()
     return Document(doc=doc, path="", text=raw, passages=tuple(passages))
+
+
+def _levels(
+    lines: list[_Line], markdown: bool, double_spaced: bool, marked_only: bool
+) -> list[int | None]:
+    """Each line's heading level. A line stands alone with blank lines around it; where every
+    line has blank lines around it (double spacing), also after a sentence end or a heading."""
+    out: list[int | None] = []
+    for i, line in enumerate(lines):
+        after = i + 1 == len(lines) or lines[i + 1].blank_before
+        standalone = (i == 0 or line.blank_before) and after
+        if standalone and double_spaced and i > 0:
+            standalone = out[-1] is not None or bool(_TERMINAL.search(lines[i - 1].text))
+        out.append(_heading_level(line.text, markdown, standalone, marked_only))
+    return out
 
 
 def _section_path(headings: list[tuple[int, str]]) -> str:
