@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
 
+    p = sub.add_parser(
+        "passages", help="show a document's passages as read: page, heading path, text"
+    )
+    add_doc_option(p, "this document (file name or id; repeatable; default: every document)")
+    p.add_argument("--json", action="store_true", help="one JSON object a passage")
+
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
     add_doc_option(p, "answer from this document only (file name; repeatable)")
@@ -183,6 +189,36 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
+    """The passages the corpus is read into, straight from the files (PDFs from their cache)."""
+    from .corpus import doc_id_for, iter_corpus_files, load_corpus
+
+    wanted = {doc_id_for(Path(name.strip())) for name in args.doc} or None
+    corpus = load_corpus(list(settings.corpus_dirs), only=wanted)
+    missing = sorted((wanted or set()) - {d.doc for d in corpus.documents})
+    if missing:
+        known = ", ".join(doc_id_for(p) for p in iter_corpus_files(settings.corpus_dirs))
+        raise CliError(f"no document {', '.join(missing)} in the corpus{known and ': ' + known}")
+    for passage in corpus.passages:
+        if args.json:
+            _emit(
+                {
+                    "passage_id": passage.passage_id,
+                    "doc": passage.doc,
+                    "page": passage.page,
+                    "section": passage.section,
+                    "kind": passage.kind,
+                    "text": passage.text,
+                    "start": passage.start,
+                    "end": passage.end,
+                }
+            )
+            continue
+        print(f"[{passage.passage_id}] p. {passage.page} · {passage.section or '(no heading)'}")
+        print(f"    {passage.text}\n")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     requests = list(_requests(args))
     server = None if args.local else _server(args, settings)
@@ -302,6 +338,7 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "passages": cmd_passages,
     "search": cmd_search,
     "ask": cmd_ask,
     "chat": cmd_chat,
