@@ -143,3 +143,22 @@ def test_a_table_is_one_pipe_table_with_its_title_and_unit_over_a_page_break(rep
     prose = " ".join(p.text for p in report.passages if p.kind == "text")
     assert "Division 7" not in prose
     assert any("all the company has" in p.text for p in report.passages if p.page == 2)
+
+
+def test_an_unchanged_pdf_is_read_once(report, tmp_path, monkeypatch):
+    from coopqa import pdf_reader
+
+    monkeypatch.setenv("COOPQA_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "acme-2030.pdf"
+    _report(path)
+    first = read_document(path)
+    assert first.passages == report.passages and first.text == report.text
+
+    def unread(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(pdf_reader, "read_pdf", unread)
+    pages: list[int] = []
+    again = read_document(path, progress=pages.append)
+    assert again.passages == first.passages and again.text == first.text
+    assert sum(pages) == 2

@@ -6,9 +6,7 @@ shown to a user can always be cut again from the file it came from.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import os
 import re
 import statistics
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -400,8 +398,7 @@ def read_document(path: Path, progress: Callable[[int], None] | None = None) -> 
         raise CorpusError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
     doc = doc_id_for(path)
     if path.suffix.lower() == ".pdf":
-        raw = _pdf_text(path, data, progress)
-        parsed = parse_text(doc, raw, markdown=True, blank_line_paragraphs=True)
+        return _read_pdf_document(path, data, doc, progress)
     else:
         raw = _decode_text(path, data)
         parsed = parse_text(doc, raw, markdown=path.suffix.lower() == ".md")
@@ -425,39 +422,48 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def pdf_cache_dir() -> Path:
-    """Where read PDFs are kept by content hash: beside the index (COOPQA_DATA_DIR)."""
-    return Path(os.environ.get("COOPQA_DATA_DIR", ".coopqa")) / "pdf-text"
+def _read_pdf_document(
+    path: Path, data: bytes, doc: str, progress: Callable[[int], None] | None
+) -> Document:
+    """A PDF's passages; an unchanged file's come from the cache of read documents."""
+    from . import read_cache
+
+    entry = read_cache.entry("passages", data, doc)
+    payload = read_cache.load(entry)
+    cached = read_cache.document_from_json(payload, doc, str(path)) if payload else None
+    if cached is not None:
+        if progress:
+            progress(cached.text.count("\f") + 1)
+        return cached
+    raw = _pdf_text(path, data, progress)
+    parsed = parse_text(doc, raw, markdown=True, blank_line_paragraphs=True)
+    if not parsed.passages:
+        raise CorpusError(f"{path}: no text found")
+    document = Document(doc=doc, path=str(path), text=raw, passages=parsed.passages)
+    read_cache.store(entry, read_cache.document_json(document))
+    return document
 
 
 def _pdf_text(path: Path, data: bytes, progress: Callable[[int], None] | None = None) -> str:
     """The PDF as pdf_reader's text (headings, paragraphs, pipe tables, form feeds between
-    pages), read once per content: an unchanged file is taken from the cache."""
-    from .pdf_reader import READER_VERSION, read_pdf
+    pages); the reading, the slow part, is cached apart from the parse."""
+    from . import read_cache
+    from .pdf_reader import read_pdf
 
-    digest = hashlib.sha256(data).hexdigest()[:32]
-    cached = pdf_cache_dir() / f"{digest}-v{READER_VERSION}.txt.gz"
-    if cached.exists():
-        try:
-            text = gzip.decompress(cached.read_bytes()).decode("utf-8")
-            if progress:
-                progress(text.count("\f") + 1)
-            return text
-        except (OSError, UnicodeDecodeError, EOFError):
-            pass  # a damaged cache entry: read the file again
+    entry = read_cache.entry("text", data)
+    cached = read_cache.load(entry)
+    if cached is not None:
+        text = cached.decode("utf-8", errors="replace")
+        if progress:
+            progress(text.count("\f") + 1)
+        return text
     try:
         text, _ = read_pdf(data, progress)
     except Exception as exc:  # pdfminer raises many exception types on malformed files
         raise CorpusError(f"{path}: broken PDF ({exc or type(exc).__name__})") from exc
     if not text.strip():
         raise CorpusError(f"{path}: PDF has no extractable text")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=5))
-        partial.replace(cached)
-    except OSError:  # a read-only data dir: no cache, same text
-        pass
+    read_cache.store(entry, text.encode("utf-8"))
     return text
 
 
