@@ -149,7 +149,14 @@ def body_size(layouts: list[PageLayout]) -> float:
 
 
 def paragraphs(layout: PageLayout, skip: set[tuple[int, int]]) -> list[_Para]:
-    """A page's lines grouped into paragraphs by vertical gaps, font and column; tables apart."""
+    """A page's lines grouped into paragraphs by vertical gaps (against the page's usual gap
+    between lines), font and column; tables apart."""
+    lines = [
+        item
+        for i, item in enumerate(layout.items)
+        if isinstance(item, Line) and (layout.number, i) not in skip
+    ]
+    leading = _usual_gap(lines)
     out: list[_Para] = []
     for i, item in enumerate(layout.items):
         if (layout.number, i) in skip:
@@ -159,23 +166,37 @@ def paragraphs(layout: PageLayout, skip: set[tuple[int, int]]) -> list[_Para]:
             continue
         last = out[-1] if out and out[-1].table is None else None
         prev = last.lines[-1] if last else None
-        if prev is not None and _same_paragraph(prev, item):
+        if prev is not None and _same_paragraph(prev, item, leading):
             last.lines.append(item)  # type: ignore[union-attr]
         else:
             out.append(_Para(layout.number, [item]))
     return out
 
 
-def _same_paragraph(prev: Line, line: Line) -> bool:
+def _usual_gap(lines: list[Line]) -> float:
+    """The most common gap between one line and the next below it in the same column and font."""
+    gaps: Counter[float] = Counter()
+    for prev, line in zip(lines, lines[1:], strict=False):
+        if line.column == prev.column and line.top > prev.top and line.size == prev.size:
+            gap = line.top - prev.bottom
+            if 0 <= gap < 1.5 * line.size:
+                gaps[round(gap * 2) / 2] += 1
+    return gaps.most_common(1)[0][0] if gaps else 2.0
+
+
+def _same_paragraph(prev: Line, line: Line, leading: float) -> bool:
     if line.column != prev.column and "full" in (line.column, prev.column):
         return False
     if line.top < prev.top:  # the next column: carry on only mid-sentence
         return not _TERMINAL.search(prev.text) and line.text[:1].islower()
+    if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
+        return False
     gap = line.top - prev.bottom
     size = min(prev.size, line.size)
-    if gap > 0.45 * size or abs(prev.size - line.size) > 0.6:
-        return False
-    return prev.bold == line.bold
+    if gap <= leading + 0.4 * size:
+        return True
+    # a wider gap inside a sentence (uneven leading) does not end the paragraph
+    return gap <= leading + 1.2 * size and not _TERMINAL.search(prev.text)
 
 
 def attach_captions(paras: list[_Para]) -> list[_Para]:
