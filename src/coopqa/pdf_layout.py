@@ -87,26 +87,30 @@ class PageLayout:
 
 
 def words_of(page) -> list[Word]:  # noqa: ANN001 - a pdfplumber page
-    """Whole words: glyphs closer than WORD_GAP × font size belong to one word."""
+    """Whole words: glyphs closer than WORD_GAP × font size belong to one word, whatever their
+    font (a word may change font subset mid-way); its size is its largest glyph's, and it is
+    bold when most of its glyphs are."""
     raw = page.extract_words(
-        x_tolerance_ratio=WORD_GAP,
-        y_tolerance=2,
-        keep_blank_chars=False,
-        extra_attrs=["size", "fontname"],
+        x_tolerance_ratio=WORD_GAP, y_tolerance=2, keep_blank_chars=False, return_chars=True
     )
-    return [
-        Word(
-            text=w["text"],
-            x0=float(w["x0"]),
-            x1=float(w["x1"]),
-            top=float(w["top"]),
-            bottom=float(w["bottom"]),
-            size=round(float(w["size"]), 1),
-            bold=bool(_BOLD.search(w.get("fontname") or "")),
+    out = []
+    for w in raw:
+        chars = w.get("chars") or []
+        if not w["text"].strip() or not w.get("upright", True) or not chars:
+            continue
+        bold = sum(1 for c in chars if _BOLD.search(c.get("fontname") or ""))
+        out.append(
+            Word(
+                text=w["text"],
+                x0=float(w["x0"]),
+                x1=float(w["x1"]),
+                top=float(w["top"]),
+                bottom=float(w["bottom"]),
+                size=round(max(float(c["size"]) for c in chars), 1),
+                bold=bold * 2 > len(chars),
+            )
         )
-        for w in raw
-        if w["text"].strip() and w.get("upright", True)
-    ]
+    return out
 
 
 def rows_of(words: list[Word]) -> list[list[Word]]:
