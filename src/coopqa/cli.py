@@ -128,15 +128,15 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .config import EMBEDDING_MODEL
     from .corpus import load_corpus
-    from .embeddings import MiniLMEmbeddings
-    from .index import PassageIndex
+    from .index import LazyEmbedder, PassageIndex
 
     with _progress(None, "reading PDF pages", "page") as tick:
         corpus = load_corpus(args.paths or list(settings.corpus_dirs), progress=tick)
     for warning in corpus.warnings:
         print(f"coopqa: warning: {warning}", file=sys.stderr)
-    index = PassageIndex.open(settings, MiniLMEmbeddings())
+    index = PassageIndex.open(settings, LazyEmbedder(_minilm, EMBEDDING_MODEL))
     with _progress(len(corpus.passages), "embedding") as tick:
         report = index.ingest(corpus, progress=tick)
     state = (
@@ -155,6 +155,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 f"in {time.perf_counter() - began:.2f}s: {', '.join(built)}"
             )
     return 0
+
+
+def _minilm() -> Any:
+    from .embeddings import MiniLMEmbeddings
+
+    return MiniLMEmbeddings()
 
 
 def _narrative_tables(corpus: Any, index: Any, settings: Settings) -> list[str]:
