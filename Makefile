@@ -55,6 +55,7 @@ test-all: $(STAMP) chromium postgres lint index
 bench: index
 	$(PY) bench/run.py
 	$(PY) bench/facts_any_report.py
+	$(PY) bench/whole_reports.py
 
 clean:
 	rm -rf .coopqa .pytest_cache
