@@ -162,3 +162,19 @@ def test_an_unchanged_pdf_is_read_once(report, tmp_path, monkeypatch):
     again = read_document(path, progress=pages.append)
     assert again.passages == first.passages and again.text == first.text
     assert sum(pages) == 2
+
+
+def test_a_contents_page_is_left_out():
+    from coopqa.pdf_layout import Line, PageLayout, Word
+    from coopqa.pdf_reader import render
+
+    def line(text: str, top: float) -> Line:
+        return Line((Word(text, 54, 400, top, top + 10, 10, False),), "full")
+
+    entries = [f"Item {n}. Heading number {n} {n * 3}" for n in range(1, 10)]
+    contents = PageLayout(1, 612, 792, [line("PART I", 90)])
+    contents.items += [line(text, 110 + 14 * i) for i, text in enumerate(entries)]
+    body = PageLayout(2, 612, 792, [line("The year went well for every one of the units.", 100)])
+    text = render([contents, body] + [PageLayout(n, 612, 792) for n in range(3, 30)], {})
+    assert "Heading number" not in text and "PART I" not in text
+    assert text.startswith("\fThe year went well")

@@ -136,6 +136,37 @@ def furniture(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     return out
 
 
+_PAGE_REF = re.compile(r"\S.*?[\s.]+(\d{1,4})$")
+
+
+def contents_lines(layouts: list[PageLayout], skip: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """(page, item index) of a table of contents: on a page with eight or more lines that end in
+    a page number, the numbers (almost) never going down and none past the last page, those
+    lines and the PART/Item lines among them. A contents page lists headings; it is not one."""
+    out = set()
+    for layout in layouts:
+        refs = []
+        for i, item in enumerate(layout.items):
+            if isinstance(item, Line) and (layout.number, i) not in skip:
+                m = _PAGE_REF.fullmatch(item.text)
+                if m and int(m.group(1)) <= len(layouts) and any(c.isalpha() for c in item.text):
+                    refs.append((i, int(m.group(1))))
+        if len(refs) < 8:
+            continue
+        numbers = [n for _, n in refs]
+        falls = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b < a)
+        if falls > len(numbers) // 10:
+            continue
+        first, last = refs[0][0], refs[-1][0]
+        out.update((layout.number, i) for i, _ in refs)
+        out.update(
+            (layout.number, i)
+            for i in range(max(0, first - 2), last + 1)
+            if isinstance(item := layout.items[i], Line) and _PART.match(item.text)
+        )
+    return out
+
+
 # -- paragraphs, captions and headings ------------------------------------------------------------
 def body_size(layouts: list[PageLayout]) -> float:
     """The font size most of the text is set in."""
@@ -377,6 +408,7 @@ def pipe_table(rows: list[list[str]]) -> str:
 def render(layouts: list[PageLayout], outline: dict[int, list[tuple[str, int]]]) -> str:
     """The document's text: headings, paragraphs and pipe tables, pages split by form feeds."""
     skip = furniture(layouts)
+    skip |= contents_lines(layouts, skip)
     body = body_size(layouts)
     pages = [attach_captions(paragraphs(layout, skip)) for layout in layouts]
     for paras in pages:
