@@ -278,8 +278,44 @@ def _inside(word: Word, table: TableBlock) -> bool:
     return table.x0 - 1 <= cx <= table.x1 + 1 and table.top - 1 <= cy <= table.bottom + 1
 
 
+def _char_object(page, obj):  # noqa: ANN001, ANN202
+    """pdfplumber's record of a glyph with only what words and tables use: pdfplumber's own
+    conversion resolves every colour of every glyph, half the time of reading a page."""
+    from pdfminer.layout import LTChar
+
+    if type(obj) is not LTChar:
+        return type(page).process_object(page, obj)
+    text = obj.get_text()
+    if page.pdf.unicode_norm is not None:
+        from pdfplumber.utils.text import normalize_unicode
+
+        text = normalize_unicode(page.pdf.unicode_norm, text)
+    mb_x0, mb_top = page.mediabox[:2]
+    top = (page.height - obj.y1) + mb_top
+    return {
+        "object_type": "char",
+        "page_number": page.page_number,
+        "text": text,
+        "fontname": obj.fontname,
+        "size": obj.size,
+        "adv": obj.adv,
+        "upright": obj.upright,
+        "matrix": obj.matrix,
+        "x0": obj.x0 + mb_x0,
+        "x1": obj.x1 + mb_x0,
+        "y0": obj.y0,
+        "y1": obj.y1,
+        "width": obj.width,
+        "height": obj.height,
+        "top": top,
+        "bottom": (page.height - obj.y0) + mb_top,
+        "doctop": page.initial_doctop + top,
+    }
+
+
 def read_page(page, number: int) -> PageLayout:  # noqa: ANN001 - a pdfplumber page
     """A page's lines and tables in reading order."""
+    page.process_object = lambda obj: _char_object(page, obj)
     width, height = float(page.width), float(page.height)
     tables = tables_of(page)
     words = [w for w in words_of(page) if not any(_inside(w, t) for t in tables)]
