@@ -287,6 +287,7 @@ def _short(para: _Para) -> bool:
         and len(text.split()) <= 18
         and any(ch.isalpha() for ch in text)
         and not text.rstrip().endswith((",", ";"))
+        and not (text.endswith(".") and len(text.split()) > 4)  # a sentence, not a title
         and not re.search(r"\s\d{1,4}$", text)  # a contents line ends in its page number
     )
 
