@@ -259,6 +259,8 @@ def tables_of(page) -> list[TableBlock]:  # noqa: ANN001 - a pdfplumber page
         if sum(1 for r in rows for c in r[1:] if c) == 0:
             continue  # one column of text in a box: prose, not a table
         x0, top, x1, bottom = table.bbox
+        if _framed_prose(rows, (x1 - x0) * (bottom - top) / (page.width * page.height)):
+            continue
         found.append(
             TableBlock(
                 rows=tuple(tuple(r) for r in rows),
@@ -271,6 +273,14 @@ def tables_of(page) -> list[TableBlock]:  # noqa: ANN001 - a pdfplumber page
             )
         )
     return found
+
+
+def _framed_prose(rows: list[list[str]], share_of_page: float) -> bool:
+    """A frame drawn around a page or a text box: cells of paragraphs, not of figures."""
+    cells = [len(c) for r in rows for c in r if c]
+    if max(cells) > 500:
+        return True
+    return share_of_page > 0.5 and sum(cells) / len(cells) > 60
 
 
 def _inside(word: Word, table: TableBlock) -> bool:

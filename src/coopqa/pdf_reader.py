@@ -388,6 +388,8 @@ def header_rows(rows: list[list[str]]) -> list[list[str]]:
     out = []
     for row in rows:
         values = [c for c in row[1:] if c]
+        if any(len(c) > 80 for c in row):
+            break  # a row of prose heads nothing
         if any(_AMOUNT.search(c) and not _YEARS.match(c) for c in values):
             break
         if not values and out and not row[0]:
