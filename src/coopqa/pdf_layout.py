@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 
 # A gap wider than this share of the font size between two glyphs starts a new word.
-WORD_GAP = 0.2
+WORD_GAP = 0.15
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _CURRENCY_ONLY = frozenset({"$", "€", "£", "¥"})
 _CLOSING_ONLY = frozenset({")", "%", ")%", "%)"})
