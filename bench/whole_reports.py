@@ -58,7 +58,10 @@ def pypdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    return "\f".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    try:
+        return "\f".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # pypdf gives up on some files (too many tokens in a stream): no figure
+        return ""
 
 
 def one(path: Path) -> dict:
@@ -116,7 +119,7 @@ def one(path: Path) -> dict:
         under_heading=round(sum(1 for p in passages if p.section) / max(1, len(passages)), 2),
         tables=sum(1 for p in passages if p.kind == "table"),
         broken_per_1000=round(1000 * broken / max(1, words), 2),
-        pypdf_broken_per_1000=round(1000 * before / max(1, before_words), 2),
+        pypdf_broken_per_1000=round(1000 * before / before_words, 2) if before_words else "n/a",
     )
     return out
 

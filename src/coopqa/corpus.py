@@ -7,6 +7,7 @@ shown to a user can always be cut again from the file it came from.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import statistics
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -430,7 +431,7 @@ def _read_pdf_document(
 
     entry = read_cache.entry("passages", data, doc)
     payload = read_cache.load(entry)
-    cached = read_cache.document_from_json(payload, doc, str(path)) if payload else None
+    cached = _document_from_json(payload, doc, str(path)) if payload else None
     if cached is not None:
         if progress:
             progress(cached.text.count("\f") + 1)
@@ -440,8 +441,44 @@ def _read_pdf_document(
     if not parsed.passages:
         raise CorpusError(f"{path}: no text found")
     document = Document(doc=doc, path=str(path), text=raw, passages=parsed.passages)
-    read_cache.store(entry, read_cache.document_json(document))
+    read_cache.store(entry, _document_json(document))
     return document
+
+
+def _document_json(document: Document) -> bytes:
+    rows = [
+        [p.passage_id, p.section, p.page, p.paragraph, p.text, p.start, p.end]
+        + [[[s.text, s.start, s.end] for s in p.sentences], p.search_text, p.kind]
+        for p in document.passages
+    ]
+    return json.dumps({"text": document.text, "passages": rows}).encode("utf-8")
+
+
+def _document_from_json(payload: bytes, doc: str, path: str) -> Document | None:
+    """A cached document, or None when the entry cannot be read."""
+    try:
+        got = json.loads(payload)
+        passages = tuple(
+            Passage(
+                doc=doc,
+                passage_id=pid,
+                section=section,
+                page=page,
+                paragraph=paragraph,
+                text=text,
+                start=start,
+                end=end,
+                sentences=tuple(Sentence(*s) for s in sentences),
+                search_text=search,
+                kind=kind,
+            )
+            for pid, section, page, paragraph, text, start, end, sentences, search, kind in got[
+                "passages"
+            ]
+        )
+        return Document(doc=doc, path=path, text=got["text"], passages=passages)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _pdf_text(path: Path, data: bytes, progress: Callable[[int], None] | None = None) -> str:

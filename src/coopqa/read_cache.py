@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
-
-from .corpus import Document, Passage, Sentence
 
 _LAYOUT = ("pdf_reader.py", "pdf_layout.py")  # the read text
 _READERS = (*_LAYOUT, "corpus.py", "nlp.py")  # the passages parsed from it
@@ -57,48 +54,3 @@ def store(path: Path, payload: bytes) -> None:
         partial.replace(path)
     except OSError:
         pass
-
-
-def document_json(document: Document) -> bytes:
-    passages = [
-        [
-            p.passage_id,
-            p.section,
-            p.page,
-            p.paragraph,
-            p.text,
-            p.start,
-            p.end,
-            [[s.text, s.start, s.end] for s in p.sentences],
-            p.search_text,
-            p.kind,
-        ]
-        for p in document.passages
-    ]
-    return json.dumps({"text": document.text, "passages": passages}).encode("utf-8")
-
-
-def document_from_json(payload: bytes, doc: str, path: str) -> Document | None:
-    try:
-        got = json.loads(payload)
-        passages = tuple(
-            Passage(
-                doc=doc,
-                passage_id=pid,
-                section=section,
-                page=page,
-                paragraph=paragraph,
-                text=text,
-                start=start,
-                end=end,
-                sentences=tuple(Sentence(*s) for s in sentences),
-                search_text=search,
-                kind=kind,
-            )
-            for pid, section, page, paragraph, text, start, end, sentences, search, kind in got[
-                "passages"
-            ]
-        )
-        return Document(doc=doc, path=path, text=got["text"], passages=passages)
-    except (ValueError, KeyError, TypeError):
-        return None
