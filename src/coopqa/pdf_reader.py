@@ -349,14 +349,26 @@ def outline_titles(data: bytes) -> dict[int, list[tuple[str, int]]]:
 
 # -- tables as pipe tables ------------------------------------------------------------------------
 def table_lines(table: TableBlock, captions: tuple[Line, ...]) -> list[list[str]]:
-    """The table's rows, with its caption lines on top: a line that lines up with the value
-    columns becomes a header row, any other (title, unit line) a row of its own."""
+    """The table's rows, with its caption lines on top: those that line up with the value
+    columns as header rows, the others (title, unit line) in the first header row's label cell."""
     width = len(table.rows[0])
-    rows: list[list[str]] = []
+    titles: list[str] = []
+    headers: list[list[str]] = []
     for line in captions:
         cells = _aligned(line, table, width)
-        rows.append(cells if cells else [line.text] + [""] * (width - 1))
-    return rows + [list(r) for r in table.rows]
+        if cells:
+            headers.append(cells)
+        else:
+            titles.append(line.text)
+    rows = headers + [list(r) for r in table.rows]
+    if titles:
+        # The title goes in the label cell of the first header row, so that the table parser
+        # reads the column headers under it (a lone row of text there would be a group label,
+        # or spread over every column's header).
+        if not header_rows(rows[:1]):
+            rows.insert(0, [""] * width)
+        rows[0][0] = " ".join([*titles, rows[0][0]]).strip()
+    return rows
 
 
 def _aligned(line: Line, table: TableBlock, width: int) -> list[str] | None:
