@@ -188,3 +188,29 @@ def test_a_contents_page_is_left_out():
     text = render([contents, body] + [PageLayout(n, 612, 792) for n in range(3, 30)], {})
     assert "Heading number" not in text and "PART I" not in text
     assert text.startswith("\fThe year went well")
+
+
+def test_headings_from_the_pdf_outline(tmp_path, monkeypatch):
+    """A title set like body text is a heading when the PDF's outline (bookmarks) names it."""
+    from fpdf import FPDF
+
+    monkeypatch.setenv("COOPQA_DATA_DIR", str(tmp_path / "data"))
+    pdf = FPDF(format="letter", unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for top, (title, depth, body) in enumerate(
+        [
+            ("Financial review", 0, "The review covers the whole group and its two divisions."),
+            ("Liquidity and funding", 1, "Cash at the end of the year was enough for two years."),
+        ]
+    ):
+        pdf.set_xy(54, 80 + 120 * top)
+        pdf.start_section(title, level=depth)
+        pdf.cell(300, 12, title)
+        pdf.set_xy(54, 110 + 120 * top)
+        pdf.multi_cell(400, 12, body)
+    path = tmp_path / "outlined.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    cash = next(p for p in doc.passages if p.text.startswith("Cash at the end"))
+    assert cash.section == "Financial review > Liquidity and funding"
