@@ -214,3 +214,21 @@ def test_headings_from_the_pdf_outline(tmp_path, monkeypatch):
     doc = read_document(path)
     cash = next(p for p in doc.passages if p.text.startswith("Cash at the end"))
     assert cash.section == "Financial review > Liquidity and funding"
+
+
+def test_a_page_number_just_below_the_text_is_left_out():
+    from coopqa.pdf_layout import Line, PageLayout, Word
+    from coopqa.pdf_reader import render
+
+    def line(text: str, top: float) -> Line:
+        return Line((Word(text, 54, 300, top, top + 10, 10, False),), "full")
+
+    pages = [
+        PageLayout(n, 612, 792, [line(f"Page {n} tells of the year.", 100), line(str(n), 400)])
+        for n in range(1, 4)
+    ]
+    text = render(pages, {})
+    assert (
+        text
+        == "Page 1 tells of the year.\n\n\fPage 2 tells of the year.\n\n\fPage 3 tells of the year.\n"
+    )

@@ -112,9 +112,14 @@ def _furniture_key(line: Line, layout: PageLayout) -> tuple[str, int]:
     return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 6)
 
 
+def _top(indexed: tuple[int, Line]) -> float:
+    return indexed[1].top
+
+
 def furniture(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     """(page, item index) of running lines: in the top or bottom margin and repeated at the same
-    height on several pages (digits aside), or a bare page number."""
+    height on several pages (digits aside), or a bare page number there or as the first or last
+    line of its page (some renderings set it just below the text)."""
     pages_with: Counter[tuple[str, int]] = Counter()
     for layout in layouts:
         keys = {
@@ -126,8 +131,12 @@ def furniture(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     needed = max(2, -(-len(layouts) // 10))
     out = set()
     for layout in layouts:
-        for i, item in enumerate(layout.items):
-            if not isinstance(item, Line) or not _in_margin(item, layout):
+        lines = [(i, item) for i, item in enumerate(layout.items) if isinstance(item, Line)]
+        for i, item in (min(lines, key=_top), max(lines, key=_top)) if lines else ():
+            if _PAGE_NUMBER.match(item.text):  # first or last on its page, wherever it sits
+                out.add((layout.number, i))
+        for i, item in lines:
+            if not _in_margin(item, layout):
                 continue
             key = _furniture_key(item, layout)
             near = sum(pages_with[(key[0], key[1] + d)] for d in (-1, 0, 1))
