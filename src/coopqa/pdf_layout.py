@@ -18,6 +18,8 @@ WORD_GAP = 0.15
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _CURRENCY_ONLY = frozenset({"$", "€", "£", "¥"})
 _CLOSING_ONLY = frozenset({")", "%", ")%", "%)"})
+MAX_GRAPHICS = 20_000  # lines, boxes and curves read from one page (table edges); the rest skipped
+_SKIPPED = {"object_type": "anno"}  # a kind pdfplumber leaves out of its objects
 
 
 @dataclass(frozen=True)
@@ -290,10 +292,16 @@ def _inside(word: Word, table: TableBlock) -> bool:
 
 def _char_object(page, obj):  # noqa: ANN001, ANN202
     """pdfplumber's record of a glyph with only what words and tables use: pdfplumber's own
-    conversion resolves every colour of every glyph, half the time of reading a page."""
-    from pdfminer.layout import LTChar
+    conversion resolves every colour of every glyph, half the time of reading a page. Curves of
+    many points (charts, logos) are dropped: they cost time and memory and edge no table."""
+    from pdfminer.layout import LTChar, LTCurve
 
     if type(obj) is not LTChar:
+        if type(obj) is LTCurve and len(obj.pts) > 8:
+            return _SKIPPED  # a drawn shape (chart, logo) edges no table
+        page.graphics = getattr(page, "graphics", 0) + 1
+        if page.graphics > MAX_GRAPHICS:
+            return _SKIPPED  # a map or chart of countless shapes: its text is still read
         return type(page).process_object(page, obj)
     text = obj.get_text()
     if page.pdf.unicode_norm is not None:
