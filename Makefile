@@ -56,6 +56,7 @@ bench: index
 	$(PY) bench/large_corpus.py
 	$(PY) bench/run.py
 	$(PY) bench/facts_any_report.py
+	$(PY) bench/whole_reports.py
 
 clean:
 	rm -rf .coopqa .pytest_cache

@@ -191,3 +191,43 @@ def test_load_corpus_can_read_only_the_named_documents(tmp_path):
     named = load_corpus([tmp_path], only={"annual-report-2019"})
     assert [d.doc for d in named.documents] == ["annual-report-2019"] and not named.warnings
     assert load_corpus([tmp_path], only=set()).documents == ()  # none named: none read, no error
+
+
+def test_numbered_caps_and_note_headings_in_plain_text():
+    raw = (
+        "PART II\n\n"
+        "Item 7. Management's Discussion\n\n"
+        "RESULTS OF OPERATIONS\n\n"
+        "3.1 Revenue\n\n"
+        "Revenue rose by 4 percent in the year, led by the largest\nsegment.\n\n"
+        "3.1.2 Services\n\n"
+        "Services grew faster than goods and now make up most of\nthe total.\n\n"
+        "Note 3 — Income Taxes\n\n"
+        "The tax rate was 21 percent, as it was in each of the\nthree years before.\n\n"
+        "Item 8. Financial Statements 52\n\n"
+        "A LINE IN CAPITALS INSIDE A PARAGRAPH\n"
+        "carries on in lower case.\n"
+    )
+    doc = parse_text("report", raw, indent_pages=False)
+    sections = {p.text.split()[0]: p.section for p in doc.passages}
+    assert sections["Revenue"] == (
+        "PART II > Item 7. Management's Discussion > RESULTS OF OPERATIONS > 3.1 Revenue"
+    )
+    assert sections["Services"].endswith("3.1 Revenue > 3.1.2 Services")
+    assert sections["The"] == (
+        "PART II > Item 7. Management's Discussion > RESULTS OF OPERATIONS > Note 3 — Income Taxes"
+    )
+    # a contents line (title and page number) and a capitalised line inside a paragraph stay text
+    assert any("Item 8. Financial Statements 52" in p.text for p in doc.passages)
+    assert any("A LINE IN CAPITALS INSIDE A PARAGRAPH carries on" in p.text for p in doc.passages)
+    assert not any("Item 8" in p.section or "CAPITALS" in p.section for p in doc.passages)
+    for p in doc.passages:
+        assert fold(raw[p.start : p.end]) == p.text
+
+
+def test_numbered_headings_in_markdown_sit_below_its_own():
+    raw = "# Annual report\n\n## Notes\n\nNote 3 — Leases\n\nLeases run ten years.\n\n1. A list item\n"
+    doc = parse_text("report", raw, markdown=True)
+    leases = next(p for p in doc.passages if p.text.startswith("Leases"))
+    assert leases.section == "Notes > Note 3 — Leases"
+    assert any(p.text == "1. A list item" for p in doc.passages)

@@ -103,3 +103,23 @@ def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedde
     note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
     PassageIndex.open(settings, embedder).ingest(Corpus(documents=(*corpus.documents, note)))
     assert assistant.search("How many visitors came from Laos?", 1)[0].passage.doc == "note"
+
+
+def test_a_lazy_embedder_loads_its_model_only_for_a_text_to_embed():
+    from coopqa.index import LazyEmbedder
+
+    loads: list[int] = []
+
+    class Model:
+        model_id = "m"
+
+        def embed_documents(self, texts):
+            return [[float(len(t))] for t in texts]
+
+        def embed_query(self, text):
+            return [float(len(text))]
+
+    lazy = LazyEmbedder(lambda: loads.append(1) or Model(), "m")
+    assert lazy.model_id == "m" and loads == []
+    assert lazy.embed_documents(["ab"]) == [[2.0]] and lazy.embed_query("abc") == [3.0]
+    assert loads == [1]

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--batch", type=Path, help="file with one question (or JSON object) a line")
 
+    p = sub.add_parser(
+        "passages", help="show a document's passages as read: page, heading path, text"
+    )
+    add_doc_option(p, "this document (file name or id; repeatable; default: every document)")
+    p.add_argument("--json", action="store_true", help="one JSON object a passage")
+
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
     add_doc_option(p, "answer from this document only (file name; repeatable)")
@@ -122,14 +128,15 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .config import EMBEDDING_MODEL
     from .corpus import load_corpus
-    from .embeddings import MiniLMEmbeddings
-    from .index import PassageIndex
+    from .index import LazyEmbedder, PassageIndex
 
-    corpus = load_corpus(args.paths or list(settings.corpus_dirs))
+    with _progress(None, "reading PDF pages", "page") as tick:
+        corpus = load_corpus(args.paths or list(settings.corpus_dirs), progress=tick)
     for warning in corpus.warnings:
         print(f"coopqa: warning: {warning}", file=sys.stderr)
-    index = PassageIndex.open(settings, MiniLMEmbeddings())
+    index = PassageIndex.open(settings, LazyEmbedder(_minilm, EMBEDDING_MODEL))
     with _progress(len(corpus.passages), "embedding") as tick:
         report = index.ingest(corpus, progress=tick)
     state = (
@@ -148,6 +155,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 f"in {time.perf_counter() - began:.2f}s: {', '.join(built)}"
             )
     return 0
+
+
+def _minilm() -> Any:
+    from .embeddings import MiniLMEmbeddings
+
+    return MiniLMEmbeddings()
 
 
 def _narrative_tables(corpus: Any, index: Any, settings: Settings) -> list[str]:
@@ -179,6 +192,36 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             for i, row in enumerate(rows, 1):
                 print(f"\n[{i}] {row['section']} (p. {row['page']}, score {row['score']:.3f})")
                 print(f"    {row['text']}")
+    return 0
+
+
+def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
+    """The passages the corpus is read into, straight from the files (PDFs from their cache)."""
+    from .corpus import doc_id_for, iter_corpus_files, load_corpus
+
+    wanted = {doc_id_for(Path(name.strip())) for name in args.doc} or None
+    corpus = load_corpus(list(settings.corpus_dirs), only=wanted)
+    missing = sorted((wanted or set()) - {d.doc for d in corpus.documents})
+    if missing:
+        known = ", ".join(doc_id_for(p) for p in iter_corpus_files(settings.corpus_dirs))
+        raise CliError(f"no document {', '.join(missing)} in the corpus{known and ': ' + known}")
+    for passage in corpus.passages:
+        if args.json:
+            _emit(
+                {
+                    "passage_id": passage.passage_id,
+                    "doc": passage.doc,
+                    "page": passage.page,
+                    "section": passage.section,
+                    "kind": passage.kind,
+                    "text": passage.text,
+                    "start": passage.start,
+                    "end": passage.end,
+                }
+            )
+            continue
+        print(f"[{passage.passage_id}] p. {passage.page} · {passage.section or '(no heading)'}")
+        print(f"    {passage.text}\n")
     return 0
 
 
@@ -301,6 +344,7 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "passages": cmd_passages,
     "search": cmd_search,
     "ask": cmd_ask,
     "chat": cmd_chat,
@@ -410,14 +454,14 @@ def format_answer(answer: Any) -> str:
 class _progress:
     """A tqdm bar on a terminal, nothing otherwise."""
 
-    def __init__(self, total: int, desc: str) -> None:
-        self.total, self.desc, self.bar = total, desc, None
+    def __init__(self, total: int | None, desc: str, unit: str = "passage") -> None:
+        self.total, self.desc, self.unit, self.bar = total, desc, unit, None
 
     def __enter__(self):  # noqa: ANN204
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, desc=self.desc, unit="passage", leave=False)
+            self.bar = tqdm(total=self.total, desc=self.desc, unit=self.unit, leave=False)
         return self.bar.update if self.bar else None
 
     def __exit__(self, *exc: object) -> None:

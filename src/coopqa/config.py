@@ -11,6 +11,9 @@ MAX_QUESTION_CHARS = 4000
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25", "naive")
 
 
+EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"  # inside a PyPI wheel
+
+
 class SettingsError(ValueError):
     """A COOPQA_* variable with a value that cannot be used."""
 

@@ -7,22 +7,33 @@ shown to a user can always be cut again from the file it came from.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import statistics
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 MAX_FILE_BYTES = 20_000_000
 
-_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(r"^Chapter\s+\d+\.\s+\S")),
-    (1, re.compile(r"^Section\s+\d+\.\s+\S")),
-    (2, re.compile(r"^\d{1,2}\.\s+[A-Z“\"]")),
-    (3, re.compile(r"^\(\d{1,2}\)\s+[A-Z“\"]")),
-    (4, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
+# (level, also in Markdown, pattern): a lower level is an outer heading. Numbering and layout
+# only, so no rule names a word of one document. In Markdown, "1." and "A." start list items.
+_HEADING_PATTERNS: tuple[tuple[int, bool, re.Pattern[str]], ...] = (
+    (0, False, re.compile(r"^Chapter\s+\d+\.\s+\S")),
+    (10, True, re.compile(r"^Section\s+\d+\.\s+\S")),
+    (10, True, re.compile(r"^PART\s+[IVX]{1,4}\b(?:\s*[.:—–-]|\s*$)", re.IGNORECASE)),
+    (15, True, re.compile(r"^Item\s+\d{1,2}[A-C]?\.\s+\S", re.IGNORECASE)),
+    (20, False, re.compile(r"^\d{1,2}\.\s+[A-Z“\"]")),
+    (20, True, re.compile(r"^Note\s+\d{1,2}(?:\s*[—–:.-]\s*\S|\s*$)", re.IGNORECASE)),
+    (30, True, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+[A-Z“\"]")),  # "3.1 Revenue"
+    (35, True, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+[A-Z“\"]")),  # "3.1.2 Services"
+    (30, False, re.compile(r"^\(\d{1,2}\)\s+[A-Z“\"]")),
+    (40, False, re.compile(r"^[A-Z]\.\s+[A-Z“\"]")),
 )
+_CONTENTS_LINE = re.compile(r"(?:\s|\.)\d{1,4}$")
+_CAPS_LEVEL = 18  # an ALL-CAPS title line between blank lines: below PART and Item
+_MD_BELOW = 60  # Markdown's own "#" levels are 0..50: numbered lines there come below them
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TERMINAL = re.compile(r"[.?!:][”\"’)]?$")
 
@@ -198,22 +209,42 @@ def _lines(raw: str, page_break_on_indent: bool) -> list[_Line]:
     return lines
 
 
-def _heading_level(text: str, markdown: bool) -> int | None:
+def _heading_level(
+    text: str, markdown: bool, standalone: bool = False, marked_only: bool = False
+) -> int | None:
+    """The line's heading level, or None for body text. ``standalone``: blank lines around it;
+    ``marked_only``: only "#" lines are headings (a read PDF, whose headings are marked)."""
     if markdown:
         m = _MD_HEADING.match(text)
-        return len(m.group(1)) - 1 if m else None
-    if len(text) > 120 or text.endswith((".", ",", ";")):
+        if m:
+            return 10 * (len(m.group(1)) - 1)
+    if marked_only or len(text) > 120 or text.endswith((".", ",", ";")) or is_table_line(text):
         return None
-    for level, pattern in _HEADING_PATTERNS:
-        if pattern.match(text):
-            return level
+    if len(text.split()) >= 3 and _CONTENTS_LINE.search(text):
+        return None  # a table-of-contents line: the heading's title and its page number
+    below = _MD_BELOW if markdown else 0
+    for level, in_markdown, pattern in _HEADING_PATTERNS:
+        if (in_markdown or not markdown) and pattern.match(text):
+            return below + level
+    if standalone and _is_caps_title(text):
+        return below + _CAPS_LEVEL
     return None
 
 
+def _is_caps_title(text: str) -> bool:
+    """ "RESULTS OF OPERATIONS": every letter a capital, a few words, not a sentence."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return (
+        len(letters) >= 4
+        and all(ch.isupper() for ch in letters)
+        and len(text.split()) <= 12
+        and not text.endswith(":")
+    )
+
+
 def _heading_title(text: str, markdown: bool) -> str:
-    if markdown:
-        return _MD_HEADING.match(text).group(2)  # type: ignore[union-attr]
-    return fold(text)
+    m = _MD_HEADING.match(text) if markdown else None
+    return m.group(2) if m else fold(text)
 
 
 def _is_double_spaced(raw: str) -> bool:
@@ -247,10 +278,17 @@ def _paragraph_ends(lines: list[_Line], double_spaced: bool, width: float) -> li
 
 
 def parse_text(
-    doc: str, raw: str, *, markdown: bool = False, indent_pages: bool = True
+    doc: str,
+    raw: str,
+    *,
+    markdown: bool = False,
+    indent_pages: bool = True,
+    blank_line_paragraphs: bool = False,
 ) -> Document:
-    """Split a document's text into paragraphs under their heading paths."""
-    double_spaced = _is_double_spaced(raw)
+    """Split a document's text into paragraphs under their heading paths.
+    ``blank_line_paragraphs``: a read PDF, whose paragraphs end with blank lines and whose
+    headings are all marked with "#"."""
+    double_spaced = False if blank_line_paragraphs else _is_double_spaced(raw)
     lines = _lines(raw, page_break_on_indent=indent_pages and not markdown)
     body_lengths = [len(ln.text) for ln in lines if len(ln.text) > 40]
     width = statistics.quantiles(body_lengths, n=20)[-1] if len(body_lengths) >= 2 else 100.0
@@ -291,10 +329,10 @@ def parse_text(
         )
         block.clear()
 
-    body = [ln for ln in lines if _heading_level(ln.text, markdown) is None]
+    levels = _levels(lines, markdown, double_spaced, marked_only=blank_line_paragraphs)
+    body = [ln for ln, level in zip(lines, levels, strict=True) if level is None]
     ends = dict(zip(map(id, body), _paragraph_ends(body, double_spaced, width), strict=True))
-    for line in lines:
-        level = _heading_level(line.text, markdown)
+    for line, level in zip(lines, levels, strict=True):
         if level is not None:
             flush()
             headings = [h for h in headings if h[0] < level] + [
@@ -310,6 +348,21 @@ def parse_text(
             flush()
     flush()
     return Document(doc=doc, path="", text=raw, passages=tuple(passages))
+
+
+def _levels(
+    lines: list[_Line], markdown: bool, double_spaced: bool, marked_only: bool
+) -> list[int | None]:
+    """Each line's heading level. A line stands alone with blank lines around it; where every
+    line has blank lines around it (double spacing), also after a sentence end or a heading."""
+    out: list[int | None] = []
+    for i, line in enumerate(lines):
+        after = i + 1 == len(lines) or lines[i + 1].blank_before
+        standalone = (i == 0 or line.blank_before) and after
+        if standalone and double_spaced and i > 0:
+            standalone = out[-1] is not None or bool(_TERMINAL.search(lines[i - 1].text))
+        out.append(_heading_level(line.text, markdown, standalone, marked_only))
+    return out
 
 
 def _section_path(headings: list[tuple[int, str]]) -> str:
@@ -330,8 +383,9 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "doc"
 
 
-def read_document(path: Path) -> Document:
-    """Read one corpus file; raise CorpusError with the reason when it is unusable."""
+def read_document(path: Path, progress: Callable[[int], None] | None = None) -> Document:
+    """Read one corpus file; raise CorpusError with the reason when it is unusable.
+    ``progress`` is called with a count of PDF pages as they are read."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise CorpusError(f"{path}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
     try:
@@ -345,8 +399,7 @@ def read_document(path: Path) -> Document:
         raise CorpusError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
     doc = doc_id_for(path)
     if path.suffix.lower() == ".pdf":
-        raw = _pdf_text(path, data)
-        parsed = parse_text(doc, raw, indent_pages=False)
+        return _read_pdf_document(path, data, doc, progress)
     else:
         raw = _decode_text(path, data)
         parsed = parse_text(doc, raw, markdown=path.suffix.lower() == ".md")
@@ -370,34 +423,85 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
-    """Page texts joined by form feeds, so pages are counted from the text itself."""
-    import io
-    import logging
+def _read_pdf_document(
+    path: Path, data: bytes, doc: str, progress: Callable[[int], None] | None
+) -> Document:
+    """A PDF's passages; an unchanged file's come from the cache of read documents."""
+    from . import read_cache
 
-    from pypdf import PdfReader
+    entry = read_cache.entry("passages", data, doc)
+    payload = read_cache.load(entry)
+    cached = _document_from_json(payload, doc, str(path)) if payload else None
+    if cached is not None:
+        if progress:
+            progress(cached.text.count("\f") + 1)
+        return cached
+    raw = _pdf_text(path, data, progress)
+    parsed = parse_text(doc, raw, markdown=True, blank_line_paragraphs=True)
+    if not parsed.passages:
+        raise CorpusError(f"{path}: no text found")
+    document = Document(doc=doc, path=str(path), text=raw, passages=parsed.passages)
+    read_cache.store(entry, _document_json(document))
+    return document
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file gets one line, not several
+
+def _document_json(document: Document) -> bytes:
+    rows = [
+        [p.passage_id, p.section, p.page, p.paragraph, p.text, p.start, p.end]
+        + [[[s.text, s.start, s.end] for s in p.sentences], p.search_text, p.kind]
+        for p in document.passages
+    ]
+    return json.dumps({"text": document.text, "passages": rows}).encode("utf-8")
+
+
+def _document_from_json(payload: bytes, doc: str, path: str) -> Document | None:
+    """A cached document, or None when the entry cannot be read."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:  # pypdf raises many exception types on malformed files
+        got = json.loads(payload)
+        passages = tuple(
+            Passage(
+                doc=doc,
+                passage_id=pid,
+                section=section,
+                page=page,
+                paragraph=paragraph,
+                text=text,
+                start=start,
+                end=end,
+                sentences=tuple(Sentence(*s) for s in sentences),
+                search_text=search,
+                kind=kind,
+            )
+            for pid, section, page, paragraph, text, start, end, sentences, search, kind in got[
+                "passages"
+            ]
+        )
+        return Document(doc=doc, path=path, text=got["text"], passages=passages)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _pdf_text(path: Path, data: bytes, progress: Callable[[int], None] | None = None) -> str:
+    """The PDF as pdf_reader's text (headings, paragraphs, pipe tables, form feeds between
+    pages); the reading, the slow part, is cached apart from the parse."""
+    from . import read_cache
+    from .pdf_reader import read_pdf
+
+    entry = read_cache.entry("text", data)
+    cached = read_cache.load(entry)
+    if cached is not None:
+        text = cached.decode("utf-8", errors="replace")
+        if progress:
+            progress(text.count("\f") + 1)
+        return text
+    try:
+        text, _ = read_pdf(data, progress)
+    except Exception as exc:  # pdfminer raises many exception types on malformed files
         raise CorpusError(f"{path}: broken PDF ({exc or type(exc).__name__})") from exc
-    if not any(p.strip() for p in pages):
+    if not text.strip():
         raise CorpusError(f"{path}: PDF has no extractable text")
-    for number, table in _pdf_tables(data):  # each table again as rows × columns
-        pages[number - 1] += "\n\n" + table + "\n"
-    return "\f".join(pages)
-
-
-def _pdf_tables(data: bytes) -> list[tuple[int, str]]:
-    """(page, pipe table) for each table pdfplumber finds; none when it cannot read the file."""
-    from .facts.table import markdown_from_rows, pdf_tables
-
-    try:
-        return [(page, markdown_from_rows(rows)) for page, rows in pdf_tables(data)]
-    except Exception:  # pdfplumber fails on files pypdf could read: keep their text
-        return []
+    read_cache.store(entry, text.encode("utf-8"))
+    return text
 
 
 def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -411,9 +515,13 @@ def iter_corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_corpus(paths: Iterable[Path], only: Collection[str] | None = None) -> Corpus:
+def load_corpus(
+    paths: Iterable[Path],
+    only: Collection[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Corpus:
     """Read every document (or only those whose ids are in ``only``, perhaps none); a bad file
-    becomes a warning and the rest are still loaded."""
+    becomes a warning and the rest are still loaded. ``progress`` counts PDF pages read."""
     paths = list(paths)
     for path in paths:
         if not path.exists():
@@ -425,7 +533,7 @@ def load_corpus(paths: Iterable[Path], only: Collection[str] | None = None) -> C
         if only is not None and doc_id_for(path) not in only:
             continue
         try:
-            document = read_document(path)
+            document = read_document(path, progress)
         except CorpusError as exc:
             warnings.append(f"skipped {exc}")
             continue

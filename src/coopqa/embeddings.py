@@ -21,9 +21,9 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from .config import offline_environment
+from .config import EMBEDDING_MODEL, offline_environment
 
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_NAME = EMBEDDING_MODEL
 QUERY_CACHE_SIZE = 2048
 MAX_QUERY_BATCH = 64
 _MODEL_LOCK = threading.Lock()

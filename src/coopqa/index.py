@@ -47,6 +47,25 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
+class LazyEmbedder:
+    """An Embedder whose model is loaded at its first text: re-ingesting an unchanged corpus
+    loads no model at all."""
+
+    def __init__(self, load: Callable[[], Embedder], model_id: str) -> None:
+        self._load, self.model_id, self._model = load, model_id, None
+
+    def _get(self) -> Embedder:
+        if self._model is None:
+            self._model = self._load()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._get().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._get().embed_query(text)
+
+
 @dataclass(frozen=True)
 class IngestReport:
     collection: str
@@ -295,6 +314,8 @@ class PassageIndex:
         self, passages: list[Passage], progress: Callable[[int], None] | None
     ) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
+        # Texts of like length share a batch, so little of each batch is padding.
+        passages = sorted(passages, key=lambda p: len(p.search_text))
         for batch in range(0, len(passages), 16):
             chunk = passages[batch : batch + 16]
             vectors = self.embedder.embed_documents([p.search_text for p in chunk])

@@ -49,6 +49,9 @@ def export_path(model_dir: Path, name: str, directory: Path | None = None) -> Pa
     return (directory or cache_dir()) / f"{name}-{digest.hexdigest()[:16]}.onnx"
 
 
+BUDGET = 4_400  # characters in one batch (about four texts at the model's 256 tokens)
+
+
 class OnnxEncoder:
     """Texts to unit-length mean-pooled vectors, as sentence-transformers computes them."""
 
@@ -77,9 +80,16 @@ class OnnxEncoder:
 
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            out[chunk] = self._run([texts[i] for i in chunk])
+        chunk: list[int] = []
+        for i in order:
+            # Long texts go a few at a time: a batch of 32 texts at the full 256 tokens holds
+            # hundreds of MB of attention and runs slower than eight batches of four.
+            if chunk and (len(chunk) >= batch_size or (len(chunk) + 1) * len(texts[i]) > BUDGET):
+                out[chunk] = self._run([texts[j] for j in chunk])
+                chunk = []
+            chunk.append(i)
+        if chunk:
+            out[chunk] = self._run([texts[j] for j in chunk])
         return out
 
     def _run(self, texts: list[str]) -> Any:

@@ -156,6 +156,7 @@ def write_sentences(
     known = vectors_by_hash(previous)
     missing = list(dict.fromkeys(d for d in digests if d not in known))
     by_digest = dict(zip(digests, texts, strict=True))
+    missing.sort(key=lambda d: len(by_digest[d]))  # like lengths batched: little padding
     for start in range(0, len(missing), 64):
         chunk = missing[start : start + 64]
         vectors = embedder.embed_documents([by_digest[d] for d in chunk])
