@@ -34,7 +34,6 @@ class Operation:
     name: str
     triggered: Callable[[Question], bool]
     solve: Callable[[Question, Sequence[Cell]], Result | None]
-    needs_years: int  # how many of the question's years it needs (0: any, it uses all columns)
 
 
 @cache

@@ -18,4 +18,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(value, tuple(found), formula, "the average", percent=found[0].percent)
 
 
-OPERATION = Operation("average", lambda q: q.operation == "average", solve, 0)
+OPERATION = Operation("average", lambda q: q.operation == "average", solve)

@@ -20,5 +20,5 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
 
 
 OPERATION = Operation(
-    "change", lambda q: q.operation in ("change", "difference") and len(q.years) in (0, 2), solve, 0
+    "change", lambda q: q.operation in ("change", "difference") and len(q.years) in (0, 2), solve
 )

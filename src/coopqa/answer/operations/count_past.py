@@ -22,4 +22,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     )
 
 
-OPERATION = Operation("count_past", lambda q: q.operation == "count_past", solve, 0)
+OPERATION = Operation("count_past", lambda q: q.operation == "count_past", solve)

@@ -26,4 +26,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(None, tuple(found), "", "the year", chosen_years=best.years[:1])
 
 
-OPERATION = Operation("extreme", lambda q: q.operation == "extreme", solve, 0)
+OPERATION = Operation("extreme", lambda q: q.operation == "extreme", solve)

@@ -16,4 +16,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(value=None, inputs=tuple(found), formula="", what="", listed=tuple(found))
 
 
-OPERATION = Operation("list", lambda q: not q.operation and len(q.years) >= 2, solve, 2)
+OPERATION = Operation("list", lambda q: not q.operation and len(q.years) >= 2, solve)

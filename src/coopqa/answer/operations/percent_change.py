@@ -22,5 +22,5 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
 
 
 OPERATION = Operation(
-    "percent_change", lambda q: q.operation == "percent_change" and len(q.years) in (0, 2), solve, 0
+    "percent_change", lambda q: q.operation == "percent_change" and len(q.years) in (0, 2), solve
 )

@@ -20,4 +20,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     )
 
 
-OPERATION = Operation("ratio", lambda q: q.operation == "ratio" and len(q.years) == 2, solve, 2)
+OPERATION = Operation("ratio", lambda q: q.operation == "ratio" and len(q.years) == 2, solve)

@@ -43,4 +43,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(value, (part, whole), formula, what, percent=factor == 100)
 
 
-OPERATION = Operation("share", lambda q: bool(q.part and q.whole) and len(q.years) <= 1, solve, 0)
+OPERATION = Operation("share", lambda q: bool(q.part and q.whole) and len(q.years) <= 1, solve)

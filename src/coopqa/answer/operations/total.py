@@ -18,4 +18,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(value, tuple(found), formula, "the total", percent=found[0].percent)
 
 
-OPERATION = Operation("sum", lambda q: q.operation == "sum" and len(q.years) != 1, solve, 0)
+OPERATION = Operation("sum", lambda q: q.operation == "sum" and len(q.years) != 1, solve)

@@ -17,4 +17,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(None, tuple(found), "", "the years", chosen_years=years)
 
 
-OPERATION = Operation("years_given", lambda q: q.asks_years and not q.operation, solve, 0)
+OPERATION = Operation("years_given", lambda q: q.asks_years and not q.operation, solve)
