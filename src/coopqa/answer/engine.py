@@ -230,7 +230,9 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     if question.answer_type not in ("quantity", "year_choice", "text", "date"):
         return None
     terms = question.constraint_terms
-    unknown = [t for t in terms if t not in store.idf]
+    # A word naming a thing that the document never uses; a verb or adverb ("earned", "well")
+    # names nothing, so it does not count.
+    unknown = [t for t in terms if t not in store.idf and t in question.naming]
     known = [t for t in terms if t in store.idf]
     figure = question.answer_type in ("quantity", "year_choice") or bool(question.operation)
     if figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:

@@ -21,6 +21,7 @@ _ENDPOINTS = re.compile(
     r"((?:19|20)\d\d)\b",
     re.I,
 )
+_SHORT_FISCAL = re.compile(r"\bFY\s?'?(\d\d)\b", re.I)
 _RESPECTIVELY = re.compile(r"\brespective(?:ly)?\b|\beach (?:of the )?years?\b", re.I)
 _COUNT_PAST = re.compile(
     r"\bhow many (?:fiscal )?years?\b.*\b(?:exceed(?:ed|s)?|above|over|more than|greater than|"
@@ -90,6 +91,7 @@ class Question:
     years: tuple[int, ...]  # in the order the question names them; a range is every year in it
     terms: tuple[str, ...]  # stems naming the measure and its constraints
     names: tuple[str, ...]  # capitalised names: entities, segments, rows
+    naming: tuple[str, ...] = ()  # stems of the words that name things: nouns, names, modifiers
     respectively: bool = False
     threshold: float | None = None  # "exceed $1,000 million"
     threshold_percent: bool = False
@@ -111,7 +113,9 @@ class Question:
     @property
     def constraint_terms(self) -> tuple[str, ...]:
         return tuple(
-            t for t in self.terms if t not in _OPERATION_WORDS and not t.isdigit() and t != "fy"
+            t
+            for t in self.terms
+            if t not in _OPERATION_WORDS and not t.isdigit() and not re.fullmatch(r"fy\d*", t)
         )
 
 
@@ -137,6 +141,7 @@ def years_named(text: str, operation: str) -> tuple[int, ...]:
     for m in _YEAR.finditer(text):
         if not any(s <= m.start() < e for s, e in consumed):
             out.append(int(m.group()))
+    out += [2000 + int(m.group(1)) for m in _SHORT_FISCAL.finditer(text)]  # "FY19"
     return tuple(dict.fromkeys(out))
 
 
@@ -175,6 +180,7 @@ def read(text: str) -> Question:
         years=years,
         terms=tuple(t for t in tokenize(_YEAR.sub(" ", text)) if not t.isdigit()),
         names=base.names,
+        naming=_naming(text),
         respectively=bool(_RESPECTIVELY.search(text)),
         threshold=threshold,
         threshold_percent=percent,
@@ -183,6 +189,19 @@ def read(text: str) -> Question:
         whole=whole,
         in_percent=bool(_PERCENT_WORD.search(text)),
         asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
+    )
+
+
+def _naming(text: str) -> tuple[str, ...]:
+    """The stems of the words that name what a figure is of: nouns, proper nouns and their
+    modifiers ("deferred revenue"), not verbs or adverbs ("earned", "well")."""
+    from ..nlp import parse
+
+    return tuple(
+        t
+        for tok in parse(text)
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.dep_ in ("amod", "compound")
+        for t in tokenize(tok.text)
     )
 
 
