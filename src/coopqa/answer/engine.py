@@ -95,8 +95,7 @@ def _coverage(store: Store, terms: Sequence[str], cells: list[Cell]) -> tuple[fl
     """(weighted share of the terms the row's label and group hold, share of the row label's
     own words the terms name)."""
     label = cells[0].label_terms
-    total = sum(store.weight(t) for t in terms) or 1.0
-    covered = sum(store.weight(t) for t in terms if t in label) / total
+    covered = store.share(terms, [t for t in terms if t in label])
     own = cells[0].row_terms
     named = sum(1 for t in own if t in terms) / max(len(own), 1)
     return covered, named
@@ -113,16 +112,14 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
         covered, named = _coverage(store, terms, cells)
         ranked.append((covered + LABEL_PRECISION_WEIGHT * named, covered, key))
     ranked.sort(key=lambda r: (-r[0], r[2]))
-    score, covered, key = ranked[0]
+    _, covered, key = ranked[0]
     if covered < MIN_ROW_COVERAGE:
         return None
     cells = store.rows[key]
     near = cells[0].label_terms | store.context.get(cells[0].table, frozenset())
     near |= frozenset(t for c in cells for t in c.column_terms)
     uncovered = tuple(t for t in terms if t not in near)
-    total = sum(store.weight(t) for t in terms) or 1.0
-    share = sum(store.weight(t) for t in uncovered) / total
-    return Choice(cells, covered, uncovered, share)
+    return Choice(cells, covered, uncovered, store.share(terms, uncovered))
 
 
 def _columns_named(question: Question, store: Store, inputs: Sequence[Cell]) -> bool:
