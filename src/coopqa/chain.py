@@ -474,14 +474,20 @@ class Assistant:
         for the question (None: the strategies answer)."""
         if self.settings.engine != "program" or len(docs) != 1:
             return None
-        from .answer.engine import Store, answer
+        from .answer.engine import answer
 
         (doc,) = docs
+        return answer(evidence.question, self._store(doc), evidence)
+
+    def _store(self, doc: str) -> Any:
+        """A document's operands, built at its first question and kept."""
+        from .answer.engine import Store
+
         store = self._stores.get(doc)
         if store is None:
             store = Store.of(doc, [p for p in self._passages.values() if p.doc == doc])
             self._stores[doc] = store
-        return answer(evidence.question, store, evidence)
+        return store
 
     def _worked_out(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """A sum, difference or premise the rules work out, for a question in scope that the
@@ -543,20 +549,17 @@ class Assistant:
     def _short(
         self, text: str, abstained: bool, citations: list[Any], numeric: bool
     ) -> str | list[str] | None:
-        """The bare answer in the checked text, with the scale its first cited table states."""
-        from .short import short_answer, table_scale
+        """The bare answer in the checked text, with the scale its first cited table states (or
+        else its document)."""
+        from .answer.cells import unit_scale
+        from .short import short_answer
 
         cited = [self._passages[c.passage_id] for c in citations if c.passage_id in self._passages]
-        before = ""
-        if cited:
-            first = cited[0]
-            earlier = [
-                p for p in self._passages.values() if p.doc == first.doc and p.end <= first.start
-            ]
-            before = " ".join(p.text for p in earlier[-2:])
-            if not table_scale(first, before):  # the document's own unit line, wherever it is
-                before = " ".join(p.text for p in self._passages.values() if p.doc == first.doc)
-        return short_answer(text, abstained, cited, before, numeric)
+        scale = ""
+        if cited and cited[0].kind == "table":
+            header = " ".join(s.text for s in cited[0].sentences[:4])
+            scale = unit_scale(header) or self._store(cited[0].doc).scale
+        return short_answer(text, abstained, cited, scale, numeric)
 
     def _titles(self, docs: frozenset[str]) -> list[str]:
         """Each document's headings, to say what the corpus covers."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .eval_items import EvalItem, load_items
+from .eval_run import error_result
 from .eval_scoring import ItemResult, score_item
 from .eval_tatqa import score as tatqa_score
 from .eval_tatqa import split_scale
@@ -109,9 +110,7 @@ def ask_all(
         try:
             answer = assistant.ask(item.question, docs=[doc_id_for(Path(item.doc or ""))])
         except Exception as exc:  # a crash is a failed item, reported, never the run's end
-            from .eval_run import _error_result
-
-            scored.append(Scored(entry, _error_result(item, repr(exc)), None, 0.0, 0.0))
+            scored.append(Scored(entry, error_result(item, repr(exc)), None, 0.0, 0.0))
             continue
         result = score_item(item, answer, [])
         result.latency_ms = (time.perf_counter() - began) * 1000

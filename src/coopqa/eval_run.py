@@ -160,13 +160,13 @@ def run_item(assistant: Any, item: EvalItem, passages: Mapping[str, str]) -> Ite
         latency = (time.perf_counter() - started) * 1000
         retrieved = assistant.search(item.question, k=MRR_DEPTH, history=history, **scope)
     except Exception as exc:  # an item that breaks the assistant is a failure to report
-        return _error_result(item, f"{type(exc).__name__}: {exc}")
+        return error_result(item, f"{type(exc).__name__}: {exc}")
     result = score_item(item, answer, retrieved, passages)
     result.latency_ms = latency
     return result
 
 
-def _error_result(item: EvalItem, error: str) -> ItemResult:
+def error_result(item: EvalItem, error: str) -> ItemResult:
     return ItemResult(
         id=item.id,
         category=item.category,

@@ -26,15 +26,6 @@ _UNIT_WORD = re.compile(
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 
 
-def table_scale(passage: Passage, before: str) -> str:
-    """ "thousand", "million" or "billion" as the table's header, the text before it, or else
-    the document's own unit line says."""
-    from .answer.cells import unit_scale
-
-    header = " ".join(s.text for s in passage.sentences[:4])
-    return unit_scale(header) or unit_scale(before)
-
-
 def _tidy(figure: str) -> str:
     figure = figure.replace("−", "-").strip()
     return re.sub(r"^([$€£¥])-", r"-\1", figure)
@@ -54,11 +45,12 @@ def short_answer(
     text: str,
     abstained: bool,
     cited: Sequence[Passage],
-    before_first: str = "",
+    scale: str = "",
     numeric: bool = False,
 ) -> str | list[str] | None:
-    """The bare answer in ``text``; None when it abstains or states nothing bare. A quote answers
-    a ``numeric`` question with the one figure it states, when it states one."""
+    """The bare answer in ``text``; None when it abstains or states nothing bare. A figure read
+    from a cited table takes that table's ``scale``; a quote answers a ``numeric`` question with
+    the one figure it states, when it states one."""
     if abstained or not text.strip():
         return None
     body = text.strip()
@@ -75,10 +67,8 @@ def short_answer(
         unit = _UNIT_WORD.match(rest)
         if unit and "%" not in figure:
             return f"{figure} {unit.group(1)}"
-        if "%" not in figure and cited and cited[0].kind == "table":
-            scale = table_scale(cited[0], before_first)
-            if scale:
-                return f"{figure} {scale}"
+        if "%" not in figure and cited and cited[0].kind == "table" and scale:
+            return f"{figure} {scale}"
         return figure
     listed = [m.group("figure") for m in _LIST.finditer(body.split("“")[0])]
     if len(listed) > 1:

@@ -43,8 +43,14 @@ class Store:
 
     @classmethod
     def of(cls, doc: str, passages: Sequence[Passage]) -> Store:
-        ordered = sorted(passages, key=lambda p: p.start)
-        return cls(doc, ordered, table_cells(ordered, document_scale(ordered)))
+        store = cls(doc, sorted(passages, key=lambda p: p.start))
+        store.cells = table_cells(store.passages, store.scale)
+        return store
+
+    @cached_property
+    def scale(self) -> str:
+        """The scale the document's prose gives its figures ("(in thousands)"), or ""."""
+        return document_scale(self.passages)
 
     @cached_property
     def rows(self) -> dict[tuple[int, int], list[Cell]]:
@@ -83,10 +89,9 @@ class Store:
 
 @dataclass(frozen=True)
 class Choice:
-    """The row the engine reads, how well it covers the question, and the words it leaves."""
+    """The row the engine reads and the words of the question it leaves uncovered."""
 
     cells: list[Cell]
-    coverage: float
     uncovered: tuple[str, ...]
     uncovered_share: float
 
@@ -119,7 +124,7 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
     near = cells[0].label_terms | store.context.get(cells[0].table, frozenset())
     near |= frozenset(t for c in cells for t in c.column_terms)
     uncovered = tuple(t for t in terms if t not in near)
-    return Choice(cells, covered, uncovered, store.share(terms, uncovered))
+    return Choice(cells, uncovered, store.share(terms, uncovered))
 
 
 def _columns_named(question: Question, store: Store, inputs: Sequence[Cell]) -> bool:

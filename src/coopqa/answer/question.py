@@ -22,7 +22,6 @@ _ENDPOINTS = re.compile(
     re.I,
 )
 _SHORT_FISCAL = re.compile(r"\bFY\s?'?(\d\d)\b", re.I)
-_RESPECTIVELY = re.compile(r"\brespective(?:ly)?\b|\beach (?:of the )?years?\b", re.I)
 _COUNT_PAST = re.compile(
     r"\bhow many (?:fiscal )?years?\b.*\b(?:exceed(?:ed|s)?|above|over|more than|greater than|"
     r"higher than|less than|below|under|lower than)\b",
@@ -56,11 +55,8 @@ _CHANGE_ASKED = re.compile(
 )
 _PERCENT_WORD = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 _BELOW = re.compile(r"\b(?:less than|below|under|lower than)\b", re.I)
-_GREATER = re.compile(
-    r"\b(greater|higher|larger|more|most|highest|largest|bigger|biggest|better|best)\b", re.I
-)
 _LESSER = re.compile(r"\b(less|lower|smaller|fewer|least|lowest|smallest|worse|worst)\b", re.I)
-_NUMBER = re.compile(r"[$€£¥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|percent)?")
+_NUMBER = re.compile(r"[$€£¥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,]|\.\d)")  # "2019", "FY2019"
 # Words that ask how to combine or frame figures, not which figure: they are no constraint.
 _OPERATION_WORDS = frozenset(
@@ -85,16 +81,12 @@ class Question:
 
     text: str
     answer_type: str
-    operation: (
-        str  # "", change, percent_change, average, sum, difference, ratio, count_past, extreme
-    )
+    # "", change, percent_change, average, sum, difference, ratio, count_past, extreme
+    operation: str
     years: tuple[int, ...]  # in the order the question names them; a range is every year in it
     terms: tuple[str, ...]  # stems naming the measure and its constraints
-    names: tuple[str, ...]  # capitalised names: entities, segments, rows
     naming: tuple[str, ...] = ()  # stems of the words that name things: nouns, names, modifiers
-    respectively: bool = False
     threshold: float | None = None  # "exceed $1,000 million"
-    threshold_percent: bool = False
     greater: bool = True  # for extreme and count_past: the larger side
     part: tuple[str, ...] = ()  # for a share: the stems naming the part ...
     whole: tuple[str, ...] = ()  # ... and the whole it is a share of
@@ -145,13 +137,13 @@ def years_named(text: str, operation: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _threshold(text: str, years: tuple[int, ...]) -> tuple[float | None, bool]:
+def _threshold(text: str, years: tuple[int, ...]) -> float | None:
+    """The first figure the question names that is not one of its years ("exceed $1,000")."""
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
-        if value.is_integer() and int(value) in years:
-            continue
-        return value, bool(m.group(2))
-    return None, False
+        if not (value.is_integer() and int(value) in years):
+            return value
+    return None
 
 
 def read(text: str) -> Question:
@@ -171,7 +163,7 @@ def read(text: str) -> Question:
         operation = "extreme"
     years = years_named(text, operation)
     counted = operation == "count_past" or (operation == "extreme" and _PAST.search(text))
-    threshold, percent = _threshold(text, years) if counted else (None, False)
+    threshold = _threshold(text, years) if counted else None
     greater = not (_BELOW.search(text) if threshold is not None else _LESSER.search(text))
     return Question(
         text=text,
@@ -179,11 +171,8 @@ def read(text: str) -> Question:
         operation=operation,
         years=years,
         terms=tuple(t for t in tokenize(_YEAR.sub(" ", text)) if not t.isdigit()),
-        names=base.names,
         naming=_naming(text),
-        respectively=bool(_RESPECTIVELY.search(text)),
         threshold=threshold,
-        threshold_percent=percent,
         greater=greater,
         part=part,
         whole=whole,
