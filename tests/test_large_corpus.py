@@ -89,6 +89,25 @@ def test_short_answer_reads_the_lead_figure_the_quote_or_the_list() -> None:
     assert short_answer("The document does not say.", True, []) is None
 
 
+def test_a_quoted_answer_drops_what_restates_the_question() -> None:
+    def short(sentence: str, question: str, quantity: bool = False) -> str | list[str] | None:
+        return short_answer(f"“{sentence}” [1]", False, [], question=question, quantity=quantity)
+
+    assert short("Warranty reserves cover repairs of units sold in the last year.",
+                 "What do warranty reserves cover?") == "repairs of units sold in the last year"  # fmt: skip
+    assert short("The fee is set by multiplying hours by the agreed rate.",
+                 "How is the fee set?") == "multiplying hours by the agreed rate"  # fmt: skip
+    # nothing restates the question: the whole sentence
+    assert short("Costs rose.", "Why did margins fall?") == "Costs rose."
+    # a quantity: the figure in the asked year's place ("respectively")
+    rents = "Rent paid was $4.1 million, $3.9 million and $3.2 million in 2019, 2018 and 2017, respectively."
+    assert short(rents, "What was the rent paid in 2018?", quantity=True) == "$3.9 million"
+    assert short(rents, "What was the rent paid in 2018?") != "$3.9 million"
+    assert short("Payment terms are 30 to 60 days.", "What are the payment terms?", True) == (
+        "30 to 60 days"
+    )
+
+
 def test_a_sample_of_measure_meets_its_thresholds(embedder, tmp_path: Path) -> None:
     """At least 400 `measure` items (whole documents, unanswerables included), each answered from
     its own document alone with no facts.csv, held to bounds just under what was measured."""

@@ -530,7 +530,7 @@ class Assistant:
         short = draft.short
         if short is None:
             numeric = self._is_numeric(state["resolved"], state["facts"])
-            short = self._short(text, draft.abstained, citations, numeric)
+            short = self._short(text, draft.abstained, citations, numeric, state["resolved"])
         self._timed(state, "verify", began)
         state["timings"]["total"] = round((time.perf_counter() - state["started"]) * 1000, 2)
         return Answer(
@@ -547,11 +547,12 @@ class Assistant:
         )
 
     def _short(
-        self, text: str, abstained: bool, citations: list[Any], numeric: bool
+        self, text: str, abstained: bool, citations: list[Any], numeric: bool, question: str
     ) -> str | list[str] | None:
         """The bare answer in the checked text, with the scale its first cited table states (or
         else its document)."""
         from .answer.cells import unit_scale
+        from .answer.question import read
         from .short import short_answer
 
         cited = [self._passages[c.passage_id] for c in citations if c.passage_id in self._passages]
@@ -559,7 +560,8 @@ class Assistant:
         if cited and cited[0].kind == "table":
             header = " ".join(s.text for s in cited[0].sentences[:4])
             scale = unit_scale(header) or self._store(cited[0].doc).scale
-        return short_answer(text, abstained, cited, scale, numeric)
+        quantity = not abstained and read(question).answer_type == "quantity"
+        return short_answer(text, abstained, cited, scale, numeric, question, quantity)
 
     def _titles(self, docs: frozenset[str]) -> list[str]:
         """Each document's headings, to say what the corpus covers."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..question import analyse
 from ..text import tokenize
@@ -146,8 +147,9 @@ def _threshold(text: str, years: tuple[int, ...]) -> float | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def read(text: str) -> Question:
-    """The Question a text asks."""
+    """The Question a text asks (kept: the engine and the short answer both read it)."""
     base = analyse(text)
     operation = base.operation
     if _PERCENT_CHANGE.search(text):
