@@ -84,6 +84,17 @@ def test_a_percentage_change_is_computed_not_answered_with_the_level() -> None:
     assert "51,904 − 49,330" in draft.text
 
 
+def test_a_change_asked_with_a_modifier_is_still_a_change() -> None:
+    report = "# Sales\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Services | 120 | 90 |\n"
+    draft = engine_answer(report, "What is the year-on-year change in Services?")
+    assert draft.short == "30"  # 120 − 90, not the 2019 level
+
+
+def test_asking_what_a_row_is_is_not_answered_with_one_of_its_figures() -> None:
+    assert engine_answer(SEGMENTS, "What does Infrastructure Platforms refer to?") is None
+    assert engine_answer(SEGMENTS, "What is Infrastructure Platforms revenue in 2019?") is not None
+
+
 def test_a_lookup_reads_the_row_and_the_year_with_the_tables_scale() -> None:
     draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2017?")
     assert draft.short == "4,568 million"

@@ -52,7 +52,8 @@ _SHARE = (
 _WHICH_YEARS = re.compile(r"^\W*(?:in )?(?:which|what) (?:fiscal )?years\b", re.I)
 _PERCENT_CHANGE = re.compile(r"%\s*(?:change|increase|decrease|growth)\b", re.I)
 _CHANGE_ASKED = re.compile(
-    r"^\W*what (?:is|was|were) the (?:net )?(?:change|increase|decrease)\b", re.I
+    r"^\W*what (?:is|was|were) the (?:[\w$-]+ ){0,2}?(?:change|increase|decrease)\s+(?:in|of)\b",
+    re.I,
 )
 _PERCENT_WORD = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 _BELOW = re.compile(r"\b(?:less than|below|under|lower than)\b", re.I)

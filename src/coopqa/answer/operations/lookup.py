@@ -10,6 +10,8 @@ from . import Operation, Result, by_year
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
+    if question.answer_type == "text" and not question.years:
+        return None  # "What is EBITDA?" asks what it is, not for one of its figures
     if question.years:
         found = by_year(question, cells[:])
         if not found:
