@@ -101,6 +101,17 @@ def test_a_lookup_reads_the_row_and_the_year_with_the_tables_scale() -> None:
     assert "“| Applications | 5,803 | 5,036 | 4,568 | 15% |”" in draft.text  # the row is quoted
 
 
+@pytest.mark.parametrize(
+    "question", ["What was Applications revenue in Canada in 2019?",
+                 "What was Applications revenue in the second quarter of 2019?"],
+)  # fmt: skip
+def test_a_place_or_part_of_a_year_the_row_does_not_give_is_not_answered(question) -> None:
+    draft = engine_answer(
+        SEGMENTS + "\nSales in Canada and in the second quarter grew.\n", question
+    )
+    assert draft.abstained and draft.short is None and "5,803" not in draft.text.split(":")[0]
+
+
 def test_a_year_the_table_does_not_cover_is_not_answered() -> None:
     draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2016?")
     assert draft.abstained and "2016" in draft.text and draft.short is None

@@ -237,7 +237,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     unknown = [t for t in terms if t not in store.idf and t in question.naming]
     known = [t for t in terms if t in store.idf]
     figure = question.answer_type in ("quantity", "year_choice") or bool(question.operation)
-    if figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:
+    unknown_breakdown = any(t in unknown for t in question.breakdown)
+    if unknown_breakdown or figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:
         words = ", ".join(f"“{w}”" for w in as_asked(question.text, unknown))
         claim = f"The document does not say this: it never mentions {words}"
         nearest = choose_row(store, question, known) if known else None
@@ -252,6 +253,14 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return None
     cells = _columns_for(question, choice.cells)
     row = cells[0].row
+    breakdown = [t for t in question.breakdown if t in choice.uncovered]
+    if breakdown:  # "in Canada": the row is the whole, not the place's part
+        written = Written(evidence)
+        words = ", ".join(as_asked(question.text, breakdown))
+        claim = f"The document does not give {row} for {words}"
+        written.grounded.append((claim, [cell_fact(c) for c in cells]))
+        text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
+        return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
     operation = plan(question)
     missing = _missing_years(question, cells)
     if missing:

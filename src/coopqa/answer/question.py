@@ -88,6 +88,9 @@ class Question:
     years: tuple[int, ...]  # in the order the question names them; a range is every year in it
     terms: tuple[str, ...]  # stems naming the measure and its constraints
     naming: tuple[str, ...] = ()  # stems of the words that name things: nouns, names, modifiers
+    # stems of a place or a part of a year it names ("in Canada", "the second quarter"): a
+    # breakdown the answer must give, never covered by the document's figure as a whole
+    breakdown: tuple[str, ...] = ()
     threshold: float | None = None  # "exceed $1,000 million"
     greater: bool = True  # for extreme and count_past: the larger side
     part: tuple[str, ...] = ()  # for a share: the stems naming the part ...
@@ -175,6 +178,7 @@ def read(text: str) -> Question:
         years=years,
         terms=tuple(t for t in tokenize(_YEAR.sub(" ", text)) if not t.isdigit()),
         naming=_naming(text),
+        breakdown=_breakdown(text),
         threshold=threshold,
         greater=greater,
         part=part,
@@ -195,6 +199,26 @@ def _naming(text: str) -> tuple[str, ...]:
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.dep_ in ("amod", "compound")
         for t in tokenize(tok.text)
     )
+
+
+_PLACES = ("GPE", "LOC", "NORP")
+
+
+def _breakdown(text: str) -> tuple[str, ...]:
+    """The stems of the places a question names and of the part of a year it names (an ordinal
+    and the noun it counts inside a date: "the second quarter of 2019")."""
+    from ..nlp import parse
+
+    words = []
+    for ent in parse(text).ents:
+        if ent.label_ in _PLACES:
+            words += [w for w in ent if w.pos_ == "PROPN" or ent.label_ == "NORP"]
+        elif ent.label_ == "DATE":
+            words += [w for w in ent if w.tag_ == "JJ" and w.head.pos_ == "NOUN" and w.head in ent]
+            words += [
+                w.head for w in ent if w.tag_ == "JJ" and w.head.pos_ == "NOUN" and w.head in ent
+            ]
+    return tuple(dict.fromkeys(t for w in words for t in tokenize(w.text) if not t.isdigit()))
 
 
 def _share_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
