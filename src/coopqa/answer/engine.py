@@ -221,6 +221,20 @@ def as_asked(text: str, stems: Sequence[str]) -> list[str]:
     return [words.get(s, s) for s in stems]
 
 
+def _phrases(text: str, stems: Sequence[str]) -> str:
+    """The question's own words for ``stems``, neighbours joined ("the second quarter")."""
+    runs: list[list[str]] = []
+    last = -2
+    for i, word in enumerate(re.findall(r"[\w'’.-]+", text)):
+        if set(tokenize(word)) & set(stems):
+            if i == last + 1:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+            last = i
+    return ", ".join(" ".join(run) for run in runs)
+
+
 def not_said(text: str) -> Draft:
     return Draft(text=text, abstained=True)
 
@@ -256,8 +270,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     breakdown = [t for t in question.breakdown if t in choice.uncovered]
     if breakdown:  # "in Canada": the row is the whole, not the place's part
         written = Written(evidence)
-        words = ", ".join(as_asked(question.text, breakdown))
-        claim = f"The document does not give {row} for {words}"
+        claim = f"The document does not give {row} for {_phrases(question.text, breakdown)}"
         written.grounded.append((claim, [cell_fact(c) for c in cells]))
         text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
