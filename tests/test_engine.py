@@ -95,6 +95,35 @@ def test_asking_what_a_row_is_is_not_answered_with_one_of_its_figures() -> None:
     assert engine_answer(SEGMENTS, "What is Infrastructure Platforms revenue in 2019?") is not None
 
 
+ACCRUED = """# Notes
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Payroll | 120 | 100 |
+| Taxes | 30 | 25 |
+| Total accrued expenses | 150 | 125 |
+| Deferred revenue | 50 | 40 |
+"""
+
+
+def test_the_components_of_a_total_are_the_rows_above_it() -> None:
+    draft = engine_answer(ACCRUED, "What are the components of total accrued expenses?")
+    assert draft.short == ["Payroll", "Taxes"]  # not "Deferred revenue", below the total
+    assert "120" not in draft.text  # the rows are cited, not their figures stated
+    counted = engine_answer(ACCRUED, "How many components make up total accrued expenses?")
+    assert counted.short == "2"
+
+
+def test_which_years_a_table_gives_names_the_years_only() -> None:
+    draft = engine_answer(SEGMENTS, "What years does the table provide data for?")
+    assert draft.short == ["2019", "2018", "2017"] and "30,191" not in draft.text
+    assert engine_answer(SEGMENTS, "For what years is Applications revenue given?").short == [
+        "2019",
+        "2018",
+        "2017",
+    ]
+
+
 def test_a_lookup_reads_the_row_and_the_year_with_the_tables_scale() -> None:
     draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2017?")
     assert draft.short == "4,568 million"

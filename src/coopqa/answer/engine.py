@@ -127,6 +127,16 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
     return Choice(cells, uncovered, store.share(terms, uncovered))
 
 
+def _years_row(store: Store, question: Question) -> Choice | None:
+    """For "What years does the table give?" naming no row: the first row with yearly figures."""
+    if not question.asks_years:
+        return None
+    for cells in store.rows.values():
+        if any(len(c.years) == 1 and not c.derived_column for c in cells):
+            return Choice(cells, (), 0.0)
+    return None
+
+
 def _columns_named(question: Question, store: Store, inputs: Sequence[Cell]) -> bool:
     """Whether every word the question shares with the table's column headers (and not with the
     row) is in the headers of the columns the figures come from."""
@@ -162,6 +172,12 @@ class Written:
             return f"“{cell.sentence.text}” [{n}]"
         m = cites.cite(cell.passage, cell.header, self.quotes)
         return f"“{cell.sentence.text}” [{n}], under “{cell.header.text}” [{m}]"
+
+    def mark(self, cell: Cell) -> str:
+        """The citation of a cell's row without its quote (for an answer that names rows)."""
+        from ..fact_sources import Cites
+
+        return f"[{Cites(self.evidence).cite(cell.passage, cell.sentence, self.quotes)}]"
 
     def sources(self, cells: Sequence[Cell]) -> str:
         return " ".join(dict.fromkeys(self.cite(c) for c in cells))
@@ -262,7 +278,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         source = written.sources(nearest.cells[:1])
         return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
                      quotes=written.quotes)  # fmt: skip
-    choice = choose_row(store, question, known)
+    choice = choose_row(store, question, known) or _years_row(store, question)
     if choice is None:
         return None
     cells = _columns_for(question, choice.cells)
@@ -294,6 +310,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         if whole is None or part is None or whole.cells[0] is part.cells[0]:
             return None
         cells = part.cells + whole.cells
+    if operation.name == "parts":
+        cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
     if result is not None and not _columns_named(question, store, result.inputs):
         return None  # the question names a column the figures are not from
@@ -325,7 +343,17 @@ def _derived(first: Cell, operation: Operation, result: Result, value: float, fa
 def _write(question: Question, operation: Operation, result: Result, w: Written) -> Draft:
     first = result.inputs[0]
     facts = [cell_fact(c) for c in result.inputs]
-    if result.listed:
+    if result.parts:
+        labels = [c.row for c in result.parts]
+        listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)
+        counted = f" {len(labels)}" if result.value is not None else ""  # a count is grounded
+        claim = f"{first.row} {w.mark(first)} is made up of{counted}: {listed}"
+        if result.value is not None:  # the count is the one figure: grounded where it stands
+            facts.append(_derived(first, operation, result, result.value, facts))
+            w.grounded.append((f"is made up of{counted}", facts))
+        short = str(len(labels)) if result.value is not None else labels
+        text = f"{claim}."
+    elif result.listed:
         parts = [f"{as_written(c)} in {_years_text(c.years)}" for c in result.listed]
         claim = f"{first.row}: " + "; ".join(parts)
         w.grounded.append((claim, facts))
@@ -338,6 +366,12 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
             short = str(len(years))
             claim = f"{len(years)} ({_years_text(years) or 'none'}): {first.row}, {stated}"
             facts.append(_derived(first, operation, result, len(years), facts))
+        elif operation.name == "years_given":  # the years are the answer, not the figures
+            short = [str(y) for y in years] if len(years) != 1 else str(years[0])
+            claim = f"{_years_text(years)}: the years the table gives {first.row} for"
+            w.grounded.append((claim, facts))
+            text = f"{claim} {w.mark(first)}."
+            return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)
         else:
             short = [str(y) for y in years] if len(years) != 1 else str(years[0])
             claim = f"{_years_text(years) or 'None'}: {first.row}, {stated}"

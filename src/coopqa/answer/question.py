@@ -49,7 +49,13 @@ _SHARE = (
         re.I,
     ),
 )
-_WHICH_YEARS = re.compile(r"^\W*(?:in )?(?:which|what) (?:fiscal )?years\b", re.I)
+_WHICH_YEARS = re.compile(r"\b(?:which|what) (?:fiscal )?years?\b", re.I)
+# "the components of", "types of", "what makes up": the rows a total is made of
+_PARTS = re.compile(
+    r"\b(?:components?|types|categories|kinds|items|elements|segments)\b(?! of (?:the )?(?:change|increase|decrease))"
+    r"|\bmak(?:e|es|ing) up\b|\bcompris(?:e|es|ing)\b|\bconsists? of\b",
+    re.I,
+)
 _PERCENT_CHANGE = re.compile(r"%\s*(?:change|increase|decrease|growth)\b", re.I)
 _CHANGE_ASKED = re.compile(
     r"^\W*what (?:is|was|were) the (?:[\w$-]+ ){0,2}?(?:change|increase|decrease)\s+(?:in|of)\b",
@@ -70,6 +76,8 @@ _OPERATION_WORDS = frozenset(
         "exceed exceeded above below over under than which what how many much did does was were "
         "is are the company company's companies group its their this that in of for and as "
         "compared compare growth rate rise fall drop decline balance period periods "
+        "components component types categories kinds items elements segments make making up "
+        "comprise comprising consist consists table "
         "both two three each all annual yearly end ended ending as at thousand thousands million "
         "long often millions billion billions"
     )
@@ -97,6 +105,7 @@ class Question:
     whole: tuple[str, ...] = ()  # ... and the whole it is a share of
     in_percent: bool = False  # a share asked as a percentage, not a plain ratio
     asks_years: bool = False  # "which years does the table give X for": the years themselves
+    asks_parts: bool = False  # "what are the components of X": the rows that make X up
 
     @property
     def asks_percent(self) -> bool:
@@ -185,6 +194,7 @@ def read(text: str) -> Question:
         whole=whole,
         in_percent=bool(_PERCENT_WORD.search(text)),
         asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
+        asks_parts=bool(_PARTS.search(text)),
     )
 
 

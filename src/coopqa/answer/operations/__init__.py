@@ -27,6 +27,7 @@ class Result:
     percent: bool = False  # the value is a percentage
     listed: tuple[Cell, ...] = ()  # one figure per year, for a list
     chosen_years: tuple[int, ...] = ()  # the years a choice or a filter picked
+    parts: tuple[Cell, ...] = ()  # the rows that make up a total, one cell each
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def registry() -> tuple[Operation, ...]:
         extreme,
         listing,
         lookup,
+        parts,
         percent_change,
         ratio,
         share,
@@ -54,8 +56,8 @@ def registry() -> tuple[Operation, ...]:
     )
 
     modules = (
-        share, percent_change, change, average, total, ratio, count_past, extreme, years_given,
-        listing, lookup,
+        parts, share, percent_change, change, average, total, ratio, count_past, extreme,
+        years_given, listing, lookup,
     )  # fmt: skip
     return tuple(m.OPERATION for m in modules)
 

@@ -1,0 +1,58 @@
+"""The components of a total: the rows a table adds up into the row the question names ("What
+are the components of total accrued expenses?", "How many types of deferred income are there?").
+
+The named row's components are the rows of its table and group above it, back to the previous
+total; a row that heads its group (nothing above it) has the rows below it instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..cells import Cell
+from ..question import Question
+from . import Operation, Result
+
+_TOTAL = re.compile(r"^\s*(?:total|net|sub-?total)\b", re.I)
+_HOW_MANY = re.compile(r"^\W*how many\b", re.I)
+
+
+def _rows(cells: Sequence[Cell]) -> list[Cell]:
+    """One cell for each row, in table order."""
+    first: dict[int, Cell] = {}
+    for cell in cells:
+        first.setdefault(cell.row_index, cell)
+    return [first[r] for r in sorted(first)]
+
+
+def components(whole: Cell, table: Sequence[Cell]) -> list[Cell]:
+    """The rows that make up ``whole``, one cell each (empty when none)."""
+    rows = [c for c in _rows(table) if c.group == whole.group]
+    at = next(i for i, c in enumerate(rows) if c.row_index == whole.row_index)
+    above = []
+    for cell in reversed(rows[:at]):
+        if _TOTAL.match(cell.row):
+            break
+        above.append(cell)
+    if len(above) >= 2:
+        return above[::-1]
+    below = []
+    for cell in rows[at + 1 :]:
+        if _TOTAL.match(cell.row):
+            break
+        below.append(cell)
+    return below if len(below) >= 2 else []
+
+
+def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
+    """``cells``: the named row's cells first, then every cell of its table."""
+    whole = cells[0]
+    parts = components(whole, [c for c in cells if c.table == whole.table])
+    if not parts:
+        return None
+    count = float(len(parts)) if _HOW_MANY.match(question.text) else None
+    return Result(count, (whole,), "", "the components", parts=tuple(parts))
+
+
+OPERATION = Operation("parts", lambda q: q.asks_parts and not q.operation, solve)
