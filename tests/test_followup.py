@@ -56,6 +56,15 @@ def test_a_place_or_body_replaces_the_one_asked_before():
     )
 
 
+def test_the_engine_reads_the_merged_question():
+    """What later steps read is the merged reading: the new year, the old measure and frame."""
+    from coopqa.answer.question import read
+
+    question = read(_after(TOTAL, "and in FY2018?"))
+    assert question.years == (2018,)
+    assert {"total", "end", "post", "keeper"} <= set(question.terms)
+
+
 def test_merges_follow_the_conversation_turn_by_turn():
     turns = [TOTAL, "and in FY2018?"]
     assert _after(turns, "What was it a year earlier?") == (

@@ -38,7 +38,7 @@ class Slots:
 
     text: str
     period: Span | None  # the period phrase, "at the end of FY2012"
-    years: tuple[Span, ...]  # each year inside it, "2012" of "FY2012"
+    years: tuple[Span, ...]  # each year it names, "2012" of "FY2012"
     shift: int | None  # a relative period: 0 for "that year", -1 for "a year earlier"
     names: tuple[tuple[Span, str], ...]  # each name phrase and its kind, "the OECD", ORG
     content: bool  # words of its own beyond period and names: a measure, a verb, "why"
