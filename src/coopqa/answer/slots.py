@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..nlp import COUNT_NOUNS, counted_noun, parse
@@ -59,6 +60,7 @@ def merges_into(previous: Slots, follow: Slots) -> bool:
     return follow.names_only_slots and (follow.shift is None or bool(previous.years))
 
 
+@lru_cache(maxsize=256)  # a conversation's earlier turns are read again at every new turn
 def read_slots(text: str) -> Slots:
     """The slots of one question, from its spaCy parse."""
     doc = parse(text)
