@@ -411,3 +411,41 @@ def test_a_narrative_report_s_extracted_table_checks_but_never_corrects(
     assert "40" not in answer.answer  # not "corrected" from an unreviewed table
     assert not any("41" in c and "40" in c for c in answer.corrections), answer.corrections
     assert {n.status for n in answer.numbers if n.text == "41"} == {"contradicted"}
+
+
+SALES = """# Sales
+
+Sales by region were as follows (in millions):
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Europe | 120 | 90 |
+| Asia | 60 | 45 |
+"""
+
+
+def _draft_of(body: dict[str, Any]) -> str:
+    return prompt_of(body)[1].split("Draft: <<<", 1)[1].rsplit(">>>", 1)[0]
+
+
+@pytest.mark.parametrize("keeps", [True, False])
+def test_with_an_llm_a_table_is_answered_by_the_engine_and_only_phrased(
+    scripted, openai_env, tmp_path, embedder, keeps
+):
+    from coopqa.chain import Assistant
+
+    from .answering import corpus_settings
+
+    settings = corpus_settings(tmp_path, {"sales.md": SALES}, llm="openai:scripted")
+    assistant = Assistant(settings, embedder=embedder)
+    if keeps:
+        scripted.script(lambda body: f"In short, {_draft_of(body)}")
+    else:  # the model "improves" the figure: its reply is not used
+        scripted.script(lambda body: _draft_of(body).replace("30", "35"))
+    answer = assistant.ask("What was the change in Europe sales from 2018 to 2019?")
+
+    assert len(scripted.requests) == 1  # one phrasing call, not a free answer from the passages
+    assert "120 − 90" in answer.answer and answer.short == "30 million"
+    assert answer.answer.startswith("In short") == keeps
+    assert answer.backend.startswith("llm") == keeps and ("engine" in answer.backend) == keeps
+    assert all(n.status != "contradicted" for n in answer.numbers)

@@ -445,11 +445,17 @@ class Assistant:
             return state
         extractive = self.synthesizer.name == "extractive"
         view = state["table"]
+        evidence = state["evidence"]
+        program = None
+        if (view is None or not view.reviewed) and evidence.in_scope and evidence.passages:
+            program = self._program(evidence, docs)  # the engine first, whatever phrases it
         general = (
             extractive and bool(docs) and view is None and self.settings.retrieval_mode != "naive"
         )
-        if extractive and view is not None and not view.reviewed:
-            evidence = state["evidence"]
+        if program is not None:
+            phrase = getattr(self.synthesizer, "phrase", None)
+            state["draft"] = phrase(program, evidence) if phrase else program
+        elif extractive and view is not None and not view.reviewed:
             state["draft"] = self._worked_out(evidence, docs) or self.synthesizer.synthesize(
                 evidence
             )
@@ -457,22 +463,23 @@ class Assistant:
             from .respond import out_of_scope, respond
 
             name = "document" if len(docs) == 1 else "documents"
-            evidence = state["evidence"]
             if not evidence.in_scope or not evidence.passages:
                 state["draft"] = out_of_scope(self._titles(docs), name)
             else:
-                state["draft"] = self._program(evidence, docs) or respond(
-                    evidence, self.tables.document_facts(docs), name
-                )
+                state["draft"] = respond(evidence, self.tables.document_facts(docs), name)
         else:
-            state["draft"] = self.synthesizer.synthesize(state["evidence"])
+            state["draft"] = self.synthesizer.synthesize(evidence)
         self._timed(state, "synthesize", began)
         return state
 
     def _program(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """The answer engine's draft from the one document in scope, when it has a table row
         for the question (None: the strategies answer)."""
-        if self.settings.engine != "program" or len(docs) != 1:
+        if (
+            self.settings.engine != "program"
+            or len(docs) != 1
+            or self.settings.retrieval_mode == "naive"
+        ):
             return None
         from .answer.engine import answer
 
