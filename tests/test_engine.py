@@ -114,6 +114,28 @@ def test_the_components_of_a_total_are_the_rows_above_it() -> None:
     assert counted.short == "2"
 
 
+REGIONS = """# Revenue
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Americas | 21,856 | 21,648 |
+| Asia Pacific | 6,380 | 6,326 |
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("How much more revenue came from the Americas than Asia Pacific in 2019?", "15,476"),
+        ("What is the difference between Asia Pacific and Americas revenue in 2018?", "-15,322"),
+        ("What was the total revenue from the Americas and Asia Pacific in 2019?", "28,236"),
+        ("What was the difference in Americas revenue between 2018 and 2019?", "208"),
+    ],
+)
+def test_two_rows_side_by_side_are_subtracted_or_added(question: str, short: str) -> None:
+    assert engine_answer(REGIONS, question).short == short
+
+
 def test_which_years_a_table_gives_names_the_years_only() -> None:
     draft = engine_answer(SEGMENTS, "What years does the table provide data for?")
     assert draft.short == ["2019", "2018", "2017"] and "30,191" not in draft.text

@@ -62,6 +62,7 @@ class Store:
     @cached_property
     def idf(self) -> dict[str, float]:
         units = [frozenset(tokenize(s.text)) for p in self.passages for s in p.sentences]
+        units += [frozenset(tokenize(h)) for h in dict.fromkeys(p.section for p in self.passages)]
         counts = Counter(t for unit in units for t in unit)
         n = max(len(units), 1)
         return {t: math.log(1 + n / (1 + c)) for t, c in counts.items()}
@@ -304,12 +305,14 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
     if choice.uncovered_share > MAX_UNCOVERED:
         return None  # words the row does not hold, but the document's sentences may
-    if operation.name == "share":
-        whole = choose_row(store, question, question.whole)
-        part = choose_row(store, question, question.part)
-        if whole is None or part is None or whole.cells[0] is part.cells[0]:
+    if operation.name in ("share", "two_rows"):
+        first, second = (
+            (question.part, question.whole) if operation.name == "share" else question.two_rows[1:]
+        )
+        one, other = choose_row(store, question, first), choose_row(store, question, second)
+        if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
-        cells = part.cells + whole.cells
+        cells = one.cells + other.cells
     if operation.name == "parts":
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)

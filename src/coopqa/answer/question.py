@@ -49,6 +49,26 @@ _SHARE = (
         re.I,
     ),
 )
+_UNTIL_PERIOD = (
+    r"(?=\s+(?:in|for|as of|at|during|between)\s+(?:the\s+)?(?:fiscal\s+)?(?:years?\s+)?\d{4}"
+    r"|\s*\??$)"
+)
+# Two rows named side by side: their difference, how much more one is, or their total.
+_TWO_ROWS = (
+    ("difference", re.compile(
+        r"\bdifference\b.*?\bbetween (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
+        re.I)),
+    ("difference", re.compile(
+        r"\bdifference in (?:the )?.+? (?:of|from|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)"
+        + _UNTIL_PERIOD, re.I)),
+    ("gap", re.compile(
+        r"\bhow much (?:more|less|higher|lower)\b.*?\b(?:from|for|of|in|did|was|were) (?:the )?"
+        r"(?P<a>.+?) (?:as )?(?:compared (?:to|with)|than) (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
+        re.I)),
+    ("both", re.compile(
+        r"\btotal .+? (?:from|of|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
+        re.I)),
+)  # fmt: skip
 _WHICH_YEARS = re.compile(r"\b(?:which|what) (?:fiscal )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
 _PARTS = re.compile(
@@ -106,6 +126,8 @@ class Question:
     in_percent: bool = False  # a share asked as a percentage, not a plain ratio
     asks_years: bool = False  # "which years does the table give X for": the years themselves
     asks_parts: bool = False  # "what are the components of X": the rows that make X up
+    # two rows side by side: ("difference" | "gap" | "both", stems of one, stems of the other)
+    two_rows: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def asks_percent(self) -> bool:
@@ -195,6 +217,7 @@ def read(text: str) -> Question:
         in_percent=bool(_PERCENT_WORD.search(text)),
         asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
         asks_parts=bool(_PARTS.search(text)),
+        two_rows=_two_rows(text),
     )
 
 
@@ -229,6 +252,20 @@ def _breakdown(text: str) -> tuple[str, ...]:
                 w.head for w in ent if w.tag_ == "JJ" and w.head.pos_ == "NOUN" and w.head in ent
             ]
     return tuple(dict.fromkeys(t for w in words for t in tokenize(w.text) if not t.isdigit()))
+
+
+def _two_rows(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """How and which two rows a question compares or adds ("the difference between A and B in
+    2019", "how much more from A than B"); None when its two sides are years, not rows."""
+    for how, pattern in _TWO_ROWS:
+        m = pattern.search(text)
+        if m is None or _YEAR.search(m.group("a")) or _YEAR.search(m.group("b")):
+            continue
+        a = tuple(t for t in tokenize(m.group("a")) if t not in _OPERATION_WORDS)
+        b = tuple(t for t in tokenize(m.group("b")) if t not in _OPERATION_WORDS)
+        if a and b and set(a) != set(b):
+            return how, a, b
+    return None
 
 
 def _share_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -52,11 +52,12 @@ def registry() -> tuple[Operation, ...]:
         ratio,
         share,
         total,
+        two_rows,
         years_given,
     )
 
     modules = (
-        parts, share, percent_change, change, average, total, ratio, count_past, extreme,
+        parts, share, two_rows, percent_change, change, average, total, ratio, count_past, extreme,
         years_given, listing, lookup,
     )  # fmt: skip
     return tuple(m.OPERATION for m in modules)
