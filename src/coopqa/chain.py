@@ -44,13 +44,6 @@ from .wording import not_mentioned, source_name
 SCOPE_THRESHOLD = fitted("scope_threshold")
 LOW_SCOPE = fitted("low_scope")
 VOCABULARY_SHARE = fitted("vocabulary_share")
-# What the chapter never reports, whatever the programme: asking for it gets "does not say".
-_UNREPORTED = re.compile(
-    r"\b(budgets?|costs?|cost of|spending|expenditures?|fund(ing|ed)?|salar(y|ies)|pay|"
-    r"wages?|women|woman|female|male|men|gender|ages?|names|telework|examinations?|exams?|"
-    r"recruitment|pensions?|overtime|satisfaction|ratings?|scores?|surveys? results)\b",
-    re.IGNORECASE,
-)
 # "Which nine countries ...", "the names of the ten fellows": members of a group the text counts.
 _WHICH_COUNTED = re.compile(
     r"\b(?:which|what|name|names of|list|who were)\b(?:\W+(?:are|were|the|of))*\W+"
@@ -386,7 +379,8 @@ class Assistant:
     def _unreported(self, question: str, table: Any) -> str | None:
         """Why the chapter cannot answer: a measure it never reports, or the members of a group
         it only counts ("which nine countries")."""
-        for m in _UNREPORTED.finditer(question):
+        unreported = self._glossary.unreported_pattern  # the glossary beside the documents
+        for m in unreported.finditer(question) if unreported else ():
             if not set(tokenize(m.group(0))) & self._vocabulary:
                 return not_mentioned(source_name(table), m.group(0))
         listed = _WHICH_COUNTED.search(question)

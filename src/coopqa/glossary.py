@@ -34,11 +34,20 @@ class Glossary:
     unit_classes: dict[str, str] = field(default_factory=dict)
     # Words the documents' own questions use that name no fact (the body the report is by).
     ignore: frozenset[str] = frozenset()
+    # What these documents never report, whatever is asked ("budgets?", "salar(?:y|ies)"):
+    # a question asking for one gets "does not say", named, unless the documents use the word.
+    unreported: tuple[str, ...] = ()
     source: str = ""
 
     def extra(self, name: str) -> str:
         """ "|alternatives" from the glossary's patterns, to append to a general pattern."""
         return f"|{self.patterns[name]}" if self.patterns.get(name) else ""
+
+    @cached_property
+    def unreported_pattern(self) -> re.Pattern[str] | None:
+        if not self.unreported:
+            return None
+        return re.compile(r"\b(?:" + "|".join(self.unreported) + r")\b", re.I)
 
     @cached_property
     def phrase_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -69,7 +78,8 @@ def load(path: Path) -> Glossary:
             re.compile(pattern)
         rules = tuple(dict(r) for r in data.get("pair_rules", []))
         patterns = {str(k): str(v) for k, v in data.get("patterns", {}).items()}
-        for pattern in patterns.values():
+        unreported = tuple(str(w) for w in data.get("unreported", []))
+        for pattern in [*patterns.values(), *unreported]:
             re.compile(pattern)
         for rule in rules:
             missing = {"op", "a", "b", "measure", "unit", "id_part"} - set(rule)
@@ -88,6 +98,7 @@ def load(path: Path) -> Glossary:
         patterns=patterns,
         unit_classes={str(k): str(v) for k, v in data.get("unit_classes", {}).items()},
         ignore=frozenset(str(w).lower() for w in data.get("ignore", [])),
+        unreported=unreported,
         source=str(path),
     )
 
