@@ -84,6 +84,14 @@ def test_a_percentage_change_is_computed_not_answered_with_the_level() -> None:
     assert "51,904 − 49,330" in draft.text
 
 
+def test_one_years_increase_is_the_change_from_the_year_before() -> None:
+    draft = engine_answer(SEGMENTS, "By how much did Applications revenue increase in 2019?")
+    assert draft.short == "767 million"  # 5,803 − 5,036
+    assert engine_answer(SEGMENTS, "What was the Applications revenue in 2019?").short == (
+        "5,803 million"
+    )
+
+
 def test_a_change_asked_with_a_modifier_is_still_a_change() -> None:
     report = "# Sales\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Services | 120 | 90 |\n"
     draft = engine_answer(report, "What is the year-on-year change in Services?")

@@ -31,6 +31,12 @@ _COUNT_PAST = re.compile(
 _PAST = re.compile(
     r"\b(?:greater|more|higher|larger|less|lower|smaller|fewer) than\b|\bexceed", re.I
 )
+# "How much did X decrease by in 2019?", "What was the increase in X in 2018?": one year's change.
+_CHANGED_IN = re.compile(
+    r"^\W*(?:what (?:is|was) the (?:[\w$-]+ )?(?:increase|decrease|change)\b|(?:by )?how much\b"
+    r".*\b(?:increas|decreas|grow|grew|rise|rose|fall|fell|declin|chang)\w*\b)",
+    re.I,
+)
 _HOW_MUCH_MORE = re.compile(
     r"\bhow (?:much|many) (?:more|less|fewer|higher|lower|greater|bigger|smaller)\b", re.I
 )
@@ -199,6 +205,8 @@ def read(text: str) -> Question:
     elif base.answer_type == "year_choice":
         operation = "extreme"
     years = years_named(text, operation)
+    if not operation and len(years) == 1 and _CHANGED_IN.search(text):
+        operation, years = "change", (years[0] - 1, years[0])  # from the year before
     counted = operation == "count_past" or (operation == "extreme" and _PAST.search(text))
     threshold = _threshold(text, years) if counted else None
     greater = not (_BELOW.search(text) if threshold is not None else _LESSER.search(text))
