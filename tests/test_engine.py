@@ -144,6 +144,13 @@ def test_two_rows_side_by_side_are_subtracted_or_added(question: str, short: str
     assert engine_answer(REGIONS, question).short == short
 
 
+def test_rows_past_a_threshold_are_counted_in_the_year_asked() -> None:
+    report = REGIONS.replace("| Asia Pacific |", "| Europe | 30,100 | 1,200 |\n| Asia Pacific |")
+    draft = engine_answer(report, "In 2019, how many regions had revenue of more than 20,000?")
+    assert draft.short == "2" and "Americas" in draft.text and "Asia Pacific" not in draft.text
+    assert engine_answer(report, "How many regions had revenue below 10,000 in 2018?").short == "1"
+
+
 def test_which_years_a_table_gives_names_the_years_only() -> None:
     draft = engine_answer(SEGMENTS, "What years does the table provide data for?")
     assert draft.short == ["2019", "2018", "2017"] and "30,191" not in draft.text

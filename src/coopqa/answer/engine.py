@@ -313,7 +313,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
         cells = one.cells + other.cells
-    if operation.name == "parts":
+    if operation.name in ("parts", "count_rows"):  # read across the rows of the named table
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
     if result is not None and not _columns_named(question, store, result.inputs):
@@ -346,6 +346,14 @@ def _derived(first: Cell, operation: Operation, result: Result, value: float, fa
 def _write(question: Question, operation: Operation, result: Result, w: Written) -> Draft:
     first = result.inputs[0]
     facts = [cell_fact(c) for c in result.inputs]
+    if operation.name == "count_rows":
+        listed = "; ".join(f"{c.row}, {as_written(c)} {w.mark(c)}" for c in result.parts)
+        counted = f"{len(result.parts)} rows with {result.formula}"
+        facts = [cell_fact(c) for c in result.parts]
+        facts.append(_derived(first, operation, result, result.value, facts))
+        w.grounded.append((counted, facts))
+        text = f"{counted}: {listed or 'none'}."
+        return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=str(len(result.parts)))
     if result.parts:
         labels = [c.row for c in result.parts]
         listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)

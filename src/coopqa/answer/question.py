@@ -28,6 +28,11 @@ _COUNT_PAST = re.compile(
     r"higher than|less than|below|under|lower than)\b",
     re.I,
 )
+_COUNT_ROWS = re.compile(
+    r"\bhow many (?!(?:fiscal )?years?\b)[\w ,&'-]*?\b(?:exceed(?:ed|s)?|above|over|more than|"
+    r"greater than|higher than|less than|below|under|lower than)\b",
+    re.I,
+)
 _PAST = re.compile(
     r"\b(?:greater|more|higher|larger|less|lower|smaller|fewer) than\b|\bexceed", re.I
 )
@@ -91,7 +96,7 @@ _PERCENT_WORD = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 _BELOW = re.compile(r"\b(?:less than|below|under|lower than)\b", re.I)
 _LESSER = re.compile(r"\b(less|lower|smaller|fewer|least|lowest|smallest|worse|worst)\b", re.I)
 _NUMBER = re.compile(r"[$€£¥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,]|\.\d)")  # "2019", "FY2019"
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?!\d|[.,]\d)")  # "2019", "FY2019"
 # Words that ask how to combine or frame figures, not which figure: they are no constraint.
 _OPERATION_WORDS = frozenset(
     tokenize(
@@ -202,12 +207,16 @@ def read(text: str) -> Question:
         operation = "change"
     if _COUNT_PAST.search(text):
         operation = "count_past"
+    elif _COUNT_ROWS.search(text):
+        operation = "count_rows"
     elif base.answer_type == "year_choice":
         operation = "extreme"
     years = years_named(text, operation)
     if not operation and len(years) == 1 and _CHANGED_IN.search(text):
         operation, years = "change", (years[0] - 1, years[0])  # from the year before
-    counted = operation == "count_past" or (operation == "extreme" and _PAST.search(text))
+    counted = operation in ("count_past", "count_rows") or (
+        operation == "extreme" and _PAST.search(text)
+    )
     threshold = _threshold(text, years) if counted else None
     greater = not (_BELOW.search(text) if threshold is not None else _LESSER.search(text))
     return Question(

@@ -44,6 +44,7 @@ def registry() -> tuple[Operation, ...]:
         average,
         change,
         count_past,
+        count_rows,
         extreme,
         listing,
         lookup,
@@ -57,7 +58,7 @@ def registry() -> tuple[Operation, ...]:
     )
 
     modules = (
-        parts, share, two_rows, percent_change, change, average, total, ratio, count_past, extreme,
+        parts, share, two_rows, percent_change, change, average, total, ratio, count_past, count_rows, extreme,
         years_given, listing, lookup,
     )  # fmt: skip
     return tuple(m.OPERATION for m in modules)

@@ -1,0 +1,38 @@
+"""How many rows of a table are past a threshold in the year asked ("How many regions had
+revenues of more than $20,000 in 2019?"): FinQA's greater over a column, counted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..cells import Cell
+from ..question import Question
+from . import Operation, Result, by_year
+from .parts import _TOTAL, _rows
+
+
+def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
+    """``cells``: the row that named the table first, then every cell of its table."""
+    if question.threshold is None:
+        return None
+    table = [c for c in cells if c.table == cells[0].table and not c.derived_column]
+    by_row: dict[int, list[Cell]] = {}
+    for cell in table:
+        by_row.setdefault(cell.row_index, []).append(cell)
+    picked = []
+    for first in _rows(table):
+        if _TOTAL.match(first.row):
+            continue
+        row = by_row[first.row_index]
+        found = by_year(question, row) if question.years else row[:1]
+        if found:
+            picked.append(found[0])
+    if len(picked) < 2:
+        return None
+    past = [c for c in picked if (c.value > question.threshold) == question.greater]
+    sign = ">" if question.greater else "<"
+    formula = f"{sign} {question.threshold:,g}"
+    return Result(float(len(past)), tuple(past), formula, "the number of rows", parts=tuple(past))
+
+
+OPERATION = Operation("count_rows", lambda q: q.operation == "count_rows", solve)
