@@ -128,6 +128,21 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
     return Choice(cells, uncovered, store.share(terms, uncovered))
 
 
+def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choice | None:
+    """For counting a table's rows ("how many regions had revenue over …"): the first row of the
+    table whose heading, introduction and headers hold the most of the question's words."""
+    if question.operation != "count_rows" or not terms or not store.rows:
+        return None
+    shares = {
+        t: store.share(terms, [w for w in terms if w in near]) for t, near in store.context.items()
+    }
+    table = max(shares, key=lambda t: (shares[t], -t), default=None)
+    if table is None or shares[table] < MIN_ROW_COVERAGE:
+        return None
+    first = min(key for key in store.rows if key[0] == table)
+    return Choice(store.rows[first], (), 0.0)
+
+
 def _years_row(store: Store, question: Question) -> Choice | None:
     """For "What years does the table give?" naming no row: the first row with yearly figures."""
     if not question.asks_years:
@@ -279,7 +294,11 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         source = written.sources(nearest.cells[:1])
         return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
                      quotes=written.quotes)  # fmt: skip
-    choice = choose_row(store, question, known) or _years_row(store, question)
+    choice = (
+        choose_row(store, question, known)
+        or _years_row(store, question)
+        or _table_named(store, question, known)
+    )
     if choice is None:
         return None
     cells = _columns_for(question, choice.cells)

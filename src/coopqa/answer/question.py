@@ -224,7 +224,11 @@ def read(text: str) -> Question:
         answer_type=base.answer_type,
         operation=operation,
         years=years,
-        terms=tuple(t for t in tokenize(_YEAR.sub(" ", text)) if not t.isdigit()),
+        terms=tuple(
+            t
+            for t in tokenize(_YEAR.sub(" ", text))
+            if not t.isdigit() and not (operation == "count_rows" and t in _counted(text))
+        ),
         naming=_naming(text),
         breakdown=_breakdown(text),
         threshold=threshold,
@@ -249,6 +253,19 @@ def _naming(text: str) -> tuple[str, ...]:
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.dep_ in ("amod", "compound")
         for t in tokenize(tok.text)
     )
+
+
+def _counted(text: str) -> frozenset[str]:
+    """The stems of what "how many" counts ("how many geographic regions"): the kind of row the
+    answer counts, not a word the rows must hold."""
+    from ..nlp import parse
+
+    for token in parse(text):
+        if token.lower_ == "many" and token.head.pos_ in ("NOUN", "PROPN"):
+            noun = token.head
+            words = [noun, *(c for c in noun.children if c.dep_ in ("amod", "compound"))]
+            return frozenset(t for w in words for t in tokenize(w.text))
+    return frozenset()
 
 
 _PLACES = ("GPE", "LOC", "NORP")
