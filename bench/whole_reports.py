@@ -88,7 +88,7 @@ def one(path: Path) -> dict:
     stage("passages+sentences", began)
     document = Document(doc=doc, path=str(path), text=text, passages=parsed.passages)
 
-    timed = {"_embed": "embed passages", "_write_beside": "sentences+bm25", "_write_facts": "facts"}
+    timed = {"_embed": "embed passages", "_write_facts": "facts", "_write_bm25": "bm25"}
     for method, name in timed.items():
         real = getattr(PassageIndex, method)
 
