@@ -216,6 +216,8 @@ class PassageIndex:
 
         known = vectors_by_hash(previous)
         missing = [p for p in passages if p.content_hash not in known]
+        if progress and len(missing) < len(passages):
+            progress(len(passages) - len(missing))  # reused vectors: done already
         fresh = self._embed(missing, progress)
         vectors = [known.get(p.content_hash) or fresh[p.content_hash] for p in passages]
 
