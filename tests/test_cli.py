@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,63 @@ def data_dir(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     assert "indexed" in result.stdout
     return path
+
+
+def _on_a_terminal(*args: str, data_dir: Path, corpus: Path) -> tuple[str, str]:
+    """``coopqa`` run with its stderr on a pseudo-terminal, as a user sees it: (stdout, stderr)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    # a terminal 100 columns wide (a new pseudo-terminal has none: tqdm would draw nothing)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {
+        **os.environ,
+        "COOPQA_DATA_DIR": str(data_dir),
+        "COOPQA_CORPUS_DIR": str(corpus),
+        "COOPQA_FACTS": str(data_dir / "no-facts.csv"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    with subprocess.Popen(
+        [sys.executable, "-m", "coopqa.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        cwd=ROOT,
+        text=True,
+    ) as process:
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the process closed the terminal
+                break
+            if not chunk:
+                break
+            screen += chunk
+        out = process.stdout.read()
+        assert process.wait(timeout=300) == 0, screen
+    os.close(leader)
+    return out, screen.decode("utf-8", errors="replace")
+
+
+def test_ingest_shows_pages_read_on_a_terminal_and_an_unchanged_pdf_is_a_no_op(tmp_path):
+    from .test_pdf_reader import _report
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _report(corpus / "acme-2030.pdf")
+    out, screen = _on_a_terminal("ingest", data_dir=tmp_path / "data", corpus=corpus)
+    assert "embedded 7" in out
+    # the bar counts pages one by one (the report has two), then the passages embedded
+    assert re.search(r"reading PDF pages: 1 ?page", screen), screen
+    assert re.search(r"reading PDF pages: 2 ?page", screen), screen
+    assert re.search(r"embedding: 100%.* 7/7", screen), screen
+    out, screen = _on_a_terminal("ingest", data_dir=tmp_path / "data", corpus=corpus)
+    assert "(unchanged)" in out  # nothing read, parsed or embedded again
 
 
 def test_ingest_again_is_a_no_op(data_dir):

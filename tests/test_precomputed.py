@@ -1,4 +1,5 @@
-"""Sentence vectors and the BM25 index are computed once, at ingest, and loaded at start-up."""
+"""The BM25 index is computed once, at ingest, and loaded at start-up; sentence vectors are
+embedded at the first question whose evidence holds them, and kept."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import numpy as np
 import pytest
 
 from coopqa.corpus import Corpus, Document, Sentence
-from coopqa.index import BM25_SUFFIX, SENTENCES_SUFFIX, PassageIndex
-from coopqa.precomputed import build_bm25, embed_sentences
+from coopqa.index import BM25_SUFFIX, PassageIndex
+from coopqa.precomputed import SentenceVectors, build_bm25, sentence_texts
 from coopqa.retrieve import BM25Ranker, HybridSearcher, reciprocal_rank_fusion
 
 QUESTIONS = (
@@ -64,21 +65,24 @@ def _edited(corpus: Corpus, passage_no: int, new_text: str) -> Corpus:
     return Corpus(documents=(Document(doc.doc, doc.path, doc.text, tuple(passages)),))
 
 
-def test_start_up_after_ingest_embeds_no_sentence_and_builds_no_bm25(
+def test_ingest_and_start_up_embed_passages_only_and_build_bm25_once(
     settings, corpus, counting, bm25_builds
 ):
     from coopqa.chain import Assistant
 
     report = PassageIndex.open(settings, counting).ingest(corpus)
-    sentences = sum(len(p.sentences) for p in corpus.passages)
-    assert report.sentences_embedded == sentences
+    assert counting.documents == report.embedded == len(corpus.passages)  # no sentence
     assert bm25_builds == [len(corpus.passages)]
     counting.documents, bm25_builds[:] = 0, []
     assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
     assert (counting.documents, bm25_builds) == (0, [])
-    assert len(assistant._sentence_vectors) == sentences
-    answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
+    question = "Who attended the symposium on selecting promising senior officials?"
+    answer = assistant.ask(question)
     assert "120" in answer.answer
+    # the first question embeds its evidence passages' sentences, a handful, not the corpus's
+    asked = counting.documents
+    assert 0 < asked == len(assistant._sentence_vectors) < len(sentence_texts(corpus.passages)[0])
+    assert assistant.ask(question).answer == answer.answer and counting.documents == asked
 
 
 def test_re_ingesting_an_unchanged_corpus_computes_nothing(settings, corpus, counting, bm25_builds):
@@ -89,28 +93,33 @@ def test_re_ingesting_an_unchanged_corpus_computes_nothing(settings, corpus, cou
     assert again.unchanged and (counting.documents, bm25_builds) == (0, [])
 
 
-def test_a_changed_passage_embeds_only_its_own_sentences(settings, corpus, counting):
+def test_a_changed_passage_embeds_only_itself(settings, corpus, counting):
     index = PassageIndex.open(settings, counting)
     first = index.ingest(corpus)
     counting.documents = 0
     changed = index.ingest(_edited(corpus, 3, "An edited paragraph about dispatches."))
-    # the passage vector and its one new sentence: nothing else is embedded again
-    assert (changed.embedded, changed.sentences_embedded, counting.documents) == (1, 1, 2)
+    assert (changed.embedded, counting.documents) == (1, 1)  # nothing else is embedded again
     names = {c.name for c in index.client.list_collections()}
-    assert first.collection + SENTENCES_SUFFIX not in names  # the old ones went with the old
-    assert first.collection + BM25_SUFFIX not in names
-    assert {changed.collection + SENTENCES_SUFFIX, changed.collection + BM25_SUFFIX} <= names
+    assert first.collection + BM25_SUFFIX not in names  # the old one went with the old
+    assert changed.collection + BM25_SUFFIX in names
 
 
-def test_stored_vectors_and_bm25_equal_those_computed_now(settings, corpus, embedder):
+def test_sentence_vectors_and_stored_bm25_equal_those_computed_at_once(
+    settings, corpus, embedder, counting
+):
     index = PassageIndex.open(settings, embedder)
     index.ingest(corpus)
     snapshot = index.snapshot()
-    fresh = embed_sentences(snapshot.passages, embedder)
-    assert list(snapshot.sentences) == list(fresh)
-    assert np.allclose(
-        [snapshot.sentences[key] for key in fresh], fresh.matrix, atol=1e-5
-    )  # same model, same text
+    keys, texts = sentence_texts(snapshot.passages)
+    at_once = dict(zip(keys, embedder.embed_documents(texts), strict=True))
+    lazy = SentenceVectors(counting)
+    got = {}
+    for passage in snapshot.passages:  # one passage at a time, as questions reach them
+        got.update(lazy.for_passages([passage]))
+    assert list(got) == keys and counting.documents == len(set(texts))
+    assert np.allclose([got[k] for k in keys], [at_once[k] for k in keys], atol=1e-5)
+    lazy.for_passages(snapshot.passages[:3])
+    assert counting.documents == len(set(texts))  # kept: never embedded twice
     stored, built = BM25Ranker(snapshot.passages, snapshot.bm25), BM25Ranker(snapshot.passages)
     for question in QUESTIONS:
         assert stored.rank(question) == built.rank(question)
@@ -140,17 +149,15 @@ def test_in_memory_search_ranks_as_chroma_and_rank_fusion_do(settings, corpus, e
         assert [r.passage.passage_id for r in top] == dense[:3]
 
 
-def test_an_index_without_stored_vectors_still_starts(settings, corpus, counting, bm25_builds):
-    """An index written before sentence vectors and BM25 were stored: start-up computes them."""
+def test_an_index_without_stored_bm25_still_starts(settings, corpus, counting, bm25_builds):
+    """An index written before the BM25 index was stored: start-up builds it."""
     from coopqa.chain import Assistant
 
     index = PassageIndex.open(settings, counting)
     name = index.ingest(corpus).collection
-    index.client.delete_collection(name + SENTENCES_SUFFIX)
     index.client.delete_collection(name + BM25_SUFFIX)
-    counting.documents, bm25_builds[:] = 0, []
+    bm25_builds[:] = []
     assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
-    assert counting.documents == sum(len(p.sentences) for p in corpus.passages)
     assert bm25_builds == [len(corpus.passages)]
     answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
     assert "120" in answer.answer

@@ -91,7 +91,7 @@ class Assistant:
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
         from .index import switches as index_switches
-        from .precomputed import sentence_table
+        from .precomputed import SentenceVectors
         from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
         naive = self.settings.retrieval_mode == "naive"
@@ -105,7 +105,7 @@ class Assistant:
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
         self._stores: dict[str, Any] = {}  # each document's operands, built at its first question
-        self._sentence_vectors = sentence_table(self.searcher, self.embedder)
+        self._sentence_vectors = SentenceVectors(self.embedder)
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()
@@ -314,8 +314,9 @@ class Assistant:
         state["scope"] = max(
             (dot(vector, self._passage_vector(r.passage)) for r in results), default=0.0
         )
+        evidence = [r.passage for r in results[:EVIDENCE_PASSAGES]]
         state["sentence_scores"], state["sentence_similarity"] = score_sentences(
-            vector, query, [r.passage for r in results[:EVIDENCE_PASSAGES]], self._sentence_vectors
+            vector, query, evidence, self._sentence_vectors.for_passages(evidence)
         )
         self._timed(state, "retrieve", began)
         return state

@@ -461,11 +461,15 @@ class _progress:
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, desc=self.desc, unit=self.unit, leave=False)
-        return self.bar.update if self.bar else None
+            # Every update drawn: they come a page or a batch at a time, a few a second at most.
+            self.bar = tqdm(
+                total=self.total, desc=self.desc, unit=self.unit, leave=False, mininterval=0
+            )
+        # `is not None`: a tqdm of unknown total refuses bool() (it has no length)
+        return self.bar.update if self.bar is not None else None
 
     def __exit__(self, *exc: object) -> None:
-        if self.bar:
+        if self.bar is not None:
             self.bar.close()
 
 

@@ -11,7 +11,7 @@ import json
 import re
 import statistics
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
@@ -154,6 +154,19 @@ def split_sentences(raw: str, start: int, end: int) -> tuple[Sentence, ...]:
 
     folded, offsets = fold_with_offsets(raw, start, end)
     return tuple(_sentence(folded, offsets, a, b) for a, b in sentence_spans(folded))
+
+
+def split_sentences_many(raw: str, blocks: list[tuple[int, int]]) -> list[tuple[Sentence, ...]]:
+    """``split_sentences`` of each (start, end) block of ``raw``, parsed in one batch (ingest:
+    no cache, every block is new)."""
+    from .nlp import sentence_spans_many
+
+    folds = [fold_with_offsets(raw, start, end) for start, end in blocks]
+    spans = sentence_spans_many([folded for folded, _ in folds])
+    return [
+        tuple(_sentence(folded, offsets, a, b) for a, b in found)
+        for (folded, offsets), found in zip(folds, spans, strict=True)
+    ]
 
 
 def table_rows(raw: str, start: int, end: int) -> tuple[Sentence, ...]:
@@ -320,15 +333,16 @@ def parse_text(
                 text=text,
                 start=start,
                 end=end,
-                sentences=table_rows(raw, start, end)
-                if table
-                else split_sentences(raw, start, end),
+                sentences=table_rows(raw, start, end) if table else (),  # prose: below
                 search_text=search,
                 kind="table" if table else "text",
             )
         )
+        if not table:
+            prose.append((n, start, end))
         block.clear()
 
+    prose: list[tuple[int, int, int]] = []  # passages whose sentences spaCy splits, in one batch
     levels = _levels(lines, markdown, double_spaced, marked_only=blank_line_paragraphs)
     body = [ln for ln, level in zip(lines, levels, strict=True) if level is None]
     ends = dict(zip(map(id, body), _paragraph_ends(body, double_spaced, width), strict=True))
@@ -347,6 +361,9 @@ def parse_text(
         if ends[id(line)]:
             flush()
     flush()
+    split = split_sentences_many(raw, [(start, end) for _, start, end in prose])
+    for (n, _, _), sentences in zip(prose, split, strict=True):
+        passages[n] = replace(passages[n], sentences=sentences)
     return Document(doc=doc, path="", text=raw, passages=tuple(passages))
 
 

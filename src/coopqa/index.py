@@ -20,7 +20,7 @@ from .corpus import Corpus, Passage, Sentence
 
 POINTER_SUFFIX = "-pointer"
 FACTS_SUFFIX = "-facts"
-SENTENCES_SUFFIX = "-sentences"
+SENTENCES_SUFFIX = "-sentences"  # written by earlier versions; dropped with their collection
 BM25_SUFFIX = "-bm25"
 # Collections written beside the passages' own, swapped with it.
 BESIDE = (FACTS_SUFFIX, SENTENCES_SUFFIX, BM25_SUFFIX)
@@ -78,7 +78,6 @@ class IngestReport:
     facts: int = 0
     extracted_documents: int = 0
     skipped_cells: int = 0
-    sentences_embedded: int = 0
 
 
 def make_client(settings: Settings) -> Any:
@@ -154,12 +153,12 @@ def passage_from_metadata(passage_id: str, document: str, meta: dict[str, Any]) 
 @dataclass(frozen=True)
 class Snapshot:
     """One active collection as loaded: passages (by document, then paragraph), their vectors as
-    one matrix in that order, and what ingest stored beside them (None for an older index)."""
+    one matrix in that order, and the BM25 index ingest stored beside them (None for an older
+    index)."""
 
     name: str
     passages: list[Passage]
     vectors: Any
-    sentences: Any | None
     bm25: tuple[list[str], Any] | None
 
 
@@ -217,6 +216,8 @@ class PassageIndex:
 
         known = vectors_by_hash(previous)
         missing = [p for p in passages if p.content_hash not in known]
+        if progress and len(missing) < len(passages):
+            progress(len(passages) - len(missing))  # reused vectors: done already
         fresh = self._embed(missing, progress)
         vectors = [known.get(p.content_hash) or fresh[p.content_hash] for p in passages]
 
@@ -239,7 +240,7 @@ class PassageIndex:
                 metadatas=[passage_metadata(p) for p in chunk],
             )
         facts = self._write_facts(target, corpus, previous)
-        sentences = self._write_beside(target, passages, previous)
+        self._write_bm25(target, passages)
         self._pointer().modify(metadata={"active": target})
         _SWITCHES.append(target)
         if previous is not None:
@@ -254,25 +255,15 @@ class PassageIndex:
             len(corpus.documents),
             time.perf_counter() - started,
             unchanged=False,
-            sentences_embedded=sentences,
             **facts,
         )
 
-    def _write_beside(self, target: str, passages: Sequence[Passage], previous: Any | None) -> int:
-        """Sentence vectors and the BM25 index beside the new collection, so start-up computes
-        neither; return how many sentences had to be embedded (the rest are copied over)."""
-        from .precomputed import write_bm25, write_sentences
+    def _write_bm25(self, target: str, passages: Sequence[Passage]) -> None:
+        """The BM25 index beside the new collection, so start-up does not build it."""
+        from .precomputed import write_bm25
 
-        earlier = None
-        if previous is not None:
-            earlier = self._collection_or_none(previous.name + SENTENCES_SUFFIX)
-        self._drop(target + SENTENCES_SUFFIX)
-        embedded = write_sentences(
-            self.client, target + SENTENCES_SUFFIX, passages, self.embedder, earlier
-        )
         self._drop(target + BM25_SUFFIX)
         write_bm25(self.client, target + BM25_SUFFIX, passages)
-        return embedded
 
     def _write_facts(self, target: str, corpus: Corpus, previous: Any | None) -> dict[str, int]:
         """Each document's extracted facts beside the new collection (reused when unchanged)."""
@@ -342,8 +333,8 @@ class PassageIndex:
 
     def snapshot(self) -> Snapshot:
         """Everything search needs from the active collection, read once at start-up: passages
-        with their vectors, and the sentence vectors and BM25 index stored beside them."""
-        from .precomputed import as_matrix, load_bm25, load_sentences
+        with their vectors, and the BM25 index stored beside them."""
+        from .precomputed import as_matrix, load_bm25
 
         collection = self.collection()
         got = collection.get(include=["metadatas", "documents", "embeddings"])
@@ -355,7 +346,6 @@ class PassageIndex:
             name=collection.name,
             passages=[passage_from_metadata(pid, doc, meta) for pid, doc, meta, _ in rows],
             vectors=as_matrix([vector for *_, vector in rows]),
-            sentences=load_sentences(self._collection_or_none(collection.name + SENTENCES_SUFFIX)),
             bm25=load_bm25(self._collection_or_none(collection.name + BM25_SUFFIX)),
         )
 

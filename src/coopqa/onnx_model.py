@@ -49,7 +49,11 @@ def export_path(model_dir: Path, name: str, directory: Path | None = None) -> Pa
     return (directory or cache_dir()) / f"{name}-{digest.hexdigest()[:16]}.onnx"
 
 
-BUDGET = 4_400  # characters in one batch (about four texts at the model's 256 tokens)
+# Characters in one batch: about one text at the model's 256 tokens, or up to 16 short ones.
+# Measured on 1,001 passages of a 10-K (2 cores): a third less CPU than batches of 4,400
+# characters and 32 texts (the activations stay in cache), the same vectors to 2e-7.
+BUDGET = 1_100
+BATCH = 16
 
 
 class OnnxEncoder:
@@ -73,7 +77,7 @@ class OnnxEncoder:
         pad = self.tokenizer.token_to_id("[PAD]") or 0
         self.tokenizer.enable_padding(pad_id=pad, pad_token="[PAD]")
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> Any:
+    def encode(self, texts: list[str], batch_size: int = BATCH) -> Any:
         """Vectors in the order of ``texts``; batches of similar length, as little padding as
         sentence-transformers pads."""
         import numpy as np
@@ -82,8 +86,7 @@ class OnnxEncoder:
         out = np.zeros((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
         chunk: list[int] = []
         for i in order:
-            # Long texts go a few at a time: a batch of 32 texts at the full 256 tokens holds
-            # hundreds of MB of attention and runs slower than eight batches of four.
+            # Small batches (BUDGET): a long text goes alone, short ones a few together.
             if chunk and (len(chunk) >= batch_size or (len(chunk) + 1) * len(texts[i]) > BUDGET):
                 out[chunk] = self._run([texts[j] for j in chunk])
                 chunk = []

@@ -89,11 +89,11 @@ def page_layouts(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    step = 8
-    chunks = [(a, min(count, a + step)) for a in range(0, count, step)]
     context = multiprocessing.get_context("fork")  # workers import nothing new
     with ProcessPoolExecutor(workers, context, _open_in_worker, (data,)) as pool:
-        futures = [pool.submit(_worker_range, a, b) for a, b in chunks]
+        # One page a task: the progress bar moves page by page, and a slow page (a map of
+        # shapes) holds up one worker, not a run of pages behind it.
+        futures = [pool.submit(_worker_range, n, n + 1) for n in range(count)]
         layouts = []
         for future in futures:
             part = future.result()

@@ -1,11 +1,13 @@
-"""What start-up loads instead of computing: the sentence vectors and the BM25 index.
+"""What start-up loads instead of computing (the BM25 index), and the sentence vectors.
 
-Both are written at ingest beside the passages' collection (``<collection>-sentences`` and
-``<collection>-bm25``) before the pointer moves, so they change in the same atomic step as the
-passages. A sentence an earlier ingest embedded (same text, same model) is copied, not embedded.
-An index written before these existed still works: start-up then computes them as it used to.
-Fact tables are not part of the index: the reviewed table's vectors, and each narrative report's,
-are kept in files in the data dir, by digest, so a start embeds only facts that changed.
+The BM25 index is written at ingest beside the passages' collection (``<collection>-bm25``)
+before the pointer moves, so it changes in the same atomic step as the passages; an index written
+before it existed still works: start-up then builds it. Sentence vectors are not written at
+ingest: embedding every sentence of a 200-page report cost as much again as its passages, while a
+question scores only its evidence passages' sentences, so those are embedded at the first question
+that needs them and kept. Fact tables are not part of the index: the reviewed table's vectors, and
+each narrative report's, are kept in files in the data dir, by digest, so a start embeds only facts
+that changed.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .corpus import Passage, last_heading
 from .text import tokenize
-
-BATCH = 1024
 
 SentenceKey = tuple[str, int]
 
@@ -38,15 +39,6 @@ def sentence_texts(passages: Sequence[Passage]) -> tuple[list[SentenceKey], list
 
 def text_digest(text: str, model_id: str) -> str:
     return hashlib.sha256(f"{model_id}\x1f{text}".encode()).hexdigest()[:16]
-
-
-def sentence_id(key: SentenceKey) -> str:
-    return f"{key[0]}#{key[1]}"
-
-
-def parse_sentence_id(sid: str) -> SentenceKey:
-    passage_id, _, number = sid.rpartition("#")
-    return passage_id, int(number)
 
 
 class VectorTable:
@@ -80,17 +72,30 @@ def as_matrix(vectors: Any, width: int = 0) -> Any:
     return matrix if matrix.size else np.zeros((0, width), dtype=np.float32)
 
 
-def embed_sentences(passages: Sequence[Passage], embedder: Any) -> VectorTable:
-    """Every sentence embedded now: for passages no ingest stored vectors for."""
-    keys, texts = sentence_texts(passages)
-    return VectorTable(keys, as_matrix(embedder.embed_documents(texts) if texts else []))
+class SentenceVectors:
+    """Sentence vectors by the text embedded for them, embedded the first time a question's
+    evidence holds them and kept for this process (about 1.5 KB a sentence)."""
 
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
-def sentence_table(searcher: Any, embedder: Any) -> VectorTable:
-    """The searcher's sentence vectors as ingest stored them; embedded now only for the
-    baseline's chunks or an index written before they were stored."""
-    stored = getattr(searcher, "sentence_vectors", None)
-    return stored if stored is not None else embed_sentences(searcher.passages, embedder)
+    def for_passages(self, passages: Sequence[Passage]) -> dict[SentenceKey, list[float]]:
+        """(passage id, sentence number) -> vector for every sentence of ``passages``, embedding
+        in one batch those not seen before."""
+        keys, texts = sentence_texts(passages)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            vectors = self.embedder.embed_documents(missing)
+            with self._lock:
+                self._vectors.update(zip(missing, vectors, strict=True))
+        with self._lock:
+            return {key: self._vectors[text] for key, text in zip(keys, texts, strict=True)}
+
+    def __len__(self) -> int:
+        return len(self._vectors)
 
 
 # -- vectors of texts that are not in the index (the fact tables' facts) --------------------------
@@ -135,9 +140,9 @@ def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
         pass  # a read-only data dir: the vectors are computed again next time
 
 
-# -- sentences beside the collection -------------------------------------------------------------
+# -- vectors an earlier ingest stored -------------------------------------------------------------
 def vectors_by_hash(collection: Any | None) -> dict[str, Any]:
-    """digest -> vector of what an earlier ingest stored in ``collection`` (passages, sentences)."""
+    """digest -> vector of the passages an earlier ingest stored in ``collection``."""
     if collection is None:
         return {}
     got = collection.get(include=["metadatas", "embeddings"])
@@ -145,42 +150,6 @@ def vectors_by_hash(collection: Any | None) -> dict[str, Any]:
         meta["hash"]: list(map(float, vector))
         for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True)
     }
-
-
-def write_sentences(
-    client: Any, name: str, passages: Sequence[Passage], embedder: Any, previous: Any | None
-) -> int:
-    """Store every sentence's vector in collection ``name``; return how many were embedded anew."""
-    keys, texts = sentence_texts(passages)
-    digests = [text_digest(t, embedder.model_id) for t in texts]
-    known = vectors_by_hash(previous)
-    missing = list(dict.fromkeys(d for d in digests if d not in known))
-    by_digest = dict(zip(digests, texts, strict=True))
-    missing.sort(key=lambda d: len(by_digest[d]))  # like lengths batched: little padding
-    for start in range(0, len(missing), 64):
-        chunk = missing[start : start + 64]
-        vectors = embedder.embed_documents([by_digest[d] for d in chunk])
-        known.update(zip(chunk, vectors, strict=True))
-    collection = client.create_collection(
-        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-    )
-    for start in range(0, len(keys), BATCH):
-        part = slice(start, start + BATCH)
-        collection.add(
-            ids=[sentence_id(k) for k in keys[part]],
-            embeddings=[known[d] for d in digests[part]],
-            metadatas=[{"hash": d} for d in digests[part]],
-        )
-    return len(missing)
-
-
-def load_sentences(collection: Any | None) -> VectorTable | None:
-    """The stored sentence vectors, or None when this index has none (written before them)."""
-    if collection is None:
-        return None
-    got = collection.get(include=["embeddings"])
-    keys = [parse_sentence_id(sid) for sid in got["ids"]]
-    return VectorTable(keys, as_matrix(got["embeddings"]))
 
 
 # -- BM25 beside the collection -------------------------------------------------------------------

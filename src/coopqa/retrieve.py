@@ -110,7 +110,6 @@ class HybridSearcher:
         self.passages = snapshot.passages
         self.by_id = {p.passage_id: p for p in self.passages}
         self.vectors = snapshot.vectors
-        self.sentence_vectors = snapshot.sentences
         self.bm25 = BM25Ranker(self.passages, snapshot.bm25)
         position = {p.passage_id: i for i, p in enumerate(self.passages)}
         self._bm25_order = np.array([position[pid] for pid in self.bm25.ids], dtype=np.int64)
