@@ -7,6 +7,7 @@ import re
 import pytest
 
 from coopqa.answer import Answer, CheckedNumber
+from coopqa.facts.phrasing import figure, how_many, it_gives
 from coopqa.overview import overview_request
 from coopqa.ui_render import answer_spans
 from coopqa.wording import (
@@ -16,10 +17,7 @@ from coopqa.wording import (
     does_not_say,
     elide,
     elided_segments,
-    figure,
     heading_words,
-    how_many,
-    it_gives,
     join_items,
     lead_and_quote,
     leans_on_earlier,

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .corpus import Passage, Sentence, normalize_for_match
+from .facts.phrasing import CHANGE, figure, join_items
 from .params import fitted
 from .wording import (
-    CHANGE,
     capitalize,
     covers,
     elide,
-    figure,
-    join_items,
     lead_and_quote,
     leans_on_earlier,
     mentions_period,

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from .facts.phrasing import DEFAULT_SOURCE, does_not_say, is_plural, join_items
+
 ELLIPSIS = "…"
 
 # Words that make a number approximate; elided with the number when they stand just before it.
@@ -24,19 +26,6 @@ _QUALIFIER_WORDS = re.compile(
     r"at most|more than|less than|fewer than|up to)\s+)$",
     re.IGNORECASE,
 )
-# A measure that names a quantity ("length of the seminar"): the value is put beside it.
-_NOUN_MEASURE = re.compile(
-    r"^(?:the\s+)?(?:length|duration|date|day|month|fiscal year|year|number|amount|share|rate|"
-    r"percentage|proportion|period|term|size|total|value|level|count)\b",
-    re.IGNORECASE,
-)
-# A measure that reads as a state or a passive, and needs "were": "newly dispatched",
-# "on dispatch in total", "received by the agency".
-_NEEDS_COPULA = re.compile(
-    r"^(?:\w+ly\s+\w+|(?:on|in|at|under|abroad|away|from|with|still)\b|\w+ed\s+by\b)",
-    re.IGNORECASE,
-)
-CHANGE = re.compile(r"^(increase|decrease|rise|fall|drop|growth|decline) in (.+)$", re.IGNORECASE)
 # A sentence that points back at text before it: it opens with a pronoun or a demonstrative, or
 # names something "mentioned above" / "these countries".
 _LEANS_OPENING = re.compile(
@@ -61,14 +50,6 @@ _TIME_WORDS = frozenset(
 
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def join_items(items: Sequence[str], conjunction: str = "and") -> str:
-    """ "a", "a and b", "a, b and c"."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def quoted(text: str, *marks: int) -> str:
@@ -140,38 +121,6 @@ def mentions_period(text: str, period: str) -> bool:
     return bool(years) and all(y in text for y in years)
 
 
-def figure(value_text: str, measure: str, when: str = "") -> str:
-    """A figure as a clause, from the fact's value, measure and period, without its label:
-    "12 vessels newly delivered in 2019", "a decrease of 4 vessels in newly delivered",
-    "3 weeks, the length of the audit"."""
-    measure = " ".join(measure.split())
-    change = CHANGE.match(measure)
-    if change:
-        kind = change.group(1).lower()
-        article = "an" if kind[0] in "aeiou" else "a"
-        text = f"{article} {kind} of {value_text} ({change.group(2)})"
-    elif _NOUN_MEASURE.match(measure):
-        text = f"{value_text}, {_the(measure)}"
-    else:
-        text = f"{value_text} {measure}".strip()
-    return f"{text} {when}".strip()
-
-
-def how_many(unit: str, measure: str, kind: str = "count") -> str:
-    """What a question asked, as an indirect question: "how many vessels were newly delivered",
-    "the length of the audit"."""
-    measure = " ".join(measure.split())
-    change = CHANGE.match(measure)
-    if kind != "count" or change or _NOUN_MEASURE.match(measure):
-        return _the(measure)
-    copula = " were" if _NEEDS_COPULA.match(measure) else ""
-    return f"how many {unit}{copula} {measure}".strip()
-
-
-def _the(measure: str) -> str:
-    return measure if measure.lower().startswith(("the ", "a ", "an ")) else f"the {measure}"
-
-
 # "Section 1.", "2.", "(3)", "IV." before a heading's words.
 _NUMBERING = re.compile(
     r"^\s*(?:(?i:chapter|section|part|article|annex|appendix)\s+[\dIVXivx]+[.:]?|\(?\d+[.)]|"
@@ -182,9 +131,6 @@ _NUMBERING = re.compile(
 def heading_words(heading: str) -> str:
     """A heading without its numbering: "Section 1. Status of X" → "Status of X"."""
     return _NUMBERING.sub("", heading).strip() or heading.strip()
-
-
-DEFAULT_SOURCE = "chapter"  # what answers call the reviewed table's text
 
 
 def source_name(table: object) -> str:
@@ -199,43 +145,19 @@ def covers(name: str, headings: Sequence[str], limit: int = 6) -> str:
     text = does_not_say(name, "anything about this")
     if not titles:
         return text
-    return f"{text} {'They cover' if _plural(name) else 'It covers'} {join_items(titles)}."
+    return f"{text} {'They cover' if is_plural(name) else 'It covers'} {join_items(titles)}."
 
 
 # ------------------------------------------------------------------------------- "does not say"
-
-
-def does_not_say(name: str, what: str, when: str = "") -> str:
-    """ "The chapter does not say how many persons were newly dispatched in FY2011."."""
-    subject = f"The {name} {'do' if _plural(name) else 'does'} not say"
-    return f"{subject} {what} {when}".strip() + "."
 
 
 def not_mentioned(name: str, topic: str) -> str:
     """ "The chapter does not say anything about budgets.": the topic as a reader would write it,
     plural where the singular would need an article."""
     topic = " ".join(topic.lower().split())
-    if not _plural(topic) and re.fullmatch(r"[a-z]+", topic) and not topic.endswith("ing"):
+    if not is_plural(topic) and re.fullmatch(r"[a-z]+", topic) and not topic.endswith("ing"):
         topic = _pluralize(topic)
     return does_not_say(name, f"anything about {topic}")
-
-
-def it_gives(figures: Sequence[str], name: str = "") -> str:
-    """ "It gives 10 officials in FY2013 and 158 officials from FY1999 to FY2013 in total."."""
-    if not figures:
-        return ""
-    return f"{'They give' if _plural(name) else 'It gives'} {join_items(list(figures))}."
-
-
-def _plural(word: str) -> bool:
-    word = word.lower().strip()
-    return (word.endswith("s") and not word.endswith(("ss", "us", "is"))) or word in {
-        "women",
-        "men",
-        "people",
-        "children",
-        "data",
-    }
 
 
 def _pluralize(word: str) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..glossary import active
-from ..wording import DEFAULT_SOURCE, does_not_say, figure, how_many, it_gives, join_items
 from .model import Fact, FactMatch, NotStated
+from .phrasing import DEFAULT_SOURCE, does_not_say, figure, how_many, it_gives, join_items
 from .query import (
     _BREAKDOWN_RE,
     _FIGURE_RE,
