@@ -51,11 +51,12 @@ def section(title: str) -> None:
 
 
 def bench_ingest(settings: Settings, embedder) -> None:
+    from coopqa.facts import store
     from coopqa.index import PassageIndex
 
     section("Ingest (the chapter)")
     corpus = load_corpus(settings.corpus_dirs)
-    index = PassageIndex.open(settings, embedder)
+    index = PassageIndex.open(settings, embedder, store)
     cold = index.ingest(corpus)
     noop = index.ingest(corpus)
     print(f"cold ingest: {cold.seconds * 1000:.0f} ms ({cold.embedded} passages embedded)")

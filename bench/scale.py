@@ -76,9 +76,10 @@ def questions(count: int) -> list[dict]:
 def child_ingest(settings) -> dict:  # noqa: ANN001
     from coopqa.corpus import load_corpus
     from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.facts import store
     from coopqa.index import PassageIndex
 
-    index = PassageIndex.open(settings, MiniLMEmbeddings())
+    index = PassageIndex.open(settings, MiniLMEmbeddings(), store)
     began = time.perf_counter()
     report = index.ingest(load_corpus(settings.corpus_dirs))
     seconds = time.perf_counter() - began

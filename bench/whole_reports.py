@@ -79,6 +79,7 @@ def one(path: Path) -> dict:
     from coopqa.config import Settings, offline_environment
     from coopqa.corpus import Corpus, Document, doc_id_for, parse_text
     from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.facts import store
     from coopqa.index import PassageIndex
     from coopqa.pdf_reader import read_pdf
 
@@ -122,7 +123,7 @@ def one(path: Path) -> dict:
         embedder = MiniLMEmbeddings()
         stage("model", began)
         began = now()
-        PassageIndex.open(settings, embedder).ingest(Corpus(documents=(document,)))
+        PassageIndex.open(settings, embedder, store).ingest(Corpus(documents=(document,)))
         stage("index", began)
         out["cli"] = cli_ingest(path, Path(data_dir))
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from coopqa.corpus import Corpus, Document
+from coopqa.facts import store
 from coopqa.index import PassageIndex
 from coopqa.retrieve import HybridSearcher
 
@@ -27,7 +28,7 @@ def _edited(corpus: Corpus, passage_no: int, new_text: str) -> Corpus:
 
 
 def test_ingest_is_idempotent_and_embeds_only_changes(index_settings, corpus, embedder):
-    index = PassageIndex.open(index_settings, embedder)
+    index = PassageIndex.open(index_settings, embedder, store)
     first = index.ingest(corpus)
     assert (first.embedded, first.unchanged) == (len(corpus.passages), False)
     again = index.ingest(corpus)
@@ -55,14 +56,14 @@ class _FailingEmbedder:
 
 
 def test_a_failed_ingest_leaves_the_previous_index_answering(index_settings, corpus, embedder):
-    PassageIndex.open(index_settings, embedder).ingest(corpus)
-    broken = PassageIndex.open(index_settings, _FailingEmbedder(embedder))
+    PassageIndex.open(index_settings, embedder, store).ingest(corpus)
+    broken = PassageIndex.open(index_settings, _FailingEmbedder(embedder), store)
     edited = corpus
     for n in range(len(corpus.passages)):  # two embedding batches: the second one fails
         edited = _edited(edited, n, f"Rewritten paragraph number {n}.")
     with pytest.raises(RuntimeError, match="interrupted"):
         broken.ingest(edited)
-    index = PassageIndex.open(index_settings, embedder)
+    index = PassageIndex.open(index_settings, embedder, store)
     passages = index.passages()
     assert [p.text for p in passages] == [p.text for p in corpus.passages]
     top = HybridSearcher(index).search("How many persons were dispatched at the end of FY2012?", 1)
@@ -70,7 +71,7 @@ def test_a_failed_ingest_leaves_the_previous_index_answering(index_settings, cor
 
 
 def test_search_finds_the_passage_on_either_backend(index_settings, corpus, embedder):
-    index = PassageIndex.open(index_settings, embedder)
+    index = PassageIndex.open(index_settings, embedder, store)
     index.ingest(corpus)
     searcher = HybridSearcher(index)
     top = searcher.search("Who attended the symposium on selecting promising senior officials?", 3)
@@ -86,9 +87,11 @@ def test_an_unreachable_chroma_server_is_a_clear_error(settings, embedder):
     with pytest.raises(
         IndexUnavailable, match="cannot reach the Chroma server at http://127.0.0.1:9"
     ):
-        PassageIndex.open(settings.with_(chroma_url="http://127.0.0.1:9"), embedder).passages()
+        PassageIndex.open(
+            settings.with_(chroma_url="http://127.0.0.1:9"), embedder, store
+        ).passages()
     with pytest.raises(IndexUnavailable, match="must look like http://host:port"):
-        PassageIndex.open(settings.with_(chroma_url="127.0.0.1:9"), embedder)
+        PassageIndex.open(settings.with_(chroma_url="127.0.0.1:9"), embedder, store)
 
 
 def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedder):
@@ -101,7 +104,7 @@ def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedde
         == "npa-annual-report-ch8-international-cooperation"
     )
     note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
-    PassageIndex.open(settings, embedder).ingest(Corpus(documents=(*corpus.documents, note)))
+    PassageIndex.open(settings, embedder, store).ingest(Corpus(documents=(*corpus.documents, note)))
     assert assistant.search("How many visitors came from Laos?", 1)[0].passage.doc == "note"
 
 

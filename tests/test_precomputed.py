@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from coopqa.corpus import Corpus, Document, Sentence
+from coopqa.facts import store
 from coopqa.index import BM25_SUFFIX, PassageIndex
 from coopqa.precomputed import SentenceVectors, build_bm25, sentence_texts
 from coopqa.retrieve import BM25Ranker, HybridSearcher, reciprocal_rank_fusion
@@ -70,7 +71,7 @@ def test_ingest_and_start_up_embed_passages_only_and_build_bm25_once(
 ):
     from coopqa.chain import Assistant
 
-    report = PassageIndex.open(settings, counting).ingest(corpus)
+    report = PassageIndex.open(settings, counting, store).ingest(corpus)
     assert counting.documents == report.embedded == len(corpus.passages)  # no sentence
     assert bm25_builds == [len(corpus.passages)]
     counting.documents, bm25_builds[:] = 0, []
@@ -86,7 +87,7 @@ def test_ingest_and_start_up_embed_passages_only_and_build_bm25_once(
 
 
 def test_re_ingesting_an_unchanged_corpus_computes_nothing(settings, corpus, counting, bm25_builds):
-    index = PassageIndex.open(settings, counting)
+    index = PassageIndex.open(settings, counting, store)
     index.ingest(corpus)
     counting.documents, bm25_builds[:] = 0, []
     again = index.ingest(corpus)
@@ -94,7 +95,7 @@ def test_re_ingesting_an_unchanged_corpus_computes_nothing(settings, corpus, cou
 
 
 def test_a_changed_passage_embeds_only_itself(settings, corpus, counting):
-    index = PassageIndex.open(settings, counting)
+    index = PassageIndex.open(settings, counting, store)
     first = index.ingest(corpus)
     counting.documents = 0
     changed = index.ingest(_edited(corpus, 3, "An edited paragraph about dispatches."))
@@ -134,7 +135,7 @@ def test_in_memory_search_ranks_as_chroma_and_rank_fusion_do(settings, corpus, e
     from coopqa.corpus import parse_text
 
     note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
-    index = PassageIndex.open(settings, embedder)
+    index = PassageIndex.open(settings, embedder, store)
     index.ingest(Corpus(documents=(*corpus.documents, note)))
     searcher = HybridSearcher(index)
     keep = (lambda pid: searcher.by_id[pid].doc in docs) if docs else (lambda pid: True)
@@ -153,7 +154,7 @@ def test_an_index_without_stored_bm25_still_starts(settings, corpus, counting, b
     """An index written before the BM25 index was stored: start-up builds it."""
     from coopqa.chain import Assistant
 
-    index = PassageIndex.open(settings, counting)
+    index = PassageIndex.open(settings, counting, store)
     name = index.ingest(corpus).collection
     index.client.delete_collection(name + BM25_SUFFIX)
     bm25_builds[:] = []

@@ -69,6 +69,7 @@ class Assistant:
         offline_environment()
         from . import glossary
         from .embeddings import MiniLMEmbeddings, TutorialEmbeddings
+        from .facts import store
         from .index import PassageIndex
 
         # Synonyms for these documents, if they have any: beside the corpus or the reviewed table.
@@ -77,7 +78,7 @@ class Assistant:
         self.settings = settings
         naive = settings.retrieval_mode == "naive"
         self.embedder = embedder or (TutorialEmbeddings() if naive else MiniLMEmbeddings())
-        self.index = PassageIndex.open(settings, self.embedder)
+        self.index = PassageIndex.open(settings, self.embedder, store)
         if self.index.active_name() is None:
             self.ensure_index()
         self.corpus = load_corpus(settings.corpus_dirs) if naive else None

@@ -130,13 +130,14 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .config import EMBEDDING_MODEL
     from .corpus import load_corpus
+    from .facts import store
     from .index import LazyEmbedder, PassageIndex
 
     with _progress(None, "reading PDF pages", "page") as tick:
         corpus = load_corpus(args.paths or list(settings.corpus_dirs), progress=tick)
     for warning in corpus.warnings:
         print(f"coopqa: warning: {warning}", file=sys.stderr)
-    index = PassageIndex.open(settings, LazyEmbedder(_minilm, EMBEDDING_MODEL))
+    index = PassageIndex.open(settings, LazyEmbedder(_minilm, EMBEDDING_MODEL), store)
     with _progress(len(corpus.passages), "embedding") as tick:
         report = index.ingest(corpus, progress=tick)
     state = (

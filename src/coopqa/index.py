@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -110,10 +110,26 @@ def make_client(settings: Settings) -> Any:
     )
 
 
-def corpus_fingerprint(passages: Sequence[Passage], model_id: str) -> str:
-    from .facts.store import extractor_version
+class FactStore(Protocol):
+    """What ingest keeps beside the passages for each document: ``coopqa.facts.store`` is one.
+    The index writes, swaps and loads the records; what they hold is the fact store's business
+    (so the index, below the facts, never imports them)."""
 
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x1f{model_id}\x1f{extractor_version()}".encode())
+    def extractor_version(self) -> str: ...
+
+    def previous_records(self, collection: Any | None) -> dict[str, str]: ...
+
+    def records_for(
+        self, documents: Iterable[Any], known: dict[str, str]
+    ) -> tuple[list[tuple[str, str, str]], int]: ...
+
+    def decode(self, payload: str) -> tuple[list[Any], dict[str, int]]: ...
+
+    def load_records(self, collection: Any | None) -> Mapping[str, Any]: ...
+
+
+def corpus_fingerprint(passages: Sequence[Passage], model_id: str, extractor: str = "") -> str:
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x1f{model_id}\x1f{extractor}".encode())
     for passage in passages:
         digest.update(f"\x1e{passage.passage_id}\x1f{passage.content_hash}".encode())
     return digest.hexdigest()[:16]
@@ -163,16 +179,22 @@ class Snapshot:
 
 
 class PassageIndex:
-    """Passages and their vectors in Chroma, behind a pointer to the active collection."""
+    """Passages and their vectors in Chroma, behind a pointer to the active collection, and
+    beside them each document's facts when a ``fact_store`` is given."""
 
-    def __init__(self, client: Any, name: str, embedder: Embedder) -> None:
+    def __init__(
+        self, client: Any, name: str, embedder: Embedder, fact_store: FactStore | None = None
+    ) -> None:
         self.client = client
         self.name = name
         self.embedder = embedder
+        self.fact_store = fact_store
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder) -> PassageIndex:
-        return cls(make_client(settings), settings.collection, embedder)
+    def open(
+        cls, settings: Settings, embedder: Embedder, fact_store: FactStore | None = None
+    ) -> PassageIndex:
+        return cls(make_client(settings), settings.collection, embedder, fact_store)
 
     # -- pointer -------------------------------------------------------------------------------
     def _pointer(self) -> Any:
@@ -198,7 +220,8 @@ class PassageIndex:
         """Make the index match ``corpus``; embed only passages whose content changed."""
         started = time.perf_counter()
         passages = corpus.passages
-        fingerprint = corpus_fingerprint(passages, self.embedder.model_id)
+        extractor = self.fact_store.extractor_version() if self.fact_store else ""
+        fingerprint = corpus_fingerprint(passages, self.embedder.model_id, extractor)
         target = f"{self.name}-{fingerprint}"
         previous = self._active()
         if previous is not None and previous.name == target:
@@ -267,21 +290,22 @@ class PassageIndex:
 
     def _write_facts(self, target: str, corpus: Corpus, previous: Any | None) -> dict[str, int]:
         """Each document's extracted facts beside the new collection (reused when unchanged)."""
-        from .facts.store import decode, previous_records, records_for
-
+        store = self.fact_store
+        if store is None:
+            return {}
         earlier = None
         if previous is not None:
             earlier = self._collection_or_none(previous.name + FACTS_SUFFIX)
-        records, extracted = records_for(corpus.documents, previous_records(earlier))
+        records, extracted = store.records_for(corpus.documents, store.previous_records(earlier))
         self._drop(target + FACTS_SUFFIX)
-        store = self.client.create_collection(target + FACTS_SUFFIX, embedding_function=None)
-        store.add(
+        collection = self.client.create_collection(target + FACTS_SUFFIX, embedding_function=None)
+        collection.add(
             ids=[doc for doc, _, _ in records],
             embeddings=[[0.0] for _ in records],  # a record store: nothing is searched by vector
             documents=[payload for _, _, payload in records],
             metadatas=[{"doc": doc, "hash": digest} for doc, digest, _ in records],
         )
-        summaries = [decode(payload)[1] for _, _, payload in records]
+        summaries = [store.decode(payload)[1] for _, _, payload in records]
         return {
             "facts": sum(s.get("facts", 0) for s in summaries),
             "extracted_documents": extracted,
@@ -294,12 +318,15 @@ class PassageIndex:
         except Exception:  # absent: an index from before facts were stored
             return None
 
-    def facts(self) -> dict[str, Any]:
-        """doc -> (facts, summary) extracted at ingest, for the active collection."""
-        from .facts.store import load_records
-
+    def facts(self) -> Mapping[str, Any]:
+        """doc -> (facts, summary) extracted at ingest, for the active collection (none without
+        a fact store)."""
+        if self.fact_store is None:
+            return {}
         name = self.active_name()
-        return load_records(self._collection_or_none(name + FACTS_SUFFIX) if name else None)
+        return self.fact_store.load_records(
+            self._collection_or_none(name + FACTS_SUFFIX) if name else None
+        )
 
     def _embed(
         self, passages: list[Passage], progress: Callable[[int], None] | None

@@ -59,8 +59,9 @@ def extracted_facts(settings: object, corpus: Corpus) -> dict[str, list[Fact]]:
     stored: dict[str, list[Fact]] = {}
     try:
         from ..index import PassageIndex, make_client
+        from . import store
 
-        index = PassageIndex(make_client(settings), settings.collection, None)  # type: ignore[attr-defined]
+        index = PassageIndex(make_client(settings), settings.collection, None, store)  # type: ignore[attr-defined]
         stored = {doc: facts for doc, (facts, _) in index.facts().items()}
     except Exception:  # no index yet, or an unreachable server: read the documents instead
         stored = {}
