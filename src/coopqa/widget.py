@@ -17,7 +17,7 @@ CACHE_SECONDS = 300
 @cache
 def widget_source() -> bytes:
     """The widget script, shipped inside the package."""
-    return resources.files("coopqa").joinpath("static", "widget.js").read_bytes()
+    return resources.files(__package__ or "coopqa").joinpath("static", "widget.js").read_bytes()
 
 
 def widget_response() -> Any:
