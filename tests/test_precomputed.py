@@ -108,7 +108,7 @@ def test_a_changed_passage_embeds_only_itself(settings, corpus, counting):
 def test_sentence_vectors_and_stored_bm25_equal_those_computed_at_once(
     settings, corpus, embedder, counting
 ):
-    index = PassageIndex.open(settings, embedder)
+    index = PassageIndex.open(settings, embedder, store)
     index.ingest(corpus)
     snapshot = index.snapshot()
     keys, texts = sentence_texts(snapshot.passages)
