@@ -85,7 +85,7 @@ class Assistant:
         naive = settings.retrieval_mode == "naive"
         self.embedder = embedder or (TutorialEmbeddings() if naive else MiniLMEmbeddings())
         self.index = PassageIndex.open(settings, self.embedder)
-        if self.index.active_name() is None:
+        if self.index.active_name() is None and not naive:  # the baseline never reads the index
             self.ensure_index()
         self.corpus = load_corpus(settings.corpus_dirs) if naive else None
         self.facts = self._load_facts() if settings.use_facts else None
