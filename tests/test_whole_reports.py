@@ -109,8 +109,15 @@ def assistant(tmp_path_factory, embedder):
         yield Assistant(settings, embedder=embedder)
 
 
-def test_the_report_named_by_its_company_answers_its_total_with_the_page(assistant):
-    reply = assistant.ask("What were Northwind's total revenues in 2030?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What were Northwind's total revenues in 2030?",
+        "What is the FY2030 total revenues for Northwind?",  # "FY2030" meets the "2030" column
+    ],
+)
+def test_the_report_named_by_its_company_answers_its_total_with_the_page(assistant, question):
+    reply = assistant.ask(question)
     assert not reply.abstained, reply.answer
     assert "66,608" in str(reply.short), reply.answer
     assert reply.citations and reply.citations[0].page == 4
@@ -132,3 +139,8 @@ def test_a_percentage_change_of_the_total_is_worked_out_from_its_own_table(assis
 def test_every_word_somewhere_in_the_report_is_not_an_answer(assistant):
     reply = assistant.ask("What were Northwind's total revenues in Brazil in 2030?")
     assert reply.abstained, reply.answer
+
+
+def test_a_row_in_one_table_only_is_read_from_that_table(assistant):
+    reply = assistant.ask("What were Northwind's Defense revenues in FY2029?")
+    assert "26,540" in str(reply.short) and reply.citations[0].page == 3, reply.answer

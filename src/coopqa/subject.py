@@ -4,9 +4,9 @@ total revenues") names what the whole document is about, not a constraint that a
 sentence must cover, so it is read as "its total revenues".
 
 The subject's names are the words of the organisations (spaCy's ORG entities) that the opening
-pages name: those the file name also uses; failing that, the one most of the opening's mentions
-are of. A word counts only as a proper name: one the document seldom writes in lower case
-("Company", "Research" are ordinary words; "Boeing" is, though "www.boeing.com" is there too).
+pages name that the file name also names (a report whose file name names no organisation has no
+subject here). A word counts only as a proper name: one the document seldom writes in lower case
+("Company", "Research" are ordinary words; "Boeing" is a name though "www.boeing.com" is there).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from .corpus import Passage
 
 OPENING_PASSAGES = 40  # the cover and the first pages name the organisation the report is by
-MIN_MENTIONS = 3
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*")
 # A capitalised word of a question, with a possessive after it ("Boeing's", "3M’s").
 _CAPITALISED = re.compile(r"\b[A-Z0-9][A-Za-z0-9&]*(?P<pos>['’]s\b|['’](?=\s))?")
@@ -30,8 +29,7 @@ def _name_words(text: str) -> set[str]:
 
 def subject_names(doc: str, passages: Sequence[Passage]) -> frozenset[str]:
     """The lower-case words that name the document's own organisation (empty when none): of
-    the organisations the opening pages name, those the file name names too, else the one most
-    of their mentions are of."""
+    the organisations the opening pages name, those the file name names too."""
     from .nlp import entities
 
     ordered = sorted(passages, key=lambda p: p.start)
@@ -44,13 +42,10 @@ def subject_names(doc: str, passages: Sequence[Passage]) -> frozenset[str]:
         for span, label in entities(passage.text):
             if label == "ORG":
                 counts[span.strip()] += 1
-    orgs = [(_name_words(org) - lower, n) for org, n in counts.most_common()]
-    orgs = [(words, n) for words, n in orgs if words]
-    named = [words for words, _ in orgs if words & file_words]
-    if not named and orgs:
-        words, n = orgs[0]  # no name to go by: the organisation most of the mentions are of
-        if n >= MIN_MENTIONS and n >= sum(m for _, m in orgs) / 2:
-            named = [words]
+    orgs = [_name_words(org) - lower for org, _ in counts.most_common()]
+    # Only by its file name: the organisation an extract names most may be a customer or a
+    # competitor it reports on ("Huawei accounted for 13% of our revenue").
+    named = [words for words in orgs if words & file_words]
     return frozenset(w for words in named for w in words)
 
 
