@@ -5,7 +5,7 @@ sentence must cover, so it is read as "its total revenues".
 
 The subject's names are the words of the organisations (spaCy's ORG entities) that the opening
 pages name that the file name also names (a report whose file name names no organisation has no
-subject here). A word counts only as a proper name: one the document seldom writes in lower case
+subject here), leaving out words the opening also uses as a person's or a place's name. A word counts only as a proper name: one the document seldom writes in lower case
 ("Company", "Research" are ordinary words; "Boeing" is a name though "www.boeing.com" is there).
 """
 
@@ -36,13 +36,16 @@ def subject_names(doc: str, passages: Sequence[Passage]) -> frozenset[str]:
     lower = _ordinary_words(ordered)
     file_words = _name_words(doc.replace("-", " ").replace("_", " "))
     counts: Counter[str] = Counter()
+    people: set[str] = set()  # "the Trump administration" is tagged an organisation too
     for passage in ordered[:OPENING_PASSAGES]:
         if passage.kind == "table":
             continue
         for span, label in entities(passage.text):
             if label == "ORG":
                 counts[span.strip()] += 1
-    orgs = [_name_words(org) - lower for org, _ in counts.most_common()]
+            elif label in ("PERSON", "GPE", "NORP"):
+                people |= _name_words(span)
+    orgs = [_name_words(org) - lower - people for org, _ in counts.most_common()]
     # Only by its file name: the organisation an extract names most may be a customer or a
     # competitor it reports on ("Huawei accounted for 13% of our revenue").
     named = [words for words in orgs if words & file_words]
