@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..question import counts_things
 from ..text import tokenize
 
 if TYPE_CHECKING:
     from .cells import Cell
-    from .engine import Store
     from .question import Question
 
 _ASIDE = re.compile(r"\([^)]*\)|,.*$")
 
 
-def table_fit(store: Store, terms: Sequence[str], cells: list[Cell]) -> float:
-    """The weighted share of ``terms`` that the row's table title, heading path and column
-    headers hold (the row's own label aside)."""
+def table_fit(store: Any, terms: Sequence[str], cells: list[Cell]) -> float:
+    """The weighted share of ``terms`` (by the engine's ``Store`` weights) that the row's table
+    title, heading path and column headers hold (the row's own label aside)."""
     if not terms or not cells:
         return 0.0
     first = cells[0]
