@@ -30,6 +30,7 @@ def test_numbers_must_all_be_stated_and_alternatives_stand_in():
     assert score(both, answer("0.62% in 2022 and -14.76% in 2021 [1]")).correct
     assert score(both, answer("(0.6)% and 14.8%")).correct
     assert not score(both, answer("0.62% only")).correct
+    assert score(item(numbers=("1358000",)), answer("1,358 thousand (Shares)")).correct
     one = item(numbers=("8.70",), numbers_alt=("8738", "8.74", "8.7"))
     assert score(one, answer("8,738 million [2]")).correct
 

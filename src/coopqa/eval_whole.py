@@ -3,7 +3,8 @@ scored by the dataset's own fields, and the figures by category and by document.
 
 Scoring (the dataset README's "Scoring fields"), on the answer's text:
 
-- ``numbers``: every gold figure must be stated. Compared numerically, sign aside (the golds and
+- ``numbers``: every gold figure must be stated. Compared numerically ("1,358 thousand" is
+  1358000 too), sign aside (the golds and
   the reports write losses and tax benefits with either sign), allowing for the gold's rounding
   (the gold has d decimals: a figure within half a unit of its last place, and within 1% of it)
   and for ratio/percent forms (0.25 = 25%). ``numbers_alt``: the figures as the document prints
@@ -27,6 +28,8 @@ from typing import Any
 CATEGORIES = ("text_span", "numeric_text", "arithmetic", "count", "unanswerable")
 NUMERIC = ("numeric_text", "arithmetic", "count")
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
+_SCALE = re.compile(r"\s*(thousand|million|billion)\b", re.I)
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _FIGURE = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?")
 
 
@@ -80,12 +83,17 @@ def load(path: Path) -> list[WholeItem]:
 
 
 def figures_in(text: str) -> list[tuple[float, int]]:
-    """Every figure a text states, as (absolute value, decimals written)."""
+    """Every figure a text states, as (absolute value, decimals written); a figure with a scale
+    word after it ("1,358 thousand") also as the whole number it makes."""
     out = []
-    for m in _FIGURE.finditer(_CITATION_MARK.sub(" ", text)):
+    text = _CITATION_MARK.sub(" ", text)
+    for m in _FIGURE.finditer(text):
         written = m.group().replace(",", "")
         decimals = len(written.split(".")[1]) if "." in written else 0
         out.append((float(written), decimals))
+        scale = _SCALE.match(text, m.end())
+        if scale:
+            out.append((float(written) * _SCALES[scale.group(1).lower()], 0))
     return out
 
 
