@@ -1,7 +1,24 @@
 """Whole reports as PDFs (`make bench` runs this too, or `python bench/whole_reports.py [PDF...]`).
 
-For each development PDF in ../shared/datasets/whole-reports-dev/docs (skipped with a message when
-that folder is absent), each in a fresh process and a fresh data dir:
+    python bench/whole_reports.py [PDF...] [--docs N] [--only NAME] [--answers | --reading]
+                                  [--no-baseline] [--fresh-baseline]
+
+Two parts, for each development PDF in ../shared/datasets/whole-reports-dev/docs (skipped with a
+message when that folder is absent); `--docs N` takes the first N, `--only NAME` (repeatable) the
+files whose name contains NAME; `--answers` or `--reading` runs one part only.
+
+**Answers.** Each document alone in its own corpus and data dir, kept under
+`.coopqa/whole-reports/<sha256 of the file>/` so a second run ingests nothing; its questions
+(questions.jsonl, `doc` field) asked and scored by the dataset's fields (`coopqa.eval_whole`):
+accuracy, abstention precision and recall, wrong numbers, false "not stated", by category and by
+document; `judgement: true` items are answered but left out of the figures. Beside it the naive
+tutorial baseline: pypdf's text page by page (what LangChain's `PyPDFLoader` loads),
+`RecursiveCharacterTextSplitter` (1000/200) per page, top-k similarity over the same MiniLM, and
+coopqa's naive mode answering (as in bench/large_corpus.py). The baseline's results are kept per
+document (`naive-results.jsonl` beside the index) and reused; `--fresh-baseline` asks again.
+Per-item results: `.coopqa/whole-reports/results.jsonl`.
+
+**Reading** (each PDF in a fresh process and a fresh data dir):
 
 - pages, passages, headings found (and the share of passages under one), tables found;
 - the broken-word rate: word tokens outside the document's vocabulary that join with the next
@@ -17,6 +34,8 @@ that folder is absent), each in a fresh process and a fresh data dir:
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import os
 import re
@@ -30,7 +49,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-DEV = ROOT.parent / "shared" / "datasets" / "whole-reports-dev" / "docs"
+DATASET = ROOT.parent / "shared" / "datasets" / "whole-reports-dev"
+DEV = DATASET / "docs"
+CACHE = ROOT / ".coopqa" / "whole-reports"
 WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -182,14 +203,133 @@ def _stage_cell(stage: dict | None) -> str:
     return f"{stage['s']} / {stage['cpu_s']} ({stage['peak_mb']})" if stage else "–"
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "--one":
-        print(json.dumps(one(Path(argv[1]))))
-        return 0
-    paths = [Path(a) for a in argv] or (sorted(DEV.glob("*.pdf")) if DEV.is_dir() else [])
-    if not paths:
-        print(f"whole reports: skipped ({DEV} not found)")
-        return 0
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pypdf_pages(path: Path) -> list[str]:
+    """What LangChain's ``PyPDFLoader`` loads: pypdf's plain text, one document a page."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        return [page.extract_text() or "" for page in PdfReader(path).pages]
+    except Exception:  # pypdf gives up on some files: the baseline has no text for them
+        return []
+
+
+def answer_document(path: Path, items: list, baseline: bool, fresh: bool) -> tuple[list, list]:
+    """(coopqa's scored items, the baseline's) for one PDF alone in its own corpus."""
+    from types import SimpleNamespace
+
+    from coopqa import eval_whole
+    from coopqa.chain import Assistant
+    from coopqa.eval_corpus import settings_for
+
+    home = CACHE / sha256(path)
+    corpus = home / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    link = corpus / path.name
+    if not link.exists():
+        link.symlink_to(path.resolve())
+    began = time.perf_counter()
+    assistant = Assistant(settings_for(corpus, home / "coopqa"))
+    assistant.ensure_index()  # nothing to do when the file and the reading code are unchanged
+    built = time.perf_counter() - began
+    ours = [ask(assistant, item) for item in items]
+    print(f"  {path.name}: coopqa built in {built:.1f} s, {right(ours)}", flush=True)
+    del assistant
+    if not baseline:
+        return ours, []
+    kept = home / "naive-results.jsonl"
+    if kept.exists() and not fresh:
+        rows = {r["id"]: r for r in map(json.loads, kept.read_text().splitlines())}
+        if all(i.id in rows for i in items):
+            return ours, [rescored(i, rows[i.id]) for i in items]
+    naive_corpus = home / "naive-corpus"
+    naive_corpus.mkdir(exist_ok=True)
+    text = "\f".join(pypdf_pages(path))
+    (naive_corpus / f"{path.stem}.txt").write_text(text, "utf-8")
+    began = time.perf_counter()
+    if text.strip():
+        settings = settings_for(naive_corpus, home / "naive", retrieval_mode="naive")
+        naive = Assistant(settings)
+        theirs = [ask(naive, item) for item in items]
+    else:  # pypdf gives up on the file: the tutorial has nothing to retrieve, so it says so
+        nothing = SimpleNamespace(answer="(pypdf read no text)", abstained=True, short=None)
+        theirs = [eval_whole.score(item, nothing) for item in items]
+    print(f"  {path.name}: baseline in {time.perf_counter() - began:.1f} s, {right(theirs)}")
+    with kept.open("w", encoding="utf-8") as out:
+        for s in theirs:
+            out.write(json.dumps(s.row("naive"), ensure_ascii=False) + "\n")
+    return ours, theirs
+
+
+def right(scored: list) -> str:
+    graded = [s for s in scored if not s.item.judgement]
+    return f"{sum(s.correct for s in graded)} of {len(graded)} graded questions right"
+
+
+def rescored(item, row: dict):
+    """A kept baseline answer, scored again (the scorer may have changed, the answer not)."""
+    from types import SimpleNamespace
+
+    from coopqa import eval_whole
+
+    if row.get("error"):
+        return eval_whole.failed(item, row["error"])
+    answer = SimpleNamespace(answer=row["answer"], abstained=row["abstained"], short=row["short"])
+    scored = eval_whole.score(item, answer)
+    scored.pages = row.get("cited_pages", [])
+    return scored
+
+
+def ask(assistant, item):
+    from coopqa import eval_whole
+
+    try:
+        return eval_whole.score(item, assistant.ask(item.question, docs=[item.doc]))
+    except Exception as exc:  # a crash is a failed item, reported, never the run's end
+        return eval_whole.failed(item, repr(exc))
+
+
+def answers(paths: list[Path], baseline: bool, fresh: bool) -> None:
+    from coopqa import eval_whole
+    from coopqa.config import offline_environment
+
+    offline_environment()
+    items = eval_whole.load(DATASET / "questions.jsonl")
+    names = {p.name for p in paths}
+    items = [i for i in items if i.doc in names]
+    judged = sum(i.judgement for i in items)
+    print(f"\n## Whole reports: answers ({len(items)} questions on {len(paths)} documents, "
+          f"each document alone)\n")  # fmt: skip
+    ours, theirs = [], []
+    for path in paths:
+        mine = [i for i in items if i.doc == path.name]
+        if mine:
+            a, b = answer_document(path, mine, baseline, fresh)
+            ours += a
+            theirs += b
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / "results.jsonl").open("w", encoding="utf-8") as out:
+        for system, scored in (("coopqa", ours), ("naive", theirs)):
+            for s in scored:
+                out.write(json.dumps(s.row(system), ensure_ascii=False) + "\n")
+    print()
+    print(eval_whole.format_figures(
+        eval_whole.figures(ours), eval_whole.figures(theirs) if theirs else None))  # fmt: skip
+    print(
+        f'\n{judged} `judgement: true` items (yes/no, "the metric does not apply", prose) are '
+        "answered but left out of these figures: read them in "
+        f"{(CACHE / 'results.jsonl').relative_to(ROOT)}. Accuracy is on the answer's text; "
+        '"short answer" on its bare answer alone.'
+    )
+
+
+def reading(paths: list[Path]) -> None:
     print("\n## Whole reports: reading, passages and ingest stages\n")
     print(
         "Stages in one process: seconds / CPU seconds (peak MB so far). `coopqa ingest`: the "
@@ -219,6 +359,37 @@ def main(argv: list[str]) -> int:
             f"{cli['unchanged_s']} s |",
             flush=True,
         )
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--one":
+        print(json.dumps(one(Path(argv[1]))))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--docs", type=int, help="only the first N documents")
+    parser.add_argument("--only", action="append", help="only files whose name contains this")
+    part = parser.add_mutually_exclusive_group()
+    part.add_argument("--answers", action="store_true", help="the answers only")
+    part.add_argument("--reading", action="store_true", help="the reading and ingest stages only")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--fresh-baseline", action="store_true", help="ask the baseline again")
+    args = parser.parse_args(argv)
+    paths = args.pdfs or (sorted(DEV.glob("*.pdf")) if DEV.is_dir() else [])
+    if args.only:
+        paths = [p for p in paths if any(n.lower() in p.name.lower() for n in args.only)]
+    if args.docs is not None:
+        paths = paths[: args.docs]
+    if not paths:
+        print(f"whole reports: skipped ({DEV} not found, or no file chosen)")
+        return 0
+    if not args.reading:
+        if (DATASET / "questions.jsonl").exists():
+            answers(paths, not args.no_baseline, args.fresh_baseline)
+        else:
+            print(f"whole reports, answers: skipped ({DATASET / 'questions.jsonl'} not found)")
+    if not args.answers:
+        reading(paths)
     return 0
 
 

@@ -71,3 +71,15 @@ def test_naive_baseline_chunks_are_exact_spans(corpus, embedder):
     for r in results:
         assert len(raw[r.passage.start : r.passage.end]) <= 1000
         assert " ".join(raw[r.passage.start : r.passage.end].split()) == r.passage.text
+
+
+def test_naive_baseline_splits_each_page_apart_as_the_pdf_loader_does(embedder):
+    from coopqa.corpus import Corpus, parse_text
+
+    pages = ["Revenue rose in the year to June.\n\n" * 40, "Staff numbers fell sharply.\n" * 10]
+    raw = "\f".join(pages)
+    naive = NaiveSearcher(Corpus(documents=(parse_text("two-pages", raw),)), embedder)
+    spans = [raw[p.start : p.end] for p in naive.passages]
+    assert all("\f" not in span for span in spans)
+    assert {p.page for p in naive.passages} == {1, 2}
+    assert any(span.startswith("Staff") for span in spans)

@@ -79,7 +79,7 @@ class Assistant:
         naive = settings.retrieval_mode == "naive"
         self.embedder = embedder or (TutorialEmbeddings() if naive else MiniLMEmbeddings())
         self.index = PassageIndex.open(settings, self.embedder, store)
-        if self.index.active_name() is None:
+        if self.index.active_name() is None and not naive:  # the baseline never reads the index
             self.ensure_index()
         self.corpus = load_corpus(settings.corpus_dirs) if naive else None
         self.facts = self._load_facts() if settings.use_facts else None
@@ -106,6 +106,7 @@ class Assistant:
         self.retriever = PassageRetriever(searcher=self.searcher, k=self.settings.top_k)
         self._passages = {p.passage_id: p for p in self.searcher.passages}
         self._stores: dict[str, Any] = {}  # each document's operands, built at its first question
+        self._subjects: dict[str, frozenset[str]] = {}  # each document's own organisation's names
         self._sentence_vectors = SentenceVectors(self.embedder)
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
@@ -288,9 +289,22 @@ class Assistant:
             rewritten = condense_with_llm(cleaned, state["history"])  # None when the LLM fails
             if rewritten:
                 state["resolved"] = state["fact_query"] = rewritten
+        state["answering"] = self._without_subject(state["resolved"], state["docs"])
         self._prefetch(state)
         self._timed(state, "condense", began)
         return state
+
+    def _without_subject(self, question: str, docs: frozenset[str] | None) -> str:
+        """The question as its one document reads it: the document's own organisation named
+        in it ("Boeing's revenues" of Boeing's report) as "its" (subject.py)."""
+        from .subject import read_by
+
+        one = docs or frozenset(self.documents)
+        if len(one) != 1 or self.settings.retrieval_mode == "naive":
+            return question
+        if self._reviewed is not None and one <= self._reviewed.docs:
+            return question  # a reviewed table's subjects are its rows: they stay constraints
+        return read_by(question, next(iter(one)), self._passages.values(), self._subjects)
 
     def _prefetch(self, state: dict[str, Any]) -> None:
         """Every text this question will embed, sent to the model together: one model call
@@ -298,14 +312,14 @@ class Assistant:
         prefetch = getattr(self.embedder, "prefetch", None)
         if prefetch is None:
             return
-        texts = [state["resolved"]]
+        texts = [state["answering"]]
         if self._reviewed is not None or self.tables.may_have_narrative:
             texts += [state["fact_query"], direction_query(state["question"])]
         prefetch([t for t in texts if t])
 
     def _step_retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
-        query = state["resolved"]
+        query = state.get("answering", state["resolved"])  # the document's own name aside
         vector = self.embedder.embed_query(query)  # the question's one embedding
         results = self.searcher.search(
             query, max(self.settings.top_k, EVIDENCE_PASSAGES), state["docs"], vector=vector
@@ -406,7 +420,7 @@ class Assistant:
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         table = state["table"].table if state["table"] else None
         return Evidence(
-            question=state["resolved"],
+            question=state.get("answering", state["resolved"]),
             passages=[r.passage for r in state["results"][:EVIDENCE_PASSAGES]],
             sentence_scores=state["sentence_scores"],
             sentence_similarity=state["sentence_similarity"],

@@ -21,6 +21,7 @@ from .computed import (
     year_choice,
 )
 from .corpus import Passage, Sentence
+from .counted import counts_another
 from .cumulative import since_start, without_last_year
 from .fact_sources import (
     MIN_FACT_COVERAGE,
@@ -296,6 +297,8 @@ def _answers_quantity(q: Question, text: str, mention: NumberMention) -> bool:
         return False
     if _measured(q, text, mention):
         return False  # "55 kilometres across" counts no hotels
+    if not time and counts_another(set(q.terms), text, mention.start, mention.end):
+        return False  # "0.2 million shares" is no count of employees
     return time or mention.kind != "duration"
 
 

@@ -184,7 +184,14 @@ class NaiveSearcher:
         self.store = InMemoryVectorStore(embedding=embedder)
         documents = []
         for document in corpus.documents:
-            for i, chunk in enumerate(splitter.create_documents([document.text])):
+            # One document a page, as the tutorial's PDF loader gives them: no chunk spans pages.
+            offset, chunks = 0, []
+            for page in document.text.split("\f"):
+                for chunk in splitter.create_documents([page]):
+                    chunk.metadata["start_index"] += offset
+                    chunks.append(chunk)
+                offset += len(page) + 1
+            for i, chunk in enumerate(chunks):
                 start = chunk.metadata["start_index"]
                 end = start + len(chunk.page_content)
                 chunk.metadata = {"passage": _chunk_passage(document, i, start, end)}

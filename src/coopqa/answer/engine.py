@@ -20,6 +20,7 @@ from ..params import fitted
 from ..synthesize import Draft, Evidence
 from ..text import tokenize
 from .cells import Cell, document_scale, table_cells
+from .fit import counts_another_thing, table_fit
 from .operations import Operation, Result, plan
 from .question import Question, read
 
@@ -97,13 +98,16 @@ class Choice:
     uncovered_share: float
 
 
-def _coverage(store: Store, terms: Sequence[str], cells: list[Cell]) -> tuple[float, float]:
+def _coverage(
+    store: Store, terms: Sequence[str], cells: list[Cell], asked: Sequence[str] = ()
+) -> tuple[float, float]:
     """(weighted share of the terms the row's label and group hold, share of the row label's
-    own words the terms name)."""
+    own words the terms, or the question's other words, name: "Total revenues" is named by
+    "total revenues" though "total" is no constraint)."""
     label = cells[0].label_terms
     covered = store.share(terms, [t for t in terms if t in label])
     own = cells[0].row_terms
-    named = sum(1 for t in own if t in terms) / max(len(own), 1)
+    named = sum(1 for t in own if t in terms or t in asked) / max(len(own), 1)
     return covered, named
 
 
@@ -115,10 +119,15 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
         return None
     ranked = []
     for key, cells in store.rows.items():
-        covered, named = _coverage(store, terms, cells)
-        ranked.append((covered + LABEL_PRECISION_WEIGHT * named, covered, key))
-    ranked.sort(key=lambda r: (-r[0], r[2]))
-    _, covered, key = ranked[0]
+        if counts_another_thing(question, cells):
+            continue
+        covered, named = _coverage(store, terms, cells, question.terms)
+        score = covered + LABEL_PRECISION_WEIGHT * named
+        ranked.append((score, table_fit(store, terms, cells), covered, key))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[3]))  # a tie: the table whose title fits best
+    _, _, covered, key = ranked[0]
     if covered < MIN_ROW_COVERAGE:
         return None
     cells = store.rows[key]
