@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from coopqa.answer.respond import respond
+from coopqa.answer.synthesize import Draft, Evidence
 from coopqa.config import Settings
-from coopqa.corpus import parse_text
 from coopqa.facts.extract import extract_document
 from coopqa.facts.match import DocumentFacts
-from coopqa.respond import respond
-from coopqa.synthesize import Draft, Evidence
+from coopqa.ingest.corpus import parse_text
 
 
 def answer_from(report: str, question: str, name: str = "document") -> Draft:

@@ -28,14 +28,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def corpus():
-    from coopqa.corpus import load_corpus
+    from coopqa.ingest.corpus import load_corpus
 
     return load_corpus([CORPUS_DIR])
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
 
     return MiniLMEmbeddings()
 

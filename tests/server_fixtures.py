@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.server import ServerProcess, free_port
+from coopqa.serve.server import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 API_KEYS = ("test-key-alpha", "test-key-beta")
@@ -78,7 +78,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory):
-    """`python -m coopqa.server` with API keys and a CORS allow-list, in its own data dir."""
+    """`python -m coopqa.serve.server` with API keys and a CORS allow-list, in its own data dir."""
     base = tmp_path_factory.mktemp("web")
     data_dir = base / "data"
     env = {

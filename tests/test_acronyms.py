@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coopqa.acronyms import expansion
-from coopqa.corpus import parse_text
+from coopqa.answer.strategies.acronyms import expansion
 from coopqa.facts.extract import extract_document
 from coopqa.facts.match import DocumentFacts
+from coopqa.ingest.corpus import parse_text
 
 from .answering import answer_from
 

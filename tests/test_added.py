@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coopqa.added import clause_words, sides
-from coopqa.corpus import parse_text
+from coopqa.answer.strategies.added import clause_words, sides
 from coopqa.facts.extract import extract_document
+from coopqa.ingest.corpus import parse_text
 
 from .answering import answer_from
 

@@ -10,10 +10,10 @@ import socket
 import httpx
 import pytest
 
-from coopqa.api import create_api, fact_rows, key_is_valid
 from coopqa.config import MAX_QUESTION_CHARS
-from coopqa.corpus import fold
-from coopqa.feedback import FeedbackStore
+from coopqa.ingest.corpus import fold
+from coopqa.serve.api import create_api, fact_rows, key_is_valid
+from coopqa.serve.feedback import FeedbackStore
 
 from .server_fixtures import API_KEYS, CORS_ORIGIN, CORS_ORIGINS, ROOT
 

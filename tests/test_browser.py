@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from coopqa.config import Settings
-from coopqa.corpus import fold
-from coopqa.feedback import FeedbackStore, feedback_path
-from coopqa.ui import example_questions
+from coopqa.ingest.corpus import fold
+from coopqa.serve.feedback import FeedbackStore, feedback_path
+from coopqa.serve.ui import example_questions
 
 from .server_fixtures import ROOT
 
@@ -457,7 +457,7 @@ def test_the_newest_answer_starts_in_view(browser, live_server, viewport):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_first_screen_names_the_documents_and_shows_examples(browser, live_server, viewport):
-    from coopqa.titles import document_titles
+    from coopqa.ingest.titles import document_titles
 
     page = open_page(browser, live_server, viewport)
     welcome = page.locator("#coop-chat .placeholder-content")
@@ -549,8 +549,8 @@ def test_accessible_names_order_sizes_and_contrast(browser, live_server, viewpor
 
 
 def write_run(data_dir: Path, name: str, files: list[str], created: str, items: int) -> None:
-    from coopqa.eval_results import ConfigRun, EvalReport
-    from coopqa.report import write_report
+    from coopqa.evaluate.report import write_report
+    from coopqa.evaluate.results import ConfigRun, EvalReport
 
     metrics = {"accuracy": 0.891, "hit_at_1": 0.79, "mrr": 0.87, "citation_precision": 0.96}
     run = ConfigRun("shipped", {}, metrics | {"wrong_numbers": 0, "items": items}, [], 1.0, 1.0)

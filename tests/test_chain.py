@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from coopqa.answer import Answer
-from coopqa.corpus import fold
-from coopqa.validation import InputError
+from coopqa.answer.validation import InputError
+from coopqa.ingest.corpus import fold
 
 from .conftest import CHAPTER
 
@@ -163,7 +163,7 @@ def test_a_count_question_is_not_answered_with_a_year(assistant):
 
 
 def test_quoted_sentences_with_quotation_marks_inside_stay_verbatim(assistant):
-    from coopqa.number_checks import check_numbers
+    from coopqa.answer.number_checks import check_numbers
 
     def sentence_with(words: str) -> str:
         return next(
@@ -284,7 +284,7 @@ def test_two_cells_of_one_row_are_compared_with_the_formula(general_assistant):
 
 
 def test_a_figure_is_stated_once_and_phrased_without_labels(assistant):
-    from coopqa.wording import ELLIPSIS
+    from coopqa.answer.wording import ELLIPSIS
 
     answer = assistant.ask("How many staff were on overseas dispatch at the end of FY2012?")
     assert answer.answer.startswith("424 persons")
@@ -319,7 +319,7 @@ def test_not_stated_answers_are_grammatical(assistant):
     ],
 )
 def test_a_quote_that_leans_on_earlier_text_comes_with_it(assistant, question):
-    from coopqa.synthesize import antecedent_of
+    from coopqa.answer.synthesize import antecedent_of
 
     answer = assistant.ask(question)
     assert_cited_verbatim(answer)

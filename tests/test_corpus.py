@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.corpus import (
+from coopqa.ingest.corpus import (
     CorpusError,
     fold,
     load_corpus,
@@ -169,7 +169,7 @@ def test_missing_or_empty_corpus_is_an_error(tmp_path: Path):
 
 
 def test_a_line_with_no_sentence_end_inside_is_one_sentence_without_a_parse(monkeypatch):
-    from coopqa import nlp
+    from coopqa.ingest import nlp
 
     nlp._sentence_spans.cache_clear()
     parsed: list[str] = []
@@ -182,7 +182,7 @@ def test_a_line_with_no_sentence_end_inside_is_one_sentence_without_a_parse(monk
 
 
 def test_load_corpus_can_read_only_the_named_documents(tmp_path):
-    from coopqa.corpus import load_corpus
+    from coopqa.ingest.corpus import load_corpus
 
     (tmp_path / "Annual Report 2019.md").write_text("# Sales\n\nSales rose to $5 million.\n")
     (tmp_path / "other.md").write_text("# Costs\n\nCosts fell.\n")

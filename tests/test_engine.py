@@ -10,8 +10,8 @@ import pytest
 from coopqa.answer.engine import Store, answer
 from coopqa.answer.operations import plan, registry
 from coopqa.answer.question import read
-from coopqa.corpus import parse_text
-from coopqa.synthesize import Evidence
+from coopqa.answer.synthesize import Evidence
+from coopqa.ingest.corpus import parse_text
 
 from .answering import corpus_settings
 

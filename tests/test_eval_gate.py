@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coopqa.eval_run import run_eval
-from coopqa.eval_thresholds import check_thresholds
+from coopqa.evaluate.run import run_eval
+from coopqa.evaluate.thresholds import check_thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.corpus import Corpus, Passage, load_corpus, normalize_for_match
+from coopqa.ingest.corpus import Corpus, Passage, load_corpus, normalize_for_match
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "eval"
@@ -238,7 +238,7 @@ def test_number_helpers_read_words_and_fiscal_years() -> None:
 
 
 def test_the_held_out_set_is_well_formed():
-    from coopqa.eval_items import load_items as load_eval_items
+    from coopqa.evaluate.items import load_items as load_eval_items
 
     items, problems = load_eval_items([EVAL_DIR / "heldout.jsonl"], strict=True)
     assert len(items) >= 60 and not problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from coopqa.eval_whole import WholeItem, figures, format_figures, matches, score
+from coopqa.evaluate.whole_reports import WholeItem, figures, format_figures, matches, score
 
 
 def item(**fields) -> WholeItem:

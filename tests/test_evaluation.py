@@ -16,14 +16,14 @@ import pytest
 
 from coopqa.answer import Answer, CheckedNumber, Citation
 from coopqa.config import Settings
-from coopqa.corpus import Passage, load_corpus
-from coopqa.eval_cli import add_eval_arguments, cli_eval
-from coopqa.eval_items import EvalInputError, EvalItem, load_items, parse_item
-from coopqa.eval_results import latest_report_path, load_report, percentile, summarize
-from coopqa.eval_run import CONFIG_NAMES, config_settings, resolve_configs, run_eval
-from coopqa.eval_scoring import numbers_stated, score_item, states_number
-from coopqa.eval_thresholds import check_thresholds
-from coopqa.report import compare_data, compare_reports, render_html, write_report
+from coopqa.evaluate.cli import add_eval_arguments, cli_eval
+from coopqa.evaluate.items import EvalInputError, EvalItem, load_items, parse_item
+from coopqa.evaluate.report import compare_data, compare_reports, render_html, write_report
+from coopqa.evaluate.results import latest_report_path, load_report, percentile, summarize
+from coopqa.evaluate.run import CONFIG_NAMES, config_settings, resolve_configs, run_eval
+from coopqa.evaluate.scoring import numbers_stated, score_item, states_number
+from coopqa.evaluate.thresholds import check_thresholds
+from coopqa.ingest.corpus import Passage, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -516,8 +516,8 @@ def test_thresholds_gate(small_set: Path, settings: Settings, tmp_path: Path) ->
 def test_suggested_thresholds_pass_their_own_run_and_catch_a_drop(
     small_set: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    from coopqa.eval_results import summarize
-    from coopqa.eval_thresholds import suggest_thresholds
+    from coopqa.evaluate.results import summarize
+    from coopqa.evaluate.thresholds import suggest_thresholds
 
     report = run_eval(
         [small_set], ["shipped"], settings, progress=False, save_latest=False, factory=StandIn
@@ -533,7 +533,7 @@ def test_suggested_thresholds_pass_their_own_run_and_catch_a_drop(
 
 
 def test_shipped_thresholds_file_is_valid() -> None:
-    from coopqa.eval_thresholds import read_thresholds
+    from coopqa.evaluate.thresholds import read_thresholds
 
     bounds = read_thresholds(ROOT / "eval/thresholds.toml")
     assert set(bounds) == {"shipped"} and bounds["shipped"]["min"]["accuracy"] > 0.5
@@ -627,7 +627,7 @@ def test_cli_compare_json(small_set: Path, settings: Settings, tmp_path: Path, c
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from coopqa.eval_run import _NoBar, _progress
+    from coopqa.evaluate.run import _NoBar, _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

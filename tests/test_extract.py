@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.corpus import parse_text, read_document
 from coopqa.facts.extract import extract_document
 from coopqa.facts.match import DocumentFacts
 from coopqa.facts.table import markdown_from_rows, parse_markdown_table, read_cell
+from coopqa.ingest.corpus import parse_text, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "annual-reports-dev" / "docs"
@@ -214,7 +214,7 @@ def test_every_dev_document_yields_facts():
 
 
 def test_pdf_tables_read_with_pdfplumber(tmp_path):
-    from coopqa.corpus import read_document
+    from coopqa.ingest.corpus import read_document
 
     pdf = tmp_path / "report.pdf"
     _write_table_pdf(pdf)
@@ -254,7 +254,7 @@ def test_markdown_from_rows_round_trips():
 def test_coverage_needs_the_asked_year_and_column():
     document = parse_text("t", TABLE_DOC, markdown=True)
     facts = DocumentFacts(extract_document(document).facts, [TABLE_DOC])
-    from coopqa.text import tokenize
+    from coopqa.ingest.text import tokenize
 
     terms = tuple(tokenize("internet customers net additions"))
     assert facts.rank(terms, (2018,))[0].fact.value == 14173

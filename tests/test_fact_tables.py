@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.corpus import parse_text
-from coopqa.fact_tables import FactTables, TableView, extracted_view, is_narrative
+from coopqa.answer.fact_tables import FactTables, TableView, extracted_view, is_narrative
 from coopqa.facts.extract import extract_document
+from coopqa.ingest.corpus import parse_text
 
 from .answering import corpus_settings
 

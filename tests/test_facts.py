@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from coopqa.config import Settings
-from coopqa.corpus import load_corpus
 from coopqa.facts import (
     COLUMNS,
     FactsError,
@@ -26,6 +25,7 @@ from coopqa.facts import (
     format_table,
     load_fact_table,
 )
+from coopqa.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "corpus" / "facts.csv"
@@ -379,7 +379,7 @@ def test_empty_table_behaves():
 
 def test_import_stays_light():
     code = (
-        "import sys, coopqa.facts, coopqa.verify, coopqa.numbers;"
+        "import sys, coopqa.facts, coopqa.answer.verify, coopqa.facts.numbers;"
         "heavy = [m for m in ('torch', 'chromadb', 'sentence_transformers', 'gradio', 'langchain')"
         " if m in sys.modules]; print(heavy); sys.exit(bool(heavy))"
     )

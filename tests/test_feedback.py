@@ -8,8 +8,8 @@ import threading
 import httpx
 import pytest
 
-from coopqa.feedback import MAX_COMMENT_CHARS, FeedbackStore, feedback_path, parse_rating
-from coopqa.validation import InputError
+from coopqa.answer.validation import InputError
+from coopqa.serve.feedback import MAX_COMMENT_CHARS, FeedbackStore, feedback_path, parse_rating
 
 CITATION = {
     "n": 1,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.feedback import FeedbackStore, database_url
-from coopqa.validation import InputError
+from coopqa.answer.validation import InputError
+from coopqa.serve.feedback import FeedbackStore, database_url
 
 from .conftest import ROOT
 
@@ -20,7 +20,7 @@ ROWS_PER_WRITER = 40
 
 WRITER = """
 import sys
-from coopqa.feedback import FeedbackStore
+from coopqa.serve.feedback import FeedbackStore
 store = FeedbackStore(sys.argv[1])
 for i in range(int(sys.argv[3])):
     store.add(1 if i % 2 else -1, f"{sys.argv[2]} row {i}", "answer", comment=f"writer {sys.argv[2]}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from coopqa.answer.followup import CONTEXT_MARK, is_follow_up, resolve
 from coopqa.answer.slots import is_follow_up as leans_on
 from coopqa.answer.slots import read_slots
-from coopqa.followup import CONTEXT_MARK, is_follow_up, resolve
 
 from .answering import corpus_settings
 

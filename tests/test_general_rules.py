@@ -10,8 +10,8 @@ import re
 import tokenize
 from pathlib import Path
 
-from coopqa.corpus import load_corpus
-from coopqa.nlp import parse
+from coopqa.ingest.corpus import load_corpus
+from coopqa.ingest.nlp import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "coopqa"

@@ -6,7 +6,7 @@ import pytest
 
 from coopqa.facts.query import named_place
 from coopqa.facts.units import unit_class
-from coopqa.glossary import GlossaryError, activate, active, load
+from coopqa.ingest.glossary import GlossaryError, activate, active, load
 
 
 @pytest.fixture

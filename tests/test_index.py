@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from coopqa.corpus import Corpus, Document
 from coopqa.facts import store
-from coopqa.index import PassageIndex
-from coopqa.retrieve import HybridSearcher
+from coopqa.ingest.corpus import Corpus, Document
+from coopqa.ingest.index import PassageIndex
+from coopqa.ingest.retrieve import HybridSearcher
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -82,7 +82,7 @@ def test_search_finds_the_passage_on_either_backend(index_settings, corpus, embe
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(settings, embedder):
-    from coopqa.index import IndexUnavailable
+    from coopqa.ingest.index import IndexUnavailable
 
     with pytest.raises(
         IndexUnavailable, match="cannot reach the Chroma server at http://127.0.0.1:9"
@@ -96,7 +96,7 @@ def test_an_unreachable_chroma_server_is_a_clear_error(settings, embedder):
 
 def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedder):
     from coopqa.chain import Assistant
-    from coopqa.corpus import parse_text
+    from coopqa.ingest.corpus import parse_text
 
     assistant = Assistant(settings.with_(retrieval_mode="dense"), embedder=embedder)
     assert (
@@ -109,7 +109,7 @@ def test_a_running_assistant_answers_from_a_new_ingest(settings, corpus, embedde
 
 
 def test_a_lazy_embedder_loads_its_model_only_for_a_text_to_embed():
-    from coopqa.index import LazyEmbedder
+    from coopqa.ingest.index import LazyEmbedder
 
     loads: list[int] = []
 

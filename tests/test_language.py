@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.language import (
-    ENGLISH_ONLY,
-    IN_LANGUAGE,
-    is_paste,
-    script_shares,
-    unreadable,
-)
+from coopqa.answer.language import ENGLISH_ONLY, IN_LANGUAGE, is_paste, script_shares, unreadable
 
 JAPANESE = "2012年度末の派遣者数は何人ですか？"
 PARAGRAPH = (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from coopqa import eval_corpus
-from coopqa.eval_tatqa import score, split_scale
-from coopqa.short import short_answer
+from coopqa.answer.short import short_answer
+from coopqa.evaluate import large_corpus as eval_corpus
+from coopqa.evaluate.tatqa import score, split_scale
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / eval_corpus.DEFAULT_DIR

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from coopqa.answer.synthesize import Evidence
 from coopqa.config import Settings, SettingsError
-from coopqa.corpus import fold
-from coopqa.synthesize import Evidence
+from coopqa.ingest.corpus import fold
 
 from .llm_server import HTTPFailure, ScriptedLLMServer, unused_port
 
@@ -252,7 +252,7 @@ def test_out_of_scope_question_does_not_call_the_model(llm_assistant, scripted):
 
 
 def test_abstaining_reply_is_an_abstention(llm_assistant, scripted, openai_env, llm_settings):
-    from coopqa.llm import LLMSynthesizer
+    from coopqa.answer.llm import LLMSynthesizer
 
     synth = LLMSynthesizer.from_settings(llm_settings)
     evidence = evidence_for(
@@ -275,8 +275,8 @@ def test_abstaining_reply_is_an_abstention(llm_assistant, scripted, openai_env, 
 def test_not_stated_skips_the_model_unless_asked_not_to(
     llm_assistant, scripted, openai_env, llm_settings
 ):
+    from coopqa.answer.llm import LLMSynthesizer
     from coopqa.facts import NotStated
-    from coopqa.llm import LLMSynthesizer
 
     evidence = evidence_for(llm_assistant, "How many dispatched persons went to the UN in FY2012?")
     evidence.not_stated = NotStated("The chapter does not say how many went to the UN.")
@@ -297,7 +297,7 @@ def test_not_stated_skips_the_model_unless_asked_not_to(
 def test_a_streaming_model_works_too(llm_assistant, scripted, openai_env):
     from langchain_openai import ChatOpenAI
 
-    from coopqa.llm import LLMSynthesizer
+    from coopqa.answer.llm import LLMSynthesizer
 
     model = ChatOpenAI(model="scripted", api_key="not-needed", streaming=True, timeout=10)
     synth = LLMSynthesizer(model)
@@ -314,7 +314,7 @@ def test_a_streaming_model_works_too(llm_assistant, scripted, openai_env):
 def test_a_slow_model_times_out_into_the_fallback(
     llm_assistant, scripted, openai_env, llm_settings
 ):
-    from coopqa.llm import LLMSynthesizer
+    from coopqa.answer.llm import LLMSynthesizer
 
     synth = LLMSynthesizer.from_settings(llm_settings.with_(extra={"llm_timeout": "0.5"}))
     scripted.script(
@@ -330,7 +330,7 @@ def test_a_slow_model_times_out_into_the_fallback(
 
 
 def test_condense_rewrites_a_follow_up(scripted, openai_env, llm_settings):
-    from coopqa.llm import LLMSynthesizer
+    from coopqa.answer.llm import LLMSynthesizer
 
     synth = LLMSynthesizer.from_settings(llm_settings)
     history = [{"role": "user", "content": RETURNED_Q}, {"role": "assistant", "content": "119 [1]"}]
@@ -350,7 +350,7 @@ def test_condense_rewrites_a_follow_up(scripted, openai_env, llm_settings):
 
 
 def test_bad_model_settings_are_one_line_errors(monkeypatch, llm_settings):
-    from coopqa.llm import LLMSynthesizer
+    from coopqa.answer.llm import LLMSynthesizer
 
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.delenv("OPENAI_API_BASE", raising=False)
@@ -367,7 +367,7 @@ def test_bad_model_settings_are_one_line_errors(monkeypatch, llm_settings):
 
 
 def test_ollama_and_local_openai_models_are_configured(monkeypatch, llm_settings):
-    from coopqa.llm import LLMSynthesizer, model_kwargs
+    from coopqa.answer.llm import LLMSynthesizer, model_kwargs
 
     ollama = LLMSynthesizer.from_settings(llm_settings.with_(llm="ollama:llama3.2"))
     assert ollama.name == "llm:ollama:llama3.2"
@@ -383,7 +383,7 @@ def test_ollama_and_local_openai_models_are_configured(monkeypatch, llm_settings
 
 
 def test_reply_checks():
-    from coopqa.llm import clean_reply, is_abstention, reply_problem
+    from coopqa.answer.llm import clean_reply, is_abstention, reply_problem
 
     assert clean_reply("<think>\nplan [9]\n</think>\n 424  persons [1].") == "424 persons [1]."
     assert reply_problem("424 persons [1].", 3) is None

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from coopqa.corpus import fold
+from coopqa.ingest.corpus import fold
 
 from .server_fixtures import ROOT
 

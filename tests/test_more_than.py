@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coopqa.more_than import sides
-from coopqa.parts import asked_words
+from coopqa.answer.strategies.more_than import sides
+from coopqa.answer.strategies.parts import asked_words
 
 from .answering import answer_from
 

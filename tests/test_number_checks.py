@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coopqa import number_checks
-from coopqa.verify import verify_answer
+from coopqa.answer import number_checks
+from coopqa.answer.verify import verify_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""coopqa.numbers on the real chapter text, on edge cases, and as hypothesis properties."""
+"""coopqa.facts.numbers on the real chapter text, on edge cases, and as hypothesis properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopqa.numbers import find_numbers, format_value, number_words, parse_number_word
+from coopqa.facts.numbers import find_numbers, format_value, number_words, parse_number_word
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "corpus" / "npa-annual-report-ch8-international-cooperation.txt"
@@ -177,7 +177,7 @@ def test_format_value_round_trips(n):
 
 
 def test_may_hold_number_is_false_only_without_any_number():
-    from coopqa.numbers import find_numbers, may_hold_number
+    from coopqa.facts.numbers import find_numbers, may_hold_number
 
     for text in ("Who leads the office", "What changed after the review?", ""):
         assert not may_hold_number(text) and find_numbers(text) == []
@@ -199,7 +199,7 @@ def test_split_years_are_read_as_the_year_they_end_in(text, ends):
 
 
 def test_comparative_parentheses_are_found():
-    from coopqa.numbers import comparative_spans
+    from coopqa.facts.numbers import comparative_spans
 
     text = "a €42 million credit (2018: €15 million charge, 2017 €95 million charge)"
     assert [text[a:b] for a, b in comparative_spans(text)] == [

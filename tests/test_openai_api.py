@@ -5,15 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from coopqa.corpus import fold
-from coopqa.openai_api import (
-    MODEL_ID,
-    completion,
-    pieces,
-    render_content,
-    split_conversation,
-)
-from coopqa.validation import InputError
+from coopqa.answer.validation import InputError
+from coopqa.ingest.corpus import fold
+from coopqa.serve.openai_api import MODEL_ID, completion, pieces, render_content, split_conversation
 
 pytestmark = pytest.mark.server
 QUESTION = "How many persons were newly dispatched to international organizations in FY2012?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.parts import asked_words, parts_asked
+from coopqa.answer.strategies.parts import asked_words, parts_asked
 
 from .answering import answer_from
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coopqa.corpus import fold, read_document
+from coopqa.ingest.corpus import fold, read_document
 
 LEFT = (
     "The left column opens the review. Aircraft deliveries rose in every quarter of the year "
@@ -156,7 +156,7 @@ def test_a_table_is_one_pipe_table_with_its_title_and_unit_over_a_page_break(rep
 
 
 def test_an_unchanged_pdf_is_read_once(report, tmp_path, monkeypatch):
-    from coopqa import pdf_reader
+    from coopqa.ingest import pdf_reader
 
     monkeypatch.setenv("COOPQA_DATA_DIR", str(tmp_path / "data"))
     path = tmp_path / "acme-2030.pdf"
@@ -175,8 +175,8 @@ def test_an_unchanged_pdf_is_read_once(report, tmp_path, monkeypatch):
 
 
 def test_a_contents_page_is_left_out():
-    from coopqa.pdf_layout import Line, PageLayout, Word
-    from coopqa.pdf_reader import render
+    from coopqa.ingest.pdf_layout import Line, PageLayout, Word
+    from coopqa.ingest.pdf_reader import render
 
     def line(text: str, top: float) -> Line:
         return Line((Word(text, 54, 400, top, top + 10, 10, False),), "full")
@@ -217,8 +217,8 @@ def test_headings_from_the_pdf_outline(tmp_path, monkeypatch):
 
 
 def test_a_page_number_just_below_the_text_is_left_out():
-    from coopqa.pdf_layout import Line, PageLayout, Word
-    from coopqa.pdf_reader import render
+    from coopqa.ingest.pdf_layout import Line, PageLayout, Word
+    from coopqa.ingest.pdf_reader import render
 
     def line(text: str, top: float) -> Line:
         return Line((Word(text, 54, 300, top, top + 10, 10, False),), "full")

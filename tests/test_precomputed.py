@@ -8,11 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from coopqa.corpus import Corpus, Document, Sentence
 from coopqa.facts import store
-from coopqa.index import BM25_SUFFIX, PassageIndex
-from coopqa.precomputed import SentenceVectors, build_bm25, sentence_texts
-from coopqa.retrieve import BM25Ranker, HybridSearcher, reciprocal_rank_fusion
+from coopqa.ingest.corpus import Corpus, Document, Sentence
+from coopqa.ingest.index import BM25_SUFFIX, PassageIndex
+from coopqa.ingest.precomputed import SentenceVectors, build_bm25, sentence_texts
+from coopqa.ingest.retrieve import BM25Ranker, HybridSearcher, reciprocal_rank_fusion
 
 QUESTIONS = (
     "How many persons were dispatched at the end of FY2012?",
@@ -45,7 +45,7 @@ def counting(embedder):
 @pytest.fixture
 def bm25_builds(monkeypatch):
     """How many BM25 indexes were built (the real bm25s build, counted)."""
-    import coopqa.precomputed as precomputed
+    import coopqa.ingest.precomputed as precomputed
 
     calls = []
 
@@ -132,7 +132,7 @@ def test_sentence_vectors_and_stored_bm25_equal_those_computed_at_once(
 )
 def test_in_memory_search_ranks_as_chroma_and_rank_fusion_do(settings, corpus, embedder, docs):
     """The matrix search gives the ranking the Chroma query and the fusion of id lists give."""
-    from coopqa.corpus import parse_text
+    from coopqa.ingest.corpus import parse_text
 
     note = parse_text("note", "# Note\n\nThe NPA hosted 12 visitors from Laos.\n", markdown=True)
     index = PassageIndex.open(settings, embedder, store)
@@ -165,7 +165,7 @@ def test_an_index_without_stored_bm25_still_starts(settings, corpus, counting, b
 
 
 def test_vectors_of_texts_outside_the_index_are_kept_by_digest(counting, tmp_path):
-    from coopqa.precomputed import cached_vectors
+    from coopqa.ingest.precomputed import cached_vectors
 
     path = tmp_path / "data" / "vectors.npz"
     texts = ["Net sales: 2019 total. Net sales rose.", "Headcount: 2018. Staff fell."]
@@ -183,7 +183,7 @@ def test_vectors_of_texts_outside_the_index_are_kept_by_digest(counting, tmp_pat
 
 
 def test_a_data_dir_that_cannot_be_written_still_gets_the_vectors(counting, tmp_path):
-    from coopqa.precomputed import cached_vectors
+    from coopqa.ingest.precomputed import cached_vectors
 
     blocked = tmp_path / "a-file"  # a file where the directory would be: no write can succeed
     blocked.write_text("")

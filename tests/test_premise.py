@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from coopqa.number_checks import asked_direction
+from coopqa.answer.number_checks import asked_direction
 
 from .answering import answer_from
 
@@ -60,7 +60,7 @@ def test_a_stop_asked_about_what_the_document_says_goes_on_is_corrected():
 
 
 def test_no_stop_correction_for_another_year_or_a_stopping_adjective():
-    from coopqa.premise import STOPPING, _verbs
+    from coopqa.answer.strategies.premise import STOPPING, _verbs
 
     assert not answer_from(
         SERVICE, "Why did the council stop the island ferry in 2019?"

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from coopqa.answer.asks import analyse
 from coopqa.facts import compute
 from coopqa.facts.model import Fact
-from coopqa.question import analyse
 
 
 @pytest.mark.parametrize(

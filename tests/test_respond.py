@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from coopqa.corpus import parse_text
+from coopqa.answer.respond import respond
+from coopqa.answer.synthesize import Evidence
 from coopqa.facts.extract import extract_document
 from coopqa.facts.match import DocumentFacts
-from coopqa.respond import respond
-from coopqa.synthesize import Evidence
+from coopqa.ingest.corpus import parse_text
 
 from .answering import answer_from
 
@@ -43,7 +43,7 @@ def test_a_comparative_year_does_not_date_the_figure_beside_it():
 
 
 def test_how_many_things_is_not_answered_by_a_share_money_or_time():
-    from coopqa.question import counts_things
+    from coopqa.answer.asks import counts_things
 
     assert counts_things("How many customers did the segment add?") == (True, False)
     assert counts_things("How many years did the programme run?") == (True, True)
@@ -86,7 +86,7 @@ def _sentence(text: str):
 
 
 def test_sent_to_a_place_is_not_answered_by_those_the_place_sent():
-    from coopqa.vocabulary import other_direction
+    from coopqa.answer.vocabulary import other_direction
 
     asked = "How many tourists travelled to Norway in 2019?"
     assert other_direction(asked, _sentence("In 2019, 300 tourists from Norway visited the lakes."))
@@ -99,7 +99,7 @@ def test_sent_to_a_place_is_not_answered_by_those_the_place_sent():
 
 
 def test_a_follow_up_is_read_in_its_own_words():
-    from coopqa.followup import own_words, resolve
+    from coopqa.answer.followup import own_words, resolve
 
     history = [{"role": "user", "content": "How many tourists travelled to Norway in 2019?"}]
     resolved = resolve("And how many came the other way?", history).search
@@ -108,7 +108,7 @@ def test_a_follow_up_is_read_in_its_own_words():
 
 
 def test_a_fiscal_year_answers_when_spacy_tags_no_date():
-    from coopqa.respond import years_beyond
+    from coopqa.answer.respond import years_beyond
 
     assert years_beyond("When did the mill open?", "The mill opened in FY1998.")
     assert not years_beyond("What did the mill do in 2019?", "In 2019, the mill hired weavers.")

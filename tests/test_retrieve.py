@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coopqa.index import PassageIndex
-from coopqa.retrieve import (
+from coopqa.ingest.index import PassageIndex
+from coopqa.ingest.retrieve import (
     HybridSearcher,
     NaiveSearcher,
     PassageRetriever,
@@ -74,7 +74,7 @@ def test_naive_baseline_chunks_are_exact_spans(corpus, embedder):
 
 
 def test_naive_baseline_splits_each_page_apart_as_the_pdf_loader_does(embedder):
-    from coopqa.corpus import Corpus, parse_text
+    from coopqa.ingest.corpus import Corpus, parse_text
 
     pages = ["Revenue rose in the year to June.\n\n" * 40, "Staff numbers fell sharply.\n" * 10]
     raw = "\f".join(pages)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from coopqa.corpus import parse_text
+from coopqa.answer.asks import analyse
+from coopqa.answer.strategies.rows import rows_listed, rows_past
+from coopqa.answer.vocabulary import document_terms
 from coopqa.facts.extract import extract_document
 from coopqa.facts.match import DocumentFacts
-from coopqa.question import analyse
-from coopqa.rows import rows_listed, rows_past
-from coopqa.vocabulary import document_terms
+from coopqa.ingest.corpus import parse_text
 
 REGIONS = """# Revenue report
 
@@ -112,7 +112,7 @@ The words net and book appear apart elsewhere: the net book amount was audited.
 
 
 def test_only_specific_words_the_document_never_uses_block_an_answer():
-    from coopqa.vocabulary import unknown_specifics
+    from coopqa.answer.vocabulary import unknown_specifics
 
     facts = _facts(CATEGORIES)
     blocked = unknown_specifics(analyse("How many preferred kefir were sold in 2019?"), facts)
@@ -121,7 +121,7 @@ def test_only_specific_words_the_document_never_uses_block_an_answer():
 
 
 def test_the_components_of_a_row_are_the_rows_above_that_add_up_to_it():
-    from coopqa.rows import components
+    from coopqa.answer.strategies.rows import components
 
     text = """# Inventories
 
@@ -161,7 +161,7 @@ LAKES = """# Lakes
 
 
 def test_superlatives_comparatives_and_averages_read_the_column_they_name():
-    from coopqa.rows import column_average, extreme
+    from coopqa.answer.strategies.rows import column_average, extreme
 
     facts = _facts(LAKES)
     pick, rows, _ = extreme(_question("Which lake is the longest?", facts), facts)

@@ -3,8 +3,8 @@ counts the doers of the asked verb, and which side of "than" is which (no model,
 
 from __future__ import annotations
 
-from coopqa.doers import subjects_of
-from coopqa.running import running_words
+from coopqa.answer.strategies.doers import subjects_of
+from coopqa.answer.strategies.running import running_words
 
 from .answering import answer_from
 

@@ -12,9 +12,9 @@ import sys
 import httpx
 import pytest
 
-from coopqa.corpus import fold
-from coopqa.feedback import FeedbackStore, feedback_path
-from coopqa.server import ServerProcess
+from coopqa.ingest.corpus import fold
+from coopqa.serve.feedback import FeedbackStore, feedback_path
+from coopqa.serve.server import ServerProcess
 
 from .conftest import CORPUS_DIR, ROOT
 
@@ -31,7 +31,7 @@ def auth(key: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """One `python -m coopqa.server --workers 2` with keys and a low rate limit."""
+    """One `python -m coopqa.serve.server --workers 2` with keys and a low rate limit."""
     base = tmp_path_factory.mktemp("scale")
     env = {
         "COOPQA_DATA_DIR": str(base / "data"),

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from coopqa.config import Settings, SettingsError, parse_rate_limit
-from coopqa.security import (
+from coopqa.serve.security import (
     Guard,
     RateLimiter,
     exposure_warning,
@@ -18,7 +18,7 @@ from coopqa.security import (
     session_key,
     sign_session,
 )
-from coopqa.ui_export import prune_exports, write_export
+from coopqa.serve.ui_export import prune_exports, write_export
 
 KEYS = ("key-one", "key-two")
 
@@ -116,7 +116,7 @@ def test_concurrent_queries_share_model_calls_and_match_one_by_one(embedder):
     """Micro-batching: 16 threads' questions take fewer model calls, and each gets its own vector."""
     import concurrent.futures
 
-    from coopqa.embeddings import _batcher
+    from coopqa.ingest.embeddings import _batcher
 
     texts = [f"How many officials took part in seminar number {i}?" for i in range(16)]
     embedder.clear_cache()

@@ -3,10 +3,10 @@ a number in a sentence counts: general rules, on made-up text."""
 
 from __future__ import annotations
 
-from coopqa.corpus import parse_text
-from coopqa.counted import counts_another, quantified_noun
-from coopqa.numbers import find_numbers
-from coopqa.subject import subject_names, without_subject
+from coopqa.answer.counted import counts_another, quantified_noun
+from coopqa.answer.subject import subject_names, without_subject
+from coopqa.facts.numbers import find_numbers
+from coopqa.ingest.corpus import parse_text
 
 REPORT = """# Annual report
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from coopqa.corpus import Passage, Sentence
+from coopqa.answer.overview import Request, overview
+from coopqa.answer.synthesize import Evidence, ExtractiveSynthesizer, antecedent_of, phrase
 from coopqa.facts.model import Fact, FactMatch
-from coopqa.overview import Request, overview
-from coopqa.synthesize import Evidence, ExtractiveSynthesizer, antecedent_of, phrase
+from coopqa.ingest.corpus import Passage, Sentence
 
 
 def passage(pid: str, section: str, start: int, *texts: str) -> Passage:

@@ -11,11 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 from coopqa.answer import Answer, CheckedNumber, Citation
+from coopqa.answer.validation import InputError, clean_question
 from coopqa.config import Settings
-from coopqa.corpus import Sentence, fold
-from coopqa.feedback import FeedbackStore
-from coopqa.titles import document_titles
-from coopqa.ui import (
+from coopqa.ingest.corpus import Sentence, fold
+from coopqa.ingest.titles import document_titles
+from coopqa.serve.feedback import FeedbackStore
+from coopqa.serve.ui import (
     abbreviations_of,
     accepts_docs,
     ask_scope,
@@ -24,16 +25,16 @@ from coopqa.ui import (
     example_questions,
     passage_for,
 )
-from coopqa.ui_eval import default_run, list_runs, render_run
-from coopqa.ui_export import conversation_json, conversation_markdown, write_export
-from coopqa.ui_facts import (
+from coopqa.serve.ui_eval import default_run, list_runs, render_run
+from coopqa.serve.ui_export import conversation_json, conversation_markdown, write_export
+from coopqa.serve.ui_facts import (
     ALL_DOCS,
     document_choices,
     period_label,
     render_facts_html,
     value_label,
 )
-from coopqa.ui_render import (
+from coopqa.serve.ui_render import (
     NUMBER_MARKS,
     chip_choices,
     claim_sentence,
@@ -49,7 +50,7 @@ from coopqa.ui_render import (
     render_welcome,
     stream_prefixes,
 )
-from coopqa.ui_state import (
+from coopqa.serve.ui_state import (
     add_turn,
     answer_id_in,
     export_name,
@@ -58,7 +59,6 @@ from coopqa.ui_state import (
     new_conversation,
     set_feedback,
 )
-from coopqa.validation import InputError, clean_question
 
 from .conftest import CORPUS_DIR
 
@@ -335,7 +335,7 @@ def test_streamed_prefixes_are_already_rendered_and_carry_no_answer_id(answers):
 
 
 def test_a_conversation_kept_in_the_browser_is_checked_before_use(answers):
-    from coopqa.ui_state import conversation_from
+    from coopqa.serve.ui_state import conversation_from
 
     conv = new_conversation()
     for a in answers[:2]:
@@ -430,7 +430,7 @@ def test_facts_tab_shows_amounts_not_dates_or_ordinals_with_units_that_agree(ass
 
 
 def test_documents_are_named_by_title_everywhere_people_read_them(assistant, tmp_path):
-    from coopqa.titles import file_title, first_heading, name_from_file
+    from coopqa.ingest.titles import file_title, first_heading, name_from_file
 
     assert first_heading("intro line\n# Budget and staff\n## Pay\ntext", markdown=True) == (
         "Budget and staff"
@@ -456,8 +456,8 @@ def test_documents_are_named_by_title_everywhere_people_read_them(assistant, tmp
 
 
 def test_the_empty_chat_names_each_document_with_what_it_covers(assistant):
-    from coopqa.titles import cover_line, document_outline
-    from coopqa.ui import welcome_text
+    from coopqa.ingest.titles import cover_line, document_outline
+    from coopqa.serve.ui import welcome_text
 
     passages = [
         SimpleNamespace(doc="a", section="Annual Report 2012"),
@@ -488,8 +488,8 @@ def pdf_with_title(path, title: str) -> None:
 
 
 def write_run(root, name, files, created, items=3):
-    from coopqa.eval_results import ConfigRun, EvalReport
-    from coopqa.report import write_report
+    from coopqa.evaluate.report import write_report
+    from coopqa.evaluate.results import ConfigRun, EvalReport
 
     metrics = {"accuracy": 0.9, "hit_at_1": 0.8, "mrr": 0.85, "citation_precision": 0.95}
     run = ConfigRun("shipped", {}, metrics | {"wrong_numbers": 0, "items": items}, [], 1.0, 1.0)
@@ -498,7 +498,7 @@ def write_run(root, name, files, created, items=3):
 
 
 def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(tmp_path):
-    from coopqa.eval_results import latest_report_path
+    from coopqa.evaluate.results import latest_report_path
 
     settings = Settings(data_dir=tmp_path / "data")
     empty = render_run(default_run(list_runs(settings.data_dir)))
@@ -519,7 +519,7 @@ def test_evaluation_tab_shows_the_project_run_with_a_verdict_and_labels_ad_hoc(t
 
 
 def test_a_run_from_the_tab_reads_as_plain_results_with_failures_listed(assistant, tmp_path):
-    from coopqa.ui_eval import project_sets, run_set
+    from coopqa.serve.ui_eval import project_sets, run_set
 
     assert "eval/chapter8.jsonl" in [p.replace("\\", "/") for p in project_sets()]
     items = [

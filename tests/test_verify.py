@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from coopqa.answer import CheckedNumber
+from coopqa.answer.verify import verify_answer
+from coopqa.answer.verify_report import benchmark, cli_check, correct_number
 from coopqa.config import Settings
-from coopqa.corpus import load_corpus
 from coopqa.facts import load_fact_table
-from coopqa.verify import verify_answer
-from coopqa.verify_report import benchmark, cli_check, correct_number
+from coopqa.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench" / "verifier_sentences.jsonl"

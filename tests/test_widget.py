@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from coopqa.corpus import fold
-from coopqa.server import free_port
-from coopqa.titles import document_titles
+from coopqa.ingest.corpus import fold
+from coopqa.ingest.titles import document_titles
+from coopqa.serve.server import free_port
 
 from .server_fixtures import ROOT, WIDGET_PORT
 from .test_browser import CHROMIUM, FLAGS, STEP_MS

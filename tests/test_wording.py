@@ -7,10 +7,8 @@ import re
 import pytest
 
 from coopqa.answer import Answer, CheckedNumber
-from coopqa.facts.phrasing import figure, how_many, it_gives
-from coopqa.overview import overview_request
-from coopqa.ui_render import answer_spans
-from coopqa.wording import (
+from coopqa.answer.overview import overview_request
+from coopqa.answer.wording import (
     ELLIPSIS,
     bullets,
     covers,
@@ -27,6 +25,8 @@ from coopqa.wording import (
     value_span,
     with_antecedent,
 )
+from coopqa.facts.phrasing import figure, how_many, it_gives
+from coopqa.serve.ui_render import answer_spans
 
 SENTENCE = (
     "As a result, the total number of dispatched personnel was 424 as of the end of FY2012, "

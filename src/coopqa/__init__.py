@@ -20,7 +20,7 @@ _WHERE = {
     "Assistant": "coopqa.chain",
     "CheckedNumber": "coopqa.answer",
     "Citation": "coopqa.answer",
-    "InputError": "coopqa.validation",
+    "InputError": "coopqa.answer.validation",
     "Settings": "coopqa.config",
 }
 

@@ -12,32 +12,28 @@ from pathlib import Path
 from typing import Any
 
 from .answer import Answer
-from .citing import join_answers, resolve_citations, split_question, unquote_invented
-from .config import Settings, offline_environment
-from .corpus import Passage, doc_id_for, load_corpus
-from .fact_ranking import dot, rank_facts
-from .fact_tables import FactTables, TableView, fact_text, vector_store
-from .followup import is_follow_up, resolve
-from .language import unreadable_answer
-from .number_checks import (
-    check_numbers,
-    direction_query,
-    premise_corrections,
-)
-from .overview import overview, overview_request
-from .params import fitted
-from .retrieve import SearchResult
-from .sentence_scores import score_sentences
-from .synthesize import (
+from .answer.citing import join_answers, resolve_citations, split_question, unquote_invented
+from .answer.fact_ranking import dot, rank_facts
+from .answer.fact_tables import FactTables, TableView, fact_text, vector_store
+from .answer.followup import is_follow_up, resolve
+from .answer.language import unreadable_answer
+from .answer.number_checks import check_numbers, direction_query, premise_corrections
+from .answer.overview import overview, overview_request
+from .answer.sentence_scores import score_sentences
+from .answer.synthesize import (
     Draft,
     Evidence,
     ExtractiveSynthesizer,
     Synthesizer,
     is_numeric_question,
 )
-from .text import tokenize
-from .validation import InputError, clean_history, clean_question, strip_injection
-from .wording import not_mentioned, source_name
+from .answer.validation import InputError, clean_history, clean_question, strip_injection
+from .answer.wording import not_mentioned, source_name
+from .config import Settings, offline_environment
+from .ingest.corpus import Passage, doc_id_for, load_corpus
+from .ingest.retrieve import SearchResult
+from .ingest.text import tokenize
+from .params import fitted
 
 # A question is outside the chapter when no passage is this close to it in meaning, unless most of
 # its words are the chapter's own and some passage is at least LOW_SCOPE close.
@@ -67,10 +63,10 @@ class Assistant:
         self, settings: Settings, *, synthesizer: Synthesizer | None = None, embedder: Any = None
     ) -> None:
         offline_environment()
-        from . import glossary
-        from .embeddings import MiniLMEmbeddings, TutorialEmbeddings
         from .facts import store
-        from .index import PassageIndex
+        from .ingest import glossary
+        from .ingest.embeddings import MiniLMEmbeddings, TutorialEmbeddings
+        from .ingest.index import PassageIndex
 
         # Synonyms for these documents, if they have any: beside the corpus or the reviewed table.
         self._glossary = glossary.beside([*settings.corpus_dirs, Path(settings.facts_path).parent])
@@ -91,9 +87,9 @@ class Assistant:
 
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
-        from .index import switches as index_switches
-        from .precomputed import SentenceVectors
-        from .retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
+        from .ingest.index import switches as index_switches
+        from .ingest.precomputed import SentenceVectors
+        from .ingest.retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
         naive = self.settings.retrieval_mode == "naive"
         if naive:
@@ -122,8 +118,8 @@ class Assistant:
     def _refresh(self) -> None:
         """After `coopqa ingest` moved the index on, answer from the new collection (and with
         this Assistant's own glossary, should another in the process have activated its own)."""
-        from .glossary import activate
-        from .index import switches as index_switches
+        from .ingest.glossary import activate
+        from .ingest.index import switches as index_switches
 
         activate(self._glossary)
         now = time.monotonic()  # the pointer is a Chroma read: once per interval, not per question
@@ -158,7 +154,7 @@ class Assistant:
         """The reviewed table with its facts' vectors (kept in the data dir by text digest)."""
         if self.facts is None:
             return None
-        from .precomputed import cached_vectors
+        from .ingest.precomputed import cached_vectors
 
         facts = list(self.facts.facts)
         path = self.settings.data_dir / FACT_VECTORS_FILE
@@ -297,7 +293,7 @@ class Assistant:
     def _without_subject(self, question: str, docs: frozenset[str] | None) -> str:
         """The question as its one document reads it: the document's own organisation named
         in it ("Boeing's revenues" of Boeing's report) as "its" (subject.py)."""
-        from .subject import read_by
+        from .answer.subject import read_by
 
         one = docs or frozenset(self.documents)
         if len(one) != 1 or self.settings.retrieval_mode == "naive":
@@ -401,7 +397,7 @@ class Assistant:
                 return not_mentioned(source_name(table), m.group(0))
         listed = _WHICH_COUNTED.search(question)
         if listed and table is not None:
-            from .numbers import find_numbers
+            from .facts.numbers import find_numbers
 
             counted = find_numbers(listed.group("count"))
             if counted and any(f.value == counted[0].value for f in table.stated):
@@ -470,7 +466,7 @@ class Assistant:
                 evidence
             )
         elif general:
-            from .respond import out_of_scope, respond
+            from .answer.respond import out_of_scope, respond
 
             name = "document" if len(docs) == 1 else "documents"
             if not evidence.in_scope or not evidence.passages:
@@ -513,7 +509,7 @@ class Assistant:
             return None
         if evidence.unreported or evidence.premise_notes:
             return None  # the lookup's own answer says why
-        from .respond import worked_out
+        from .answer.respond import worked_out
 
         return worked_out(evidence, self.tables.document_facts(docs))
 
@@ -570,7 +566,7 @@ class Assistant:
         else its document)."""
         from .answer.cells import unit_scale
         from .answer.question import read
-        from .short import short_answer
+        from .answer.short import short_answer
 
         cited = [self._passages[c.passage_id] for c in citations if c.passage_id in self._passages]
         scale = ""
@@ -597,7 +593,7 @@ class Assistant:
 
 def _synthesizer_for(settings: Settings) -> Synthesizer:
     if settings.llm:
-        from .llm import LLMSynthesizer
+        from .answer.llm import LLMSynthesizer
 
         return LLMSynthesizer.from_settings(settings)
     return ExtractiveSynthesizer()

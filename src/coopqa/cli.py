@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .answer.validation import InputError, clean_history, clean_question
 from .config import Settings, SettingsError
-from .validation import InputError, clean_history, clean_question
 
 MAX_BATCH_BYTES = 20_000_000  # a batch file bigger than this is a mistake (or /dev/zero)
 MAX_CHECK_CHARS = 16_000  # the number checker is quadratic in the count of numbers
@@ -81,14 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run evaluation sets and write a report")
     try:
-        from .eval_cli import add_eval_arguments
+        from .evaluate.cli import add_eval_arguments
 
         add_eval_arguments(p)
     except ImportError:  # evaluation extras missing: keep the rest of the CLI working
         pass
 
     p = sub.add_parser("serve", help="serve the web chat and the HTTP API")
-    from .server import add_serve_arguments  # stdlib-only at import: --help stays fast
+    from .serve.server import add_serve_arguments  # stdlib-only at import: --help stays fast
 
     add_serve_arguments(p)
 
@@ -115,9 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # one clear line, never a traceback
-        from .corpus import CorpusError
         from .facts import FactsError
-        from .index import IndexUnavailable
+        from .ingest.corpus import CorpusError
+        from .ingest.index import IndexUnavailable
 
         if isinstance(exc, CorpusError | IndexUnavailable | FactsError):
             print(f"coopqa: error: {exc}", file=sys.stderr)
@@ -129,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
 # -- commands ------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .config import EMBEDDING_MODEL
-    from .corpus import load_corpus
     from .facts import store
-    from .index import LazyEmbedder, PassageIndex
+    from .ingest.corpus import load_corpus
+    from .ingest.index import LazyEmbedder, PassageIndex
 
     with _progress(None, "reading PDF pages", "page") as tick:
         corpus = load_corpus(args.paths or list(settings.corpus_dirs), progress=tick)
@@ -159,7 +159,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _minilm() -> Any:
-    from .embeddings import MiniLMEmbeddings
+    from .ingest.embeddings import MiniLMEmbeddings
 
     return MiniLMEmbeddings()
 
@@ -167,7 +167,7 @@ def _minilm() -> Any:
 def _narrative_tables(corpus: Any, index: Any, settings: Settings) -> list[str]:
     """Each narrative report's fact table built and its vectors kept, so that no question waits
     for them; documents with reviewed rows are answered from those instead."""
-    from .fact_tables import FactTables, vector_store
+    from .answer.fact_tables import FactTables, vector_store
     from .facts.overlay import read_rows
 
     path = Path(settings.facts_path)
@@ -198,7 +198,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
     """The passages the corpus is read into, straight from the files (PDFs from their cache)."""
-    from .corpus import doc_id_for, iter_corpus_files, load_corpus
+    from .ingest.corpus import doc_id_for, iter_corpus_files, load_corpus
 
     wanted = {doc_id_for(Path(name.strip())) for name in args.doc} or None
     corpus = load_corpus(list(settings.corpus_dirs), only=wanted)
@@ -242,7 +242,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _server(args: argparse.Namespace, settings: Settings) -> str | None:
-    from . import remote
+    from .serve import remote
 
     try:
         return remote.find_server(settings, args.server, settings.port)
@@ -252,8 +252,8 @@ def _server(args: argparse.Namespace, settings: Settings) -> str | None:
 
 def _ask_remote(server: str, requests: list, args: argparse.Namespace, settings: Settings) -> int:
     """The quick path: no model, no index, one HTTP call a question."""
-    from . import remote
     from .answer import Answer
+    from .serve import remote
 
     key = args.key or settings.api_key
     for question, history in requests:
@@ -305,7 +305,7 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from . import verify_report
+    from .answer import verify_report
 
     if len(args.text) > MAX_CHECK_CHARS:
         raise CliError(f"text is {len(args.text):,} characters; the limit is {MAX_CHECK_CHARS:,}")
@@ -323,13 +323,13 @@ def _print_result(output: str, code: int) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from .eval_cli import cli_eval
+    from .evaluate.cli import cli_eval
 
     return cli_eval(args, settings)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from .server import serve
+    from .serve.server import serve
 
     if args.workers < 1:
         raise CliError("--workers must be at least 1")
@@ -338,7 +338,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
-    from .mcp_server import run_stdio
+    from .serve.mcp_server import run_stdio
 
     return run_stdio(settings)
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..corpus import Passage, Sentence
 from ..facts.table import Table, header_years, parse_markdown_table, read_cell
-from ..text import tokenize
+from ..ingest.corpus import Passage, Sentence
+from ..ingest.text import tokenize
 
 _UNIT_LINE = re.compile(
     r"\bin (?P<word>thousands|millions|billions)\b|[$€£¥]\s?['’]?(?P<k>000)s?\b|\((?P<k2>000)s?\)"

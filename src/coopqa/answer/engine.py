@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..corpus import Passage, Sentence
 from ..facts.model import Fact
+from ..ingest.corpus import Passage, Sentence
+from ..ingest.text import tokenize
 from ..params import fitted
-from ..synthesize import Draft, Evidence
-from ..text import tokenize
 from .cells import Cell, document_scale, table_cells
 from .fit import counts_another_thing, table_fit
 from .operations import Operation, Result, plan
 from .question import Question, read
+from .synthesize import Draft, Evidence
 
 # A row answers when its label (and group) holds this share of the question's weighted terms.
 MIN_ROW_COVERAGE = fitted("min_row_coverage")
@@ -189,7 +189,7 @@ class Written:
     grounded: list[tuple[str, list[Fact]]] = field(default_factory=list)
 
     def cite(self, cell: Cell) -> str:
-        from ..fact_sources import Cites
+        from .fact_sources import Cites
 
         cites = Cites(self.evidence)
         n = cites.cite(cell.passage, cell.sentence, self.quotes)
@@ -200,7 +200,7 @@ class Written:
 
     def mark(self, cell: Cell) -> str:
         """The citation of a cell's row without its quote (for an answer that names rows)."""
-        from ..fact_sources import Cites
+        from .fact_sources import Cites
 
         return f"[{Cites(self.evidence).cite(cell.passage, cell.sentence, self.quotes)}]"
 
@@ -375,7 +375,7 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
     first = result.inputs[0]
     facts = [cell_fact(c) for c in result.inputs]
     if operation.name == "count_rows":
-        listed = "; ".join(f"{c.row}, {as_written(c)} {w.mark(c)}" for c in result.parts)
+        listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)  # rows, not figures
         counted = f"{len(result.parts)} rows with {result.formula}"
         facts = [cell_fact(c) for c in result.parts]
         facts.append(_derived(first, operation, result, result.value, facts))

@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..question import counts_things
-from ..text import tokenize
+from ..ingest.text import tokenize
+from .asks import counts_things
 
 if TYPE_CHECKING:
     from .cells import Cell

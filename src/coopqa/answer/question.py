@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..question import analyse
-from ..text import tokenize
+from ..ingest.text import tokenize
+from .asks import analyse
 
 _RANGE = re.compile(
     r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|until)\s*((?:19|20)\d\d)\b(?!\s*/)", re.I
@@ -245,7 +245,7 @@ def read(text: str) -> Question:
 def _naming(text: str) -> tuple[str, ...]:
     """The stems of the words that name what a figure is of: nouns, proper nouns and their
     modifiers ("deferred revenue"), not verbs or adverbs ("earned", "well")."""
-    from ..nlp import parse
+    from ..ingest.nlp import parse
 
     return tuple(
         t
@@ -258,7 +258,7 @@ def _naming(text: str) -> tuple[str, ...]:
 def _counted(text: str) -> frozenset[str]:
     """The stems of what "how many" counts ("how many geographic regions"): the kind of row the
     answer counts, not a word the rows must hold."""
-    from ..nlp import parse
+    from ..ingest.nlp import parse
 
     for token in parse(text):
         if token.lower_ == "many" and token.head.pos_ in ("NOUN", "PROPN"):
@@ -274,7 +274,7 @@ _PLACES = ("GPE", "LOC", "NORP")
 def _breakdown(text: str) -> tuple[str, ...]:
     """The stems of the places a question names and of the part of a year it names (an ordinal
     and the noun it counts inside a date: "the second quarter of 2019")."""
-    from ..nlp import parse
+    from ..ingest.nlp import parse
 
     words = []
     for ent in parse(text).ents:

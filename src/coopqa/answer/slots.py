@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..nlp import COUNT_NOUNS, counted_noun, parse
-from ..question import TIME_NOUNS
+from ..ingest.nlp import COUNT_NOUNS, counted_noun, parse
+from .asks import TIME_NOUNS
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A period named relative to the turn before: the same one, or one year before it.

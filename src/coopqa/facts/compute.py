@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..numbers import format_value
 from .model import Fact, row_and_group
+from .numbers import format_value
 
 
 def _num(value: float) -> str:

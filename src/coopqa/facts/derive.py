@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..glossary import active
-from ..numbers import format_value, number_words
+from ..ingest.glossary import active
 from .model import _CHANGE_RE, Fact, unit_kind
+from .numbers import format_value, number_words
 from .units import counts_people
 
 if TYPE_CHECKING:

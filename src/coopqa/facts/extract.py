@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import last_heading
-from ..nlp import counted_noun
-from ..numbers import PERCENT_AFTER, NumberMention, comparative_spans, find_numbers
+from ..ingest.corpus import last_heading
+from ..ingest.nlp import counted_noun
 from .model import Fact
+from .numbers import PERCENT_AFTER, NumberMention, comparative_spans, find_numbers
 from .table import Table, header_years, is_nil, parse_markdown_table, read_cell
 
 if TYPE_CHECKING:
-    from ..corpus import Document, Passage, Sentence
+    from ..ingest.corpus import Document, Passage, Sentence
 
 MAX_FACTS_PER_DOCUMENT = 50_000
 _CHANGE_LEMMAS = frozenset(
@@ -144,7 +144,7 @@ def _footnote_columns(table: Table) -> set[int]:
 
 
 def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: Extraction) -> None:
-    from ..nlp import parse_many
+    from ..ingest.nlp import parse_many
 
     candidates = [(p, i, s, find_numbers(s.text)) for p, i, s in sentences]
     candidates = [c for c in candidates if any(m.kind != "label" for m in c[3])]

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..glossary import active
+from ..ingest.glossary import active
 from .model import Fact, FactMatch, NotStated
 from .phrasing import DEFAULT_SOURCE, does_not_say, figure, how_many, it_gives, join_items
 from .query import (

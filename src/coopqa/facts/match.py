@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..numbers import SPLIT_YEAR
-from ..text import tokenize
+from ..ingest.text import tokenize
 from .model import Fact, row_and_group
+from .numbers import SPLIT_YEAR
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 _FOOTNOTE = re.compile(r"\((?:\d|[a-z])\)")  # "(1)", "(a)"

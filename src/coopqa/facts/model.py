@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..numbers import TIME_KINDS, NumberMention, find_numbers, format_value
+from .numbers import TIME_KINDS, NumberMention, find_numbers, format_value
 
 if TYPE_CHECKING:
     pass

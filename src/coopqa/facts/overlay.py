@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..numbers import NumberMention, find_numbers, format_value
 from .derive import derive
 from .lookup import FactTable
 from .model import (
@@ -24,9 +23,10 @@ from .model import (
     same_unit_kind,
     unit_kind,
 )
+from .numbers import NumberMention, find_numbers, format_value
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus, Passage
+    from ..ingest.corpus import Corpus, Passage
 
 
 def read_rows(path: Path) -> tuple[list[Fact], list[str]]:
@@ -106,7 +106,7 @@ def _fact_from_cells(header: list[str], cells: list[str], n: int) -> tuple[Fact 
 
 def quote_problem(fact: Fact, corpus: Corpus) -> str:
     """Why the fact's quote is not a verbatim span stating its value at its page and section ("" = OK)."""
-    from ..corpus import fold
+    from ..ingest.corpus import fold
 
     try:
         document = corpus.document(fact.doc)
@@ -152,7 +152,7 @@ def covers(fact: Fact, mention: NumberMention) -> bool:
 
 def coverage(table: FactTable, corpus: Corpus) -> tuple[int, int, list[str]]:
     """(covered, total, uncovered) over every non-label number mention in the corpus passages."""
-    from ..corpus import fold
+    from ..ingest.corpus import fold
 
     by_doc: dict[str, list[Fact]] = defaultdict(list)
     for fact in table.stated:
@@ -217,7 +217,7 @@ def _recomputes(fact: Fact, table: FactTable) -> bool:
 
 def load_fact_table(path_or_settings: object, corpus: Corpus) -> FactTable:
     """Read, validate and derive; raise FactsError("facts.csv row N: reason") on the first bad row."""
-    from ..glossary import use
+    from ..ingest.glossary import use
 
     path = Path(getattr(path_or_settings, "facts_path", path_or_settings))  # type: ignore[arg-type]
     use(path.parent)  # the reviewed table's pair rules and phrasings sit beside it
@@ -246,7 +246,7 @@ def section_texts(passages: Iterable[Passage]) -> dict[str, str]:
 def overlay_facts(extracted: list[Fact], overlay: list[Fact]) -> list[Fact]:
     """Extracted facts with the reviewed rows laid over them: a row replaces the extracted facts
     of the same value whose sentence holds its quote, and adds what the extractor missed."""
-    from ..corpus import normalize_for_match
+    from ..ingest.corpus import normalize_for_match
 
     replaced: set[str] = set()
     for row in overlay:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..glossary import active
-from ..numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers
+from ..ingest.glossary import active
 from ..params import fitted
 from .derive import _DIFFERENCE, _scope_fy
 from .model import _CHANGE_RE, Fact
+from .numbers import MONTHS, TIME_KINDS, NumberMention, find_numbers
 from .units import unit_class
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from .model import COLUMNS, Fact, FactsError
 from .overlay import check_facts, coverage, load_fact_table, overlay_facts
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..ingest.corpus import Corpus
 
 
 def format_table(table: FactTable, fmt: str = "text") -> str:
@@ -46,7 +46,7 @@ def format_table(table: FactTable, fmt: str = "text") -> str:
 
 def _load_inputs(settings: object | None) -> tuple[Path, Corpus]:
     from ..config import Settings
-    from ..corpus import load_corpus
+    from ..ingest.corpus import load_corpus
 
     settings = settings or Settings.from_env()
     return Path(settings.facts_path), load_corpus(list(settings.corpus_dirs))  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ def extracted_facts(settings: object, corpus: Corpus) -> dict[str, list[Fact]]:
 
     stored: dict[str, list[Fact]] = {}
     try:
-        from ..index import PassageIndex, make_client
+        from ..ingest.index import PassageIndex, make_client
         from . import store
 
         index = PassageIndex(make_client(settings), settings.collection, None, store)  # type: ignore[attr-defined]
@@ -87,7 +87,7 @@ def cli_facts(
 ) -> tuple[str, int]:
     """`coopqa facts [--doc NAME] [--json|--csv]`: the table, or a one-line error and exit 1."""
     from ..config import Settings
-    from ..corpus import CorpusError, doc_id_for
+    from ..ingest.corpus import CorpusError, doc_id_for
 
     if isinstance(settings, str):  # cli_facts("json") reads as well as cli_facts(settings, "json")
         settings, fmt = None, settings
@@ -107,7 +107,7 @@ def cli_facts_check(settings: object | None = None) -> tuple[str, int]:
     """`coopqa facts check`: overlay problems (exit 1), else a coverage report (exit 0): each
     document's numbers, how many have a fact, and those that do not (reported, not an error)."""
     from ..config import Settings
-    from ..corpus import CorpusError
+    from ..ingest.corpus import CorpusError
 
     settings = settings or Settings.from_env()
     try:

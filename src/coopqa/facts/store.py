@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .model import Fact
 
 if TYPE_CHECKING:
-    from ..corpus import Document
+    from ..ingest.corpus import Document
 
 FACTS_SUFFIX = "-facts"
 
@@ -26,8 +26,8 @@ FACTS_SUFFIX = "-facts"
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A digest of the extractor's own code: a changed extractor extracts every document again."""
-    from .. import nlp, numbers, text
-    from . import extract, model, table
+    from ..ingest import nlp, text
+    from . import extract, model, numbers, table
 
     digest = hashlib.sha256()
     for module in (extract, model, table, numbers, nlp, text):  # where sentences end, word stems

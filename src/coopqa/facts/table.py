@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import SPLIT_YEAR
+from .numbers import SPLIT_YEAR
 
 _ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..glossary import active
+from ..ingest.glossary import active
 
 _UNIT_CLASSES = {
     "person": "persons person people personnel staff employees employee officials official "

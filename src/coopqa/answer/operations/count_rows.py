@@ -11,6 +11,17 @@ from . import Operation, Result, by_year
 from .parts import _TOTAL, _rows
 
 
+def _counted_rows(question: Question, rows: list[Cell]) -> list[Cell]:
+    """The rows counted: those whose label holds every word naming the measure ("Total Europe
+    revenues" for "total revenues"), the table's grand total aside; else every row but totals."""
+    terms = set(question.constraint_terms)
+    named = [r for r in rows if terms and terms <= r.label_terms]
+    named = [r for r in named if r.row_terms - terms - {"total"}]  # not the grand total itself
+    if len(named) >= 2:
+        return named
+    return [r for r in rows if not _TOTAL.match(r.row)]
+
+
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     """``cells``: the row that named the table first, then every cell of its table."""
     if question.threshold is None:
@@ -20,9 +31,7 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     for cell in table:
         by_row.setdefault(cell.row_index, []).append(cell)
     picked = []
-    for first in _rows(table):
-        if _TOTAL.match(first.row):
-            continue
+    for first in _counted_rows(question, _rows(table)):
         row = by_row[first.row_index]
         found = by_year(question, row) if question.years else row[:1]
         if found:

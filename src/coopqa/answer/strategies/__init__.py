@@ -1,0 +1,2 @@
+"""The older answerers' strategies, tried by ``answer.respond`` in turn; each to become an
+operation of the engine."""
