@@ -61,6 +61,11 @@ def test_a_question_is_read_once_into_its_operation_years_and_terms() -> None:
     assert plan(read("How many years did net income exceed $1,000 million?")).name == "count_past"
 
 
+def test_a_document_without_a_table_is_left_to_its_sentences() -> None:
+    report = "# Notes\n\nThe board met in March. Secondments rose to 40.\n"
+    assert engine_answer(report, "How many postings abroad were there?") is None
+
+
 def test_the_registry_holds_one_module_per_operation() -> None:
     names = [op.name for op in registry()]
     assert len(names) == len(set(names)) and names[-1] == "lookup"  # lookup when nothing more

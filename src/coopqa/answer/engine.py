@@ -283,6 +283,8 @@ def not_said(text: str) -> Draft:
 def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None:
     """The engine's draft for a question about one document; None when no table row covers
     the question (the document's sentences answer it instead)."""
+    if not store.rows:
+        return None  # no table: the document's sentences and facts answer it
     question = read(question_text)
     if question.answer_type not in ("quantity", "year_choice", "text", "date"):
         return None
