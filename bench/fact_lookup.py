@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from coopqa.corpus import load_corpus  # noqa: E402
 from coopqa.facts import FactTable, load_fact_table  # noqa: E402
+from coopqa.ingest.corpus import load_corpus  # noqa: E402
 
 EVAL_SETS = (ROOT / "eval" / "chapter8.jsonl", ROOT / "eval" / "retrieval.jsonl")
 VALUE_CATEGORIES = frozenset(
@@ -106,9 +106,9 @@ def figures(rows: list[dict]) -> dict[str, tuple[int, int]]:
 
 def chain_reranker(table: FactTable):
     """fact_ranking.rank_facts without its penalties: lookup score + cosine - derived penalty."""
-    from coopqa.embeddings import MiniLMEmbeddings
-    from coopqa.fact_ranking import _DERIVATION_CUE
-    from coopqa.fact_ranking import dot as _dot
+    from coopqa.answer.fact_ranking import _DERIVATION_CUE
+    from coopqa.answer.fact_ranking import dot as _dot
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
 
     embedder = MiniLMEmbeddings()
     texts = [f"{f.subject}: {f.measure} {f.period} {f.scope}. {f.quote}" for f in table.facts]

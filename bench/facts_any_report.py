@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from coopqa.config import offline_environment  # noqa: E402
-from coopqa.corpus import load_corpus, normalize_for_match, read_document  # noqa: E402
+from coopqa.ingest.corpus import load_corpus, normalize_for_match, read_document  # noqa: E402
 
 DEV = ROOT / "eval" / "annual-reports-dev"
 CHAPTER = ROOT / "corpus" / "npa-annual-report-ch8-international-cooperation.txt"

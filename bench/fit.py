@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from coopqa import eval_corpus  # noqa: E402
+from coopqa.evaluate import large_corpus as eval_corpus  # noqa: E402
 from coopqa.params import FITTED  # noqa: E402
 
 DATA = ROOT / ".coopqa" / "large-corpus" / "hybrid"

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from coopqa import eval_corpus  # noqa: E402
 from coopqa.config import Settings, offline_environment  # noqa: E402
+from coopqa.evaluate import large_corpus as eval_corpus  # noqa: E402
 
 DATA = ROOT / ".coopqa" / "large-corpus"
 

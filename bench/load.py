@@ -228,7 +228,7 @@ def run_bench(
         run_load(url, clients, 1, api_key, warm)
         return run_load(url, clients, rounds, api_key, measured)
     from coopqa.config import Settings
-    from coopqa.server import ServerProcess, default_workers, settings_env
+    from coopqa.serve.server import ServerProcess, default_workers, settings_env
 
     settings = settings or Settings.from_env()
     workers = workers or default_workers()

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from coopqa.config import Settings, offline_environment  # noqa: E402
-from coopqa.corpus import load_corpus, normalize_for_match  # noqa: E402
+from coopqa.ingest.corpus import load_corpus, normalize_for_match  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -52,7 +52,7 @@ def section(title: str) -> None:
 
 def bench_ingest(settings: Settings, embedder) -> None:
     from coopqa.facts import store
-    from coopqa.index import PassageIndex
+    from coopqa.ingest.index import PassageIndex
 
     section("Ingest (the chapter)")
     corpus = load_corpus(settings.corpus_dirs)
@@ -132,8 +132,8 @@ def bench_answers(settings: Settings, embedder) -> None:
 
 
 def bench_facts(settings: Settings) -> None:
+    from coopqa.answer.verify_report import benchmark
     from coopqa.facts import coverage, load_fact_table
-    from coopqa.verify_report import benchmark
 
     section("Fact table and verifier")
     corpus = load_corpus(settings.corpus_dirs)
@@ -155,8 +155,8 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def bench_eval(settings: Settings) -> None:
-    from coopqa.eval_run import run_eval
-    from coopqa.report import category_rows, summary_rows
+    from coopqa.evaluate.report import category_rows, summary_rows
+    from coopqa.evaluate.run import run_eval
 
     section("Evaluation, all configurations (coopqa eval eval/chapter8.jsonl --config all)")
     began = time.perf_counter()
@@ -190,7 +190,7 @@ def bench_load(settings: Settings) -> None:
 
 def main() -> None:
     offline_environment()
-    from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
 
     print("# coopqa benchmarks")
     embedder = MiniLMEmbeddings()

@@ -74,10 +74,10 @@ def questions(count: int) -> list[dict]:
 
 
 def child_ingest(settings) -> dict:  # noqa: ANN001
-    from coopqa.corpus import load_corpus
-    from coopqa.embeddings import MiniLMEmbeddings
     from coopqa.facts import store
-    from coopqa.index import PassageIndex
+    from coopqa.ingest.corpus import load_corpus
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
+    from coopqa.ingest.index import PassageIndex
 
     index = PassageIndex.open(settings, MiniLMEmbeddings(), store)
     began = time.perf_counter()
@@ -88,7 +88,7 @@ def child_ingest(settings) -> dict:  # noqa: ANN001
 
 def child_serve(settings, count: int, born: float) -> dict:  # noqa: ANN001
     from coopqa.chain import Assistant
-    from coopqa.embeddings import MiniLMEmbeddings
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
 
     embedder = MiniLMEmbeddings()
     began = time.perf_counter()

@@ -9,7 +9,7 @@ files whose name contains NAME; `--answers` or `--reading` runs one part only.
 
 **Answers.** Each document alone in its own corpus and data dir, kept under
 `.coopqa/whole-reports/<sha256 of the file>/` so a second run ingests nothing; its questions
-(questions.jsonl, `doc` field) asked and scored by the dataset's fields (`coopqa.eval_whole`):
+(questions.jsonl, `doc` field) asked and scored by the dataset's fields (`coopqa.evaluate.whole_reports`):
 accuracy, abstention precision and recall, wrong numbers, false "not stated", by category and by
 document; `judgement: true` items are answered but left out of the figures. Beside it the naive
 tutorial baseline: pypdf's text page by page (what LangChain's `PyPDFLoader` loads),
@@ -98,11 +98,11 @@ def pypdf_text(data: bytes) -> str:
 def one(path: Path) -> dict:
     """Every stage for one PDF, in this process (run by ``main`` in a child process)."""
     from coopqa.config import Settings, offline_environment
-    from coopqa.corpus import Corpus, Document, doc_id_for, parse_text
-    from coopqa.embeddings import MiniLMEmbeddings
     from coopqa.facts import store
-    from coopqa.index import PassageIndex
-    from coopqa.pdf_reader import read_pdf
+    from coopqa.ingest.corpus import Corpus, Document, doc_id_for, parse_text
+    from coopqa.ingest.embeddings import MiniLMEmbeddings
+    from coopqa.ingest.index import PassageIndex
+    from coopqa.ingest.pdf_reader import read_pdf
 
     offline_environment()
     data = path.read_bytes()
@@ -224,9 +224,9 @@ def answer_document(path: Path, items: list, baseline: bool, fresh: bool) -> tup
     """(coopqa's scored items, the baseline's) for one PDF alone in its own corpus."""
     from types import SimpleNamespace
 
-    from coopqa import eval_whole
     from coopqa.chain import Assistant
-    from coopqa.eval_corpus import settings_for
+    from coopqa.evaluate import whole_reports as eval_whole
+    from coopqa.evaluate.large_corpus import settings_for
 
     home = CACHE / sha256(path)
     corpus = home / "corpus"
@@ -276,7 +276,7 @@ def rescored(item, row: dict):
     """A kept baseline answer, scored again (the scorer may have changed, the answer not)."""
     from types import SimpleNamespace
 
-    from coopqa import eval_whole
+    from coopqa.evaluate import whole_reports as eval_whole
 
     if row.get("error"):
         return eval_whole.failed(item, row["error"])
@@ -287,7 +287,7 @@ def rescored(item, row: dict):
 
 
 def ask(assistant, item):
-    from coopqa import eval_whole
+    from coopqa.evaluate import whole_reports as eval_whole
 
     try:
         return eval_whole.score(item, assistant.ask(item.question, docs=[item.doc]))
@@ -296,8 +296,8 @@ def ask(assistant, item):
 
 
 def answers(paths: list[Path], baseline: bool, fresh: bool) -> None:
-    from coopqa import eval_whole
     from coopqa.config import offline_environment
+    from coopqa.evaluate import whole_reports as eval_whole
 
     offline_environment()
     items = eval_whole.load(DATASET / "questions.jsonl")
