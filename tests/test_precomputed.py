@@ -66,7 +66,7 @@ def _edited(corpus: Corpus, passage_no: int, new_text: str) -> Corpus:
     return Corpus(documents=(Document(doc.doc, doc.path, doc.text, tuple(passages)),))
 
 
-def test_ingest_and_start_up_embed_passages_only_and_build_bm25_once(
+def test_ingest_embeds_passages_only_and_a_small_corpus_sentences_once_at_start_up(
     settings, corpus, counting, bm25_builds
 ):
     from coopqa.chain import Assistant
@@ -76,7 +76,26 @@ def test_ingest_and_start_up_embed_passages_only_and_build_bm25_once(
     assert bm25_builds == [len(corpus.passages)]
     counting.documents, bm25_builds[:] = 0, []
     assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
-    assert (counting.documents, bm25_builds) == (0, [])
+    sentences = len(set(sentence_texts(corpus.passages)[1]))
+    assert (counting.documents, bm25_builds) == (sentences, [])  # each sentence once
+    counting.documents = 0
+    assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
+    assert counting.documents == 0  # read back from the data dir
+    answer = assistant.ask("Who attended the symposium on selecting promising senior officials?")
+    assert "120" in answer.answer and counting.documents == 0
+
+
+def test_a_large_corpus_embeds_a_questions_evidence_sentences_at_first_need(
+    settings, corpus, counting, monkeypatch
+):
+    from coopqa import chain
+    from coopqa.chain import Assistant
+
+    monkeypatch.setattr(chain, "WARM_SENTENCES", 0)  # as if the corpus were larger than that
+    PassageIndex.open(settings, counting, store).ingest(corpus)
+    counting.documents = 0
+    assistant = Assistant(settings.with_(use_facts=False), embedder=counting)
+    assert counting.documents == 0
     question = "Who attended the symposium on selecting promising senior officials?"
     answer = assistant.ask(question)
     assert "120" in answer.answer

@@ -54,6 +54,11 @@ POINTER_CHECK_SECONDS = 0.5
 # A question with no question word ("returns in FY2012?") is numeric when a fact fits this well.
 TERSE_FACT_SCORE = fitted("terse_fact_score")
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
+SENTENCE_VECTORS_FILE = "sentence-vectors.npz"  # a small corpus's sentence vectors, by digest
+# A corpus with at most this many sentences has them all ready at start-up (read from the data
+# dir, embedded once), so concurrent first questions do not embed them; a larger one embeds a
+# question's evidence sentences at its first need.
+WARM_SENTENCES = 3000
 
 
 class Assistant:
@@ -88,7 +93,7 @@ class Assistant:
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
         from .ingest.index import switches as index_switches
-        from .ingest.precomputed import SentenceVectors
+        from .ingest.precomputed import SentenceVectors, cached_vectors, sentence_texts
         from .ingest.retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
         naive = self.settings.retrieval_mode == "naive"
@@ -104,6 +109,11 @@ class Assistant:
         self._stores: dict[str, Any] = {}  # each document's operands, built at its first question
         self._subjects: dict[str, frozenset[str]] = {}  # each document's own organisation's names
         self._sentence_vectors = SentenceVectors(self.embedder)
+        _, texts = sentence_texts(list(self._passages.values()))
+        texts = list(dict.fromkeys(texts))
+        if not naive and len(texts) <= WARM_SENTENCES:
+            path = self.settings.data_dir / SENTENCE_VECTORS_FILE
+            self._sentence_vectors.add(texts, cached_vectors(path, texts, self.embedder))
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()

@@ -74,25 +74,48 @@ def as_matrix(vectors: Any, width: int = 0) -> Any:
 
 class SentenceVectors:
     """Sentence vectors by the text embedded for them, embedded the first time a question's
-    evidence holds them and kept for this process (about 1.5 KB a sentence)."""
+    evidence holds them and kept for this process (about 1.5 KB a sentence). Concurrent questions
+    over the same new passages embed each sentence once: the others wait for it."""
 
     def __init__(self, embedder: Any) -> None:
         self.embedder = embedder
         self._vectors: dict[str, list[float]] = {}
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def for_passages(self, passages: Sequence[Passage]) -> dict[SentenceKey, list[float]]:
         """(passage id, sentence number) -> vector for every sentence of ``passages``, embedding
         in one batch those not seen before."""
         keys, texts = sentence_texts(passages)
+        done = threading.Event()
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            vectors = self.embedder.embed_documents(missing)
+            unseen = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            waiting = {self._pending[t] for t in unseen if t in self._pending}
+            mine = [t for t in unseen if t not in self._pending]
+            self._pending.update(dict.fromkeys(mine, done))
+        try:
+            self._embed(mine)
+        finally:
             with self._lock:
-                self._vectors.update(zip(missing, vectors, strict=True))
+                for text in mine:
+                    self._pending.pop(text, None)
+            done.set()
+        for event in waiting:
+            event.wait()
+        with self._lock:
+            failed = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        self._embed(failed)  # another thread's embedding failed: embed them here
         with self._lock:
             return {key: self._vectors[text] for key, text in zip(keys, texts, strict=True)}
+
+    def _embed(self, texts: list[str]) -> None:
+        if texts:
+            self.add(texts, self.embedder.embed_documents(texts))
+
+    def add(self, texts: Sequence[str], vectors: Sequence[Any]) -> None:
+        """Vectors already made for these texts (a small corpus's, read at start-up)."""
+        with self._lock:
+            self._vectors.update(zip(texts, vectors, strict=True))
 
     def __len__(self) -> int:
         return len(self._vectors)
