@@ -88,10 +88,10 @@ def test_ingest_embeds_passages_only_and_a_small_corpus_sentences_once_at_start_
 def test_a_large_corpus_embeds_a_questions_evidence_sentences_at_first_need(
     settings, corpus, counting, monkeypatch
 ):
-    from coopqa import chain
     from coopqa.chain import Assistant
+    from coopqa.ingest import precomputed
 
-    monkeypatch.setattr(chain, "WARM_SENTENCES", 0)  # as if the corpus were larger than that
+    monkeypatch.setattr(precomputed, "WARM_SENTENCES", 0)  # as if the corpus were larger than that
     PassageIndex.open(settings, counting, store).ingest(corpus)
     counting.documents = 0
     assistant = Assistant(settings.with_(use_facts=False), embedder=counting)

@@ -55,10 +55,6 @@ POINTER_CHECK_SECONDS = 0.5
 TERSE_FACT_SCORE = fitted("terse_fact_score")
 FACT_VECTORS_FILE = "fact-vectors.npz"  # the reviewed table's vectors, by text digest
 SENTENCE_VECTORS_FILE = "sentence-vectors.npz"  # a small corpus's sentence vectors, by digest
-# A corpus with at most this many sentences has them all ready at start-up (read from the data
-# dir, embedded once), so concurrent first questions do not embed them; a larger one embeds a
-# question's evidence sentences at its first need.
-WARM_SENTENCES = 3000
 
 
 class Assistant:
@@ -93,7 +89,7 @@ class Assistant:
     def _load_passages(self) -> None:
         """Searcher, passages and their vectors for the index's active collection."""
         from .ingest.index import switches as index_switches
-        from .ingest.precomputed import SentenceVectors, cached_vectors, sentence_texts
+        from .ingest.precomputed import SentenceVectors
         from .ingest.retrieve import HybridSearcher, NaiveSearcher, PassageRetriever, vocabulary
 
         naive = self.settings.retrieval_mode == "naive"
@@ -109,11 +105,10 @@ class Assistant:
         self._stores: dict[str, Any] = {}  # each document's operands, built at its first question
         self._subjects: dict[str, frozenset[str]] = {}  # each document's own organisation's names
         self._sentence_vectors = SentenceVectors(self.embedder)
-        _, texts = sentence_texts(list(self._passages.values()))
-        texts = list(dict.fromkeys(texts))
-        if not naive and len(texts) <= WARM_SENTENCES:
-            path = self.settings.data_dir / SENTENCE_VECTORS_FILE
-            self._sentence_vectors.add(texts, cached_vectors(path, texts, self.embedder))
+        if not naive:  # a small corpus's sentences ready now, a large one's at first need
+            self._sentence_vectors.warm(
+                list(self._passages.values()), self.settings.data_dir / SENTENCE_VECTORS_FILE
+            )
         self._passage_vectors = {} if naive else self.searcher.passage_vectors()
         self._vocabulary = vocabulary(self.searcher)
         self._extracted = {} if naive else self.index.facts()
@@ -491,26 +486,20 @@ class Assistant:
     def _program(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """The answer engine's draft from the one document in scope, when it has a table row
         for the question (None: the strategies answer)."""
-        if (
-            self.settings.engine != "program"
-            or len(docs) != 1
-            or self.settings.retrieval_mode == "naive"
-        ):
+        naive = self.settings.retrieval_mode == "naive"
+        if self.settings.engine != "program" or len(docs) != 1 or naive:
             return None
         from .answer.engine import answer
 
-        (doc,) = docs
-        return answer(evidence.question, self._store(doc), evidence)
+        return answer(evidence.question, self._store(next(iter(docs))), evidence)
 
     def _store(self, doc: str) -> Any:
         """A document's operands, built at its first question and kept."""
         from .answer.engine import Store
 
-        store = self._stores.get(doc)
-        if store is None:
-            store = Store.of(doc, [p for p in self._passages.values() if p.doc == doc])
-            self._stores[doc] = store
-        return store
+        if doc not in self._stores:
+            self._stores[doc] = Store.of(doc, [p for p in self._passages.values() if p.doc == doc])
+        return self._stores[doc]
 
     def _worked_out(self, evidence: Evidence, docs: frozenset[str]) -> Draft | None:
         """A sum, difference or premise the rules work out, for a question in scope that the

@@ -72,6 +72,12 @@ def as_matrix(vectors: Any, width: int = 0) -> Any:
     return matrix if matrix.size else np.zeros((0, width), dtype=np.float32)
 
 
+# A corpus with at most this many sentences has them all ready at start-up (read from the data
+# dir, embedded once), so concurrent first questions do not each embed them; a larger one embeds
+# a question's evidence sentences at its first need.
+WARM_SENTENCES = 3000
+
+
 class SentenceVectors:
     """Sentence vectors by the text embedded for them, embedded the first time a question's
     evidence holds them and kept for this process (about 1.5 KB a sentence). Concurrent questions
@@ -111,6 +117,13 @@ class SentenceVectors:
     def _embed(self, texts: list[str]) -> None:
         if texts:
             self.add(texts, self.embedder.embed_documents(texts))
+
+    def warm(self, passages: Sequence[Passage], path: Path) -> None:
+        """Every sentence of a small corpus, from the vectors kept at ``path`` (or embedded once
+        and kept there); nothing for a corpus over WARM_SENTENCES sentences."""
+        texts = list(dict.fromkeys(sentence_texts(passages)[1]))
+        if len(texts) <= WARM_SENTENCES:
+            self.add(texts, cached_vectors(path, texts, self.embedder))
 
     def add(self, texts: Sequence[str], vectors: Sequence[Any]) -> None:
         """Vectors already made for these texts (a small corpus's, read at start-up)."""
