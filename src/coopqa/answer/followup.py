@@ -5,7 +5,7 @@ slot replaced: every other word ("total", "at the end") carries over. A follow-u
 its own ("And since it started?") keeps them, with the period it leans on made concrete, and the
 previous question after it for retrieval; for the fact lookup, the earlier turn lends only its
 subject and period so that the new question's own measure decides which fact is asked for. A
-question that names its own subject ("What is JICA?") is no follow-up.
+question that names its own subject ("What is the audit committee?") is no follow-up.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def script_shares(text: str) -> dict[str, float]:
 
 def language_of(shares: dict[str, float]) -> str:
     """The language (ISO 639-1) a script mix points to, where one script names one language:
-    kana is Japanese, hangul Korean, Han characters alone Chinese; else ""."""
+    one script for one language (kana, hangul, Han characters alone); else ""."""
     if shares.get("KANA"):
         return "ja"
     if shares.get("HANGUL", 0) >= max(shares.values(), default=0):

@@ -1,7 +1,7 @@
 """A question's slots, read from its parse, and a follow-up merged into the turn before it.
 
 The slots are where the question names its period ("at the end of FY2012"), the names it is
-limited to ("the OECD"), and whether it has words of its own beyond them (a measure, a verb, a
+limited to ("the other region"), and whether it has words of its own beyond them (a measure, a verb, a
 question word). A follow-up that names only slots ("and in FY2011?") is the previous question
 with those slots replaced: every other word ("total", "at the end") carries over.
 """
@@ -85,9 +85,9 @@ def read_slots(text: str) -> Slots:
 
 
 def is_follow_up(slots: Slots) -> bool:
-    """Leans on the turn before: a fragment with no verb ("and the World Bank?"), a question
+    """Leans on the turn before: a fragment with no verb ("and the other region?"), a question
     opening with "and", one with no subject of its own ("how did it change?") or one pointing
-    back with a pronoun. "What is JICA?" names its own subject and stands alone."""
+    back with a pronoun. "What is the audit committee?" names its own subject and stands alone."""
     return not slots.has_verb or slots.leads_on or not slots.own_subject or slots.refers_back
 
 
@@ -207,7 +207,7 @@ def _frames_period(token: Any, head: Any) -> bool:
 
 
 def _names(doc: Any, period: Span | None) -> tuple[tuple[Span, str], ...]:
-    """Each named entity outside the period, widened to its noun phrase ("the World Bank")."""
+    """Each named entity outside the period, widened to its noun phrase ("the European Commission")."""
     out = []
     for ent in doc.ents:
         if ent.label_ not in _NAME_KINDS or (period and period[0] <= ent.start_char < period[1]):
@@ -231,7 +231,7 @@ def _is_content(token: Any) -> bool:
 
 
 def _names_a_subject(token: Any) -> bool:
-    """A noun that says what the question is about ("JICA", "employees"): not a period, a time
+    """A noun that says what the question is about ("the committee", "employees"): not a period, a time
     unit, or a bare count ("the number")."""
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in ("DATE", "TIME"):
         return False

@@ -96,7 +96,7 @@ def document_outline(passages: Iterable[object]) -> dict[str, list[str]]:
 
 def cover_line(headings: Iterable[str], title: str = "", limit: int = 160) -> str:
     """One line on what a document covers, from its headings without their numbering:
-    "Status of personnel dispatches; Training of foreign officials; …"."""
+    "Revenue by segment; Liquidity; Risk factors; …"."""
     parts: list[str] = []
     for heading in headings:
         if heading == title:

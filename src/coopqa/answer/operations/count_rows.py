@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from ..cells import Cell
 from ..question import Question
 from . import Operation, Result, by_year
-from .parts import _TOTAL, _rows
+from .parts import TOTAL_ROW, one_per_row
+from .share import row_series
 
 
 def _counted_rows(question: Question, rows: list[Cell]) -> list[Cell]:
@@ -19,7 +20,7 @@ def _counted_rows(question: Question, rows: list[Cell]) -> list[Cell]:
     named = [r for r in named if r.row_terms - terms - {"total"}]  # not the grand total itself
     if len(named) >= 2:
         return named
-    return [r for r in rows if not _TOTAL.match(r.row)]
+    return [r for r in rows if not TOTAL_ROW.match(r.row)]
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
@@ -27,11 +28,9 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     if question.threshold is None:
         return None
     table = [c for c in cells if c.table == cells[0].table and not c.derived_column]
-    by_row: dict[int, list[Cell]] = {}
-    for cell in table:
-        by_row.setdefault(cell.row_index, []).append(cell)
+    by_row = {row[0].row_index: row for row in row_series(table)}
     picked = []
-    for first in _counted_rows(question, _rows(table)):
+    for first in _counted_rows(question, one_per_row(table)):
         row = by_row[first.row_index]
         found = by_year(question, row) if question.years else row[:1]
         if found:

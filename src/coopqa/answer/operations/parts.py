@@ -14,11 +14,11 @@ from ..cells import Cell
 from ..question import Question
 from . import Operation, Result
 
-_TOTAL = re.compile(r"^\s*(?:total|net|sub-?total)\b", re.I)
+TOTAL_ROW = re.compile(r"^\s*(?:total|net|sub-?total)\b", re.I)
 _HOW_MANY = re.compile(r"^\W*how many\b", re.I)
 
 
-def _rows(cells: Sequence[Cell]) -> list[Cell]:
+def one_per_row(cells: Sequence[Cell]) -> list[Cell]:
     """One cell for each row, in table order."""
     first: dict[int, Cell] = {}
     for cell in cells:
@@ -28,18 +28,18 @@ def _rows(cells: Sequence[Cell]) -> list[Cell]:
 
 def components(whole: Cell, table: Sequence[Cell]) -> list[Cell]:
     """The rows that make up ``whole``, one cell each (empty when none)."""
-    rows = [c for c in _rows(table) if c.group == whole.group]
+    rows = [c for c in one_per_row(table) if c.group == whole.group]
     at = next(i for i, c in enumerate(rows) if c.row_index == whole.row_index)
     above = []
     for cell in reversed(rows[:at]):
-        if _TOTAL.match(cell.row):
+        if TOTAL_ROW.match(cell.row):
             break
         above.append(cell)
     if len(above) >= 2:
         return above[::-1]
     below = []
     for cell in rows[at + 1 :]:
-        if _TOTAL.match(cell.row):
+        if TOTAL_ROW.match(cell.row):
             break
         below.append(cell)
     return below if len(below) >= 2 else []

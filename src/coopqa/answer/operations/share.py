@@ -10,14 +10,14 @@ from ..question import Question
 from . import Operation, Result, by_year, number
 
 
-def _series(cells: Sequence[Cell]) -> list[list[Cell]]:
+def row_series(cells: Sequence[Cell]) -> list[list[Cell]]:
     out: dict[tuple[int, int], list[Cell]] = {}
     for c in cells:
         out.setdefault((c.table, c.row_index), []).append(c)
     return list(out.values())
 
 
-def _same_year(question: Question, part: list[Cell], whole: list[Cell]) -> tuple[Cell, Cell] | None:
+def same_year(question: Question, part: list[Cell], whole: list[Cell]) -> tuple[Cell, Cell] | None:
     if question.years:
         a, b = by_year(question, part), by_year(question, whole)
         return (a[0], b[0]) if a and b else None
@@ -29,10 +29,10 @@ def _same_year(question: Question, part: list[Cell], whole: list[Cell]) -> tuple
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
-    series = _series(cells)
+    series = row_series(cells)
     if len(series) != 2:
         return None
-    pair = _same_year(question, *series)
+    pair = same_year(question, *series)
     if pair is None or pair[1].value == 0:
         return None
     part, whole = pair

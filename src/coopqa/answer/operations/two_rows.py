@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from ..cells import Cell
 from ..question import Question
 from . import Operation, Result, number
-from .share import _same_year, _series
+from .share import row_series, same_year
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
-    series = _series(cells)
+    series = row_series(cells)
     if len(series) != 2 or question.two_rows is None:
         return None
-    pair = _same_year(question, *series)
+    pair = same_year(question, *series)
     if pair is None:
         return None
     a, b = pair
