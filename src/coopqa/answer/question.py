@@ -23,16 +23,13 @@ _ENDPOINTS = re.compile(
     re.I,
 )
 _SHORT_FISCAL = re.compile(r"\bFY\s?'?(\d\d)\b", re.I)
-_COUNT_PAST = re.compile(
-    r"\bhow many (?:fiscal )?years?\b.*\b(?:exceed(?:ed|s)?|above|over|more than|greater than|"
-    r"higher than|less than|below|under|lower than)\b",
-    re.I,
+# "exceed", "more than", "below": a threshold's side, for counting years or rows past it
+_BEYOND = (
+    r"\b(?:exceed(?:ed|s)?|above|over|more than|greater than|higher than|less than|below|under|"
+    r"lower than)\b"
 )
-_COUNT_ROWS = re.compile(
-    r"\bhow many (?!(?:fiscal )?years?\b)[\w ,&'-]*?\b(?:exceed(?:ed|s)?|above|over|more than|"
-    r"greater than|higher than|less than|below|under|lower than)\b",
-    re.I,
-)
+_COUNT_PAST = re.compile(r"\bhow many (?:fiscal )?years?\b.*" + _BEYOND, re.I)
+_COUNT_ROWS = re.compile(r"\bhow many (?!(?:fiscal )?years?\b)[\w ,&'-]*?" + _BEYOND, re.I)
 _PAST = re.compile(
     r"\b(?:greater|more|higher|larger|less|lower|smaller|fewer) than\b|\bexceed", re.I
 )
