@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from coopqa.answer.cells import unit_scale
+from coopqa.answer.question import read
 from coopqa.answer.short import short_answer
 from coopqa.evaluate import large_corpus as eval_corpus
 from coopqa.evaluate.tatqa import score, split_scale
@@ -106,6 +108,28 @@ def test_a_quoted_answer_drops_what_restates_the_question() -> None:
     assert short("Payment terms are 30 to 60 days.", "What are the payment terms?", True) == (
         "30 to 60 days"
     )
+    # a quantity the sentence states after other words: its first amount
+    charge = "As a result, in the year ended December 31, 2018, we recognized a charge of $14.2 million."
+    assert short(charge, "What was the charge in 2018?", quantity=True) == "$14.2 million"
+    # several years asked: the span gives every figure
+    assert short(rents, "What was the rent paid in 2018 and 2019?", quantity=True) != "$4.1 million"
+
+
+def test_a_period_measure_asks_for_a_figure() -> None:
+    assert read("What was the impairment charge in 2018?").wants_figure
+    assert read("In 2019, what was the settlement charge recognized?").wants_figure
+    assert not read("What is the schedule of repayment of the loan?").wants_figure
+    assert not read("Why did the charge rise in 2018?").wants_figure
+
+
+@pytest.mark.parametrize(
+    "header, scale",
+    [("| £m | 2019 | 2018 |", "million"), ("| $m | 2019 |", "million"), ("| € million | 2019 |", "million"),
+     ("| m | 2019 | 2018 |", "million"), ("(in € thousands)", "thousand"), ("| US$000 | 2019 |", "thousand"),
+     ("| Rooms | 2019 |", ""), ("a 5m pool", "")],
+)  # fmt: skip
+def test_a_unit_line_or_header_cell_gives_the_scale(header: str, scale: str) -> None:
+    assert unit_scale(header) == scale
 
 
 def test_a_sample_of_measure_meets_its_thresholds(embedder, tmp_path: Path) -> None:

@@ -572,7 +572,7 @@ class Assistant:
         if cited and cited[0].kind == "table":
             header = " ".join(s.text for s in cited[0].sentences[:4])
             scale = unit_scale(header) or self._store(cited[0].doc).scale
-        quantity = not abstained and read(question).answer_type == "quantity"
+        quantity = not abstained and read(question).wants_figure
         return short_answer(text, abstained, cited, scale, numeric, question, quantity)
 
     def _titles(self, docs: frozenset[str]) -> list[str]:

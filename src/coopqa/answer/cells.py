@@ -15,7 +15,10 @@ from ..ingest.text import tokenize
 
 _UNIT_LINE = re.compile(
     r"\bin (?P<word>thousands|millions|billions)\b|[$€£¥]\s?['’]?(?P<k>000)s?\b|\((?P<k2>000)s?\)"
-    r"|\b(?:[$€£¥]|us\$|rmb|nt\$|s\$|a\$|hk\$|eur|usd|gbp)\s?(?P<m>m|mn|million|bn|billion)\b",
+    r"|(?:[$€£¥]|\b(?:us\$|rmb|nt\$|s\$|a\$|hk\$|eur|usd|gbp))\s?(?P<m>m|mn|million|bn|billion)\b"
+    r"|\bin (?:[$€£¥]|us\$|eur|usd|gbp)\s?(?P<word2>thousands|millions|billions)\b"
+    # a header cell that is only a scale letter ("| m | 2019 |")
+    r"|\|\s*(?P<m2>m|mn|bn)\s*\|",
     re.I,
 )
 _CHANGE_COLUMN = re.compile(
@@ -63,10 +66,10 @@ def unit_scale(text: str) -> str:
     m = _UNIT_LINE.search(text)
     if m is None:
         return ""
-    if m.group("word"):
-        return m.group("word").lower().rstrip("s")
-    if m.group("m"):
-        return "billion" if m.group("m").lower().startswith("b") else "million"
+    if word := m.group("word") or m.group("word2"):
+        return word.lower().rstrip("s")
+    if letter := m.group("m") or m.group("m2"):
+        return "billion" if letter.lower().startswith("b") else "million"
     return "thousand"
 
 

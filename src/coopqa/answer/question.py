@@ -112,6 +112,10 @@ _OPERATION_WORDS = frozenset(
 )
 
 
+# "What was the …", "In 2019, what is our …": a measure asked by name.
+_WHAT_IS_THE = re.compile(r"^\W*(?:in [^,]+, )?(?:what|how much) (?:is|was|were|are) (?:the|our|its) ", re.I)
+
+
 @dataclass(frozen=True)
 class Question:
     """What a question asks, read once: its answer type and operation, the periods it names and
@@ -145,6 +149,11 @@ class Question:
             and self.operation not in ("percent_change", "ratio")
             and not (self.part and self.whole)
         )
+
+    @property
+    def wants_figure(self) -> bool:
+        """A figure answers it: a quantity, or "What was the X in 2018?" (a measure in a period)."""
+        return self.answer_type == "quantity" or bool(self.years and _WHAT_IS_THE.match(self.text))
 
     @property
     def constraint_terms(self) -> tuple[str, ...]:

@@ -24,6 +24,11 @@ _UNIT_WORD = re.compile(
     r"\s([a-z][a-z-]+)\b(?<!\bin)(?<!\bof)(?<!\bto)(?<!\bfor)(?<!\bat)"
     r"(?<!\bon)(?<!\bby)(?<!\band)(?<!\bor)(?<!\bfrom)(?<!\bcomputed)"
 )
+# An amount: a figure with a currency, a percent sign or a scale word ("$1.2 million", "56.0%").
+_AMOUNT = re.compile(
+    r"(?:[$€£¥]|US\$)\s?[−-]?\d[\d,]*(?:\.\d+)?(?:\s(?:thousand|million|billion)\b)?"
+    r"|[−-]?\d[\d,]*(?:\.\d+)?(?:\s?%|\s(?:thousand|million|billion)\b)"
+)
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CHUNK = re.compile(r"\S+")
@@ -81,17 +86,25 @@ def _best_cut(gain: Sequence[int]) -> int:
 
 
 def figure_in_span(span: str, sentence: str, question: str) -> str | None:
-    """The figure a quantity question asks for, when the span starts with one: where the
-    sentence gives as many figures as years ("respectively"), the one in the asked year's place."""
-    lead = _IN_TEXT.match(span)
+    """The figure a quantity question asks for: where the sentence gives as many amounts (or
+    figures) as years ("respectively"), the one in the asked year's place; else the first amount
+    the span states ("… we recognized a charge of $149.4 million"), or the figure it starts with."""
     asked = _YEAR.findall(question)
-    if not lead or _YEARLIKE.match(lead.group().strip(" ,")) or len(asked) > 1:
+    if len(asked) > 1:
+        return None  # several years ask for several figures: the span gives them
+    years = _YEAR.findall(sentence)
+    amounts = [m.group().strip() for m in _AMOUNT.finditer(sentence)]
+    if asked and len(amounts) == len(years) > 1 and asked[0] in years:
+        return _tidy(amounts[years.index(asked[0])])
+    if in_span := _AMOUNT.search(span):
+        return _tidy(in_span.group().strip())
+    lead = _IN_TEXT.match(span)
+    if not lead or _YEARLIKE.match(lead.group().strip(" ,")):
         return None
     if _RANGE_NEXT.match(span[lead.end() :]):
         return None  # a range ("30 to 90 days") is answered whole
     figures = [m.group().strip(" ,") for m in _IN_TEXT.finditer(sentence)]
     figures = [f for f in figures if not _YEARLIKE.match(f)]
-    years = _YEAR.findall(sentence)
     if asked and len(figures) == len(years) > 1 and asked[0] in years:
         return figures[years.index(asked[0])]
     return lead.group().strip()
