@@ -186,6 +186,10 @@ def test_a_place_or_part_of_a_year_the_row_does_not_give_is_not_answered(questio
 def test_a_year_the_table_does_not_cover_is_not_answered() -> None:
     draft = engine_answer(SEGMENTS, "What was the revenue from Applications in 2016?")
     assert draft.abstained and "2016" in draft.text and draft.short is None
+    # the year a change needs but the question never writes is named by what it is
+    change = engine_answer(SEGMENTS, "By how much did Applications revenue increase in 2017?")
+    assert change.abstained and "for the year before 2017;" in change.text
+    assert "2016" not in change.text
 
 
 def test_years_down_the_rows_are_read_as_a_series() -> None:

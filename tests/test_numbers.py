@@ -93,6 +93,8 @@ def test_ranges_carry_a_note(chapter_mentions):
         ("the third seminar", 3, "ordinal"),
         ("Section 3", 3, "label"),
         ("(2) Seminar", 2, "label"),
+        ("the 2017 year-on-year change", 2017, "year"),
+        ("2000 years ago", 2000, "duration"),
     ],
 )
 def test_single_mentions(text, value, kind):

@@ -264,6 +264,7 @@ def test_overview_of_several_documents_is_asked_in_the_plural():
 def test_headings_lose_their_numbering():
     assert heading_words("Section 1. Status of Dispatches") == "Status of Dispatches"
     assert heading_words("2. Cooperation with Others") == "Cooperation with Others"
+    assert heading_words("NOTE 5. INVESTMENTS") == "INVESTMENTS"
     assert heading_words("(3) Support for Training") == "Support for Training"
     assert heading_words("Results") == "Results"
 

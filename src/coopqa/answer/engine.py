@@ -253,6 +253,22 @@ def _missing_years(question: Question, cells: list[Cell]) -> list[int]:
     return [y for y in question.years if y not in have]
 
 
+def _missing_text(question: Question, missing: list[int]) -> str:
+    """The missing years as the question puts them: a year it reads in but never writes (the
+    year before a change it asks for) is "2017 or the year before"."""
+
+    def named(year: int) -> bool:
+        return str(year) in question.text or f"{year % 100:02d}" in question.text
+
+    text = _years_text([y for y in missing if named(y)])
+    for year in (y for y in missing if not named(y)):
+        if year + 1 in missing:
+            text += " or the year before"
+        else:
+            text += f"{', ' if text else ''}the year before {year + 1}"
+    return text
+
+
 def as_asked(text: str, stems: Sequence[str]) -> list[str]:
     """The question's own words for the given stems ("femal" -> "female")."""
     words = {}
@@ -327,7 +343,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         have = sorted({y for c in cells if not c.derived_column for y in c.years})
         written = Written(evidence)
         claim = (
-            f"The document does not give {row} for {_years_text(missing)}; "
+            f"The document does not give {row} for {_missing_text(question, missing)}; "
             f"it gives {row} for {_years_text(have) or 'no year'}"
         )
         written.grounded.append((claim, [cell_fact(c) for c in cells]))

@@ -369,7 +369,7 @@ def _not_found(
     uncovered = [
         w
         for w in re.findall(r"[\w'&.-]+", q.text)
-        if (found := set(tokenize(w)) & set(q.terms)) and not found & nearest
+        if (found := set(tokenize(w)) & set(q.terms)) and not found & nearest and not w.isdigit()
     ]
     if words:
         what = "anything about " + ", ".join(f"“{w}”" for w in dict.fromkeys(words))

@@ -123,7 +123,7 @@ def mentions_period(text: str, period: str) -> bool:
 
 # "Section 1.", "2.", "(3)", "IV." before a heading's words.
 _NUMBERING = re.compile(
-    r"^\s*(?:(?i:chapter|section|part|article|annex|appendix)\s+[\dIVXivx]+[.:]?|\(?\d+[.)]|"
+    r"^\s*(?:(?i:chapter|section|part|article|annex|appendix|note|item)\s+[\dIVXivx]+[.:]?|\(?\d+[.)]|"
     r"\(?[IVXivx]+[.)]|[A-Z][.)])\s*"
 )
 

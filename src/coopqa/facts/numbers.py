@@ -97,6 +97,8 @@ _QUALIFIER_RES = tuple(
 _DURATION_AFTER = re.compile(
     rf"^(?:-|\s+)(?:calendar\s+|fiscal\s+)?({'|'.join(_DURATION_UNITS)})s?\b", re.IGNORECASE
 )
+# "2017 year-on-year", "2019 year-end": a calendar year before a phrase built on "year".
+_YEAR_PHRASE = re.compile(r"\s+year(?:-on-year|-over-year|-end|\s+end(?:ed)?\b)", re.IGNORECASE)
 _PRONOUN_ONE_NEXT = re.compile(r"^(?:\s+(?:of|is|was|another|who|which|that)\b|\s*[^\w\s-]|\s*$)")
 _PRONOUN_ONE_PREV = re.compile(r"\b(?:the|this|that|no|any|each|every|which|no)\s+$", re.I)
 _RANGE_BETWEEN = re.compile(
@@ -332,13 +334,14 @@ def _quantity(text: str, start: int, end: int, value: float, digits: str | None)
     """A count, a duration ("two-week", "about ten months") or a calendar year."""
     qualifier = _qualifier(text, start)
     duration = _DURATION_AFTER.match(text[end : end + 24])
-    if duration:
+    a_year = bool(digits and re.fullmatch(r"\d{4}", digits) and 1800 <= value <= 2100)
+    if duration and not (a_year and _YEAR_PHRASE.match(text, end)):
         stop = end + duration.end()
         return NumberMention(
             text[start:stop], value, "duration", start, stop, qualifier, duration.group(1).lower()
         )
     unit = _unit_after(text, end)
-    if digits and re.fullmatch(r"\d{4}", digits) and 1800 <= value <= 2100 and not unit:
+    if a_year and not unit:
         return _time(text, digits, value, "year", start, end)
     return NumberMention(text[start:end], value, "count", start, end, qualifier, unit)
 
