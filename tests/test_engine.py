@@ -164,6 +164,22 @@ def test_which_years_a_table_gives_names_the_years_only() -> None:
         "2018",
         "2017",
     ]
+    # the table named by its heading, not by a row; a row with one year empty is still the table's
+    accrued = """# Notes
+
+## Accrued liabilities
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Wages | $133.2 | $87.6 |
+| Interest | — | 27.5 |
+"""
+    asked = "Which years does the table provide information for the company's accrued liabilities?"
+    assert engine_answer(accrued, asked).short == ["2019", "2018"]
+    assert engine_answer(accrued, "What are the fiscal years included in the table?").short == [
+        "2019",
+        "2018",
+    ]
 
 
 def test_a_lookup_reads_the_row_and_the_year_with_the_tables_scale() -> None:

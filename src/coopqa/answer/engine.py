@@ -138,9 +138,10 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
 
 
 def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choice | None:
-    """For counting a table's rows ("how many regions had revenue over …"): the first row of the
-    table whose heading, introduction and headers hold the most of the question's words."""
-    if question.operation != "count_rows" or not terms or not store.rows:
+    """For counting a table's rows ("how many regions had revenue over …") or naming its years:
+    the first row of the table whose heading, introduction and headers hold the most of the
+    question's words."""
+    if not (question.operation == "count_rows" or question.asks_years) or not terms:
         return None
     shares = {
         t: store.share(terms, [w for w in terms if w in near]) for t, near in store.context.items()
@@ -321,10 +322,15 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         source = written.sources(nearest.cells[:1])
         return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
                      quotes=written.quotes)  # fmt: skip
+    # the years a table gives are the table's: its heading and headers name it before a row does
+    table_first = (
+        question.asks_years and not question.operation and _table_named(store, question, known)
+    )
     choice = (
-        choose_row(store, question, known)
-        or _years_row(store, question)
+        table_first
+        or choose_row(store, question, known)
         or _table_named(store, question, known)
+        or _years_row(store, question)
     )
     if choice is None:
         return None
@@ -359,7 +365,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
         cells = one.cells + other.cells
-    if operation.name in ("parts", "count_rows"):  # read across the rows of the named table
+    if operation.name in ("parts", "count_rows", "years_given"):  # across the named table
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
     if result is not None and not _columns_named(question, store, result.inputs):

@@ -77,7 +77,7 @@ _TWO_ROWS = (
         r"\btotal .+? (?:from|of|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
         re.I)),
 )  # fmt: skip
-_WHICH_YEARS = re.compile(r"\b(?:which|what) (?:fiscal )?years?\b", re.I)
+_WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
 _PARTS = re.compile(
     r"\b(?:components?|types|categories|kinds|items|elements|segments)\b(?! of (?:the )?(?:change|increase|decrease))"
@@ -113,7 +113,9 @@ _OPERATION_WORDS = frozenset(
 
 
 # "What was the …", "In 2019, what is our …": a measure asked by name.
-_WHAT_IS_THE = re.compile(r"^\W*(?:in [^,]+, )?(?:what|how much) (?:is|was|were|are) (?:the|our|its) ", re.I)
+_WHAT_IS_THE = re.compile(
+    r"^\W*(?:in [^,]+, )?(?:what|how much) (?:is|was|were|are) (?:the|our|its) ", re.I
+)
 
 
 @dataclass(frozen=True)
