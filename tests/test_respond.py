@@ -81,6 +81,30 @@ def test_an_encyclopedia_article_gets_dimensions_places_and_periods_right():
     assert "North West England" in where and "55 kilometres" not in where
 
 
+NOTES = """# Notes
+
+## Other assets
+
+Prepaid licences are included in other current assets on the balance sheet. Prepaid licences \
+were reviewed in the year.
+
+## Earnings per share
+
+Option equivalents are excluded from diluted earnings per share if their effect is anti-dilutive.
+"""
+
+
+def test_a_sentence_restating_the_question_answers_where_or_when_without_a_place_or_date():
+    where = answer_from(NOTES, "Where are prepaid licences included?")
+    assert not where.abstained and "other current assets" in where.text
+    when = answer_from(
+        NOTES, "When are option equivalents excluded from diluted earnings per share?"
+    )
+    assert not when.abstained and "anti-dilutive" in when.text
+    # a sentence that only restates the question says nothing more: no answer
+    assert answer_from(NOTES, "Where were prepaid licences reviewed?").abstained
+
+
 def _sentence(text: str):
     return parse_text("s", text).passages[0].sentences[0]
 

@@ -64,6 +64,7 @@ SENTENCE_CANDIDATES = fitted("sentence_candidates")
 CANDIDATE_MARGIN = fitted("candidate_margin")
 # Coverage leads: a sentence holding all the question's words beats a closer-sounding partial one.
 SCORE_WEIGHT = fitted("score_weight")
+MIN_ADDED_WORDS = 2  # what a restating sentence must add to answer without the asked entity
 _ENTITY_ANSWERS = {
     "date": frozenset(("DATE", "TIME")),
     "place": frozenset(("GPE", "LOC", "FAC", "ORG")),
@@ -217,13 +218,38 @@ def _context_words(passage: Passage, sentence: Sentence) -> set[str]:
 
 
 def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str) -> Draft:
+    good = _good_sentences(q, evidence, facts, restating=False)
+    if not good and q.answer_type in _ENTITY_ANSWERS:  # no place or date: a sentence that
+        good = _good_sentences(q, evidence, facts, restating=True)  # restates and adds
+    if not good:
+        return _not_found(q, evidence, facts, name)
+    good.sort(key=lambda g: -g[0])
+    quotes: dict[int, Sentence] = {}
+    if q.answer_type == "quantity" and len(q.years) >= 2:
+        draft = _one_per_year(q, evidence, good, quotes)
+        if draft is not None:
+            return draft
+    lines = []
+    for _, n, sentence in good[: 1 if q.answer_type == "quantity" else 2]:
+        if n in quotes:
+            continue
+        quotes[n] = sentence
+        lines.append(quote_with_antecedent(evidence, n, quotes))  # "This plant …" with its referent
+    return Draft(text=" ".join(lines), quotes=quotes)
+
+
+def _good_sentences(
+    q: Question, evidence: Evidence, facts: DocumentFacts, restating: bool
+) -> list[tuple[float, int, Sentence]]:
+    """The sentences that answer, scored; with ``restating``, a "where" or "when" is answered
+    by a sentence that restates the question and says more, though it names no place or date."""
     good = []
     for n, sentence, score in best_sentences(evidence, SENTENCE_CANDIDATES, CANDIDATE_MARGIN):
         passage = evidence.passages[n - 1]
         if passage.kind == "table":
             continue  # never paste a table: cells are answered from facts
         words = _context_words(passage, sentence)
-        if not _fits(q, sentence, words, facts):
+        if not _fits(q, sentence, words, facts, restating):
             continue
         if q.answer_type == "reason":
             if not _CAUSE.search(sentence.text):
@@ -242,21 +268,7 @@ def _sentences(q: Question, evidence: Evidence, facts: DocumentFacts, name: str)
             and (coverage >= CLOSE_COVERAGE or not q.terms)
         ):
             good.append((coverage + SCORE_WEIGHT * score, n, sentence))
-    if not good:
-        return _not_found(q, evidence, facts, name)
-    good.sort(key=lambda g: -g[0])
-    quotes: dict[int, Sentence] = {}
-    if q.answer_type == "quantity" and len(q.years) >= 2:
-        draft = _one_per_year(q, evidence, good, quotes)
-        if draft is not None:
-            return draft
-    lines = []
-    for _, n, sentence in good[: 1 if q.answer_type == "quantity" else 2]:
-        if n in quotes:
-            continue
-        quotes[n] = sentence
-        lines.append(quote_with_antecedent(evidence, n, quotes))  # "This plant …" with its referent
-    return Draft(text=" ".join(lines), quotes=quotes)
+    return good
 
 
 def _one_per_year(
@@ -327,7 +339,9 @@ def years_beyond(question: str, text: str) -> bool:
     return any(m.kind in _DATE_KINDS and m.value not in asked for m in find_numbers(text))
 
 
-def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts) -> bool:
+def _fits(
+    q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts, restating: bool = False
+) -> bool:
     """A sentence answers only with what the question asks: a figure for "how many/much", one of
     the asked years (or none at all), and every name the question uses that the documents know."""
     mentions = find_numbers(sentence.text)
@@ -339,13 +353,26 @@ def _fits(q: Question, sentence: Sentence, words: set[str], facts: DocumentFacts
         sentence, _ENTITY_ANSWERS[q.answer_type], besides=q.text
     ):
         if not (q.answer_type == "date" and years_beyond(q.text, sentence.text)):
-            return False  # "when" needs a date, "where" a place the question does not name
+            if not (restating and _restates_and_adds(q, sentence)):
+                return False  # "when" needs a date, "where" a place the question does not name
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
     if other_direction(own_words(q.text), sentence):
         return False  # "sent to X" is not answered by those X sent
     return _names_within(q, words, facts)
+
+
+def _restates_and_adds(q: Question, sentence: Sentence) -> bool:
+    """The sentence restates every word of the question and says more: "Prepayments are included
+    in other current assets" answers "Where are prepayments included?" with no place named."""
+    from .short import answer_span
+
+    said = set(tokenize(sentence.text))
+    if not q.terms or not set(q.terms) <= said:
+        return False
+    rest = answer_span(sentence.text, q.text)
+    return rest != sentence.text.strip() and len(tokenize(rest)) >= MIN_ADDED_WORDS
 
 
 def _names_within(q: Question, words: set[str], facts: DocumentFacts) -> bool:
