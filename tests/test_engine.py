@@ -239,3 +239,12 @@ def test_a_constraint_nothing_covers_is_not_answered_with_another_figure(
     assert reply.abstained and reply.short is None
     said = reply.answer.split("The nearest")[0]  # the nearest facts it states may follow
     assert not any(n in said for n in ("30,191", "5,803", "51,904")), reply.answer
+
+
+def test_what_a_table_shows_is_its_heading_and_the_sentence_introducing_it() -> None:
+    draft = engine_answer(SEGMENTS, "What does the table show?")
+    assert not draft.abstained and draft.text.startswith("The table shows Revenue by segment:")
+    assert draft.short == "Revenue by segment was as follows (in millions):"
+    bare = engine_answer(SHARES, "What data does the table contain?")  # no sentence: the heading
+    assert bare.short == "Share capital" and "[1]" in bare.text
+    assert not read("What does the table show for 2019 revenue?").asks_table

@@ -109,7 +109,9 @@ def test_a_quoted_answer_drops_what_restates_the_question() -> None:
         "30 to 60 days"
     )
     # a quantity the sentence states after other words: its first amount
-    charge = "As a result, in the year ended December 31, 2018, we recognized a charge of $14.2 million."
+    charge = (
+        "As a result, in the year ended December 31, 2018, we recognized a charge of $14.2 million."
+    )
     assert short(charge, "What was the charge in 2018?", quantity=True) == "$14.2 million"
     # several years asked: the span gives every figure
     assert short(rents, "What was the rent paid in 2018 and 2019?", quantity=True) != "$4.1 million"

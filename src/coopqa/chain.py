@@ -458,7 +458,10 @@ class Assistant:
         view = state["table"]
         evidence = state["evidence"]
         program = None
-        if (view is None or not view.reviewed) and evidence.in_scope and evidence.passages:
+        from .answer.question import read
+
+        about_table = read(evidence.question).asks_table  # in scope wherever there is a table
+        if (view is None or not view.reviewed) and (evidence.in_scope or about_table):
             program = self._program(evidence, docs)  # the engine first, whatever phrases it
         general = (
             extractive and bool(docs) and view is None and self.settings.retrieval_mode != "naive"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..facts.model import Fact
-from ..ingest.corpus import Passage, Sentence
+from ..ingest.corpus import Passage, Sentence, last_heading
 from ..ingest.text import tokenize
 from ..params import fitted
 from .cells import Cell, document_scale, table_cells
@@ -293,6 +293,38 @@ def _phrases(text: str, stems: Sequence[str]) -> str:
     return ", ".join(" ".join(run) for run in runs)
 
 
+def _what_table_shows(store: Store, evidence: Evidence) -> Draft | None:
+    """ "What does the table show?": the first table's own heading, with the sentence of its
+    section that names a table (the nearest), or else the one right before it ending in ":"."""
+    from .fact_sources import Cites
+    from .short import answer_span
+    from .wording import heading_words
+
+    table = next(p for p in store.passages if p.kind == "table")
+    heading = heading_words(last_heading(table.section)) if table.section else ""
+    prose = [p for p in store.passages if p.kind != "table" and p.section == table.section]
+    near = sorted(
+        ((p, s) for p in prose for s in p.sentences),
+        key=lambda ps: min(abs(ps[1].start - table.start), abs(ps[1].end - table.end)),
+    )
+    naming = [(p, s) for p, s in near if "tabl" in tokenize(s.text)]
+    before = [(p, s) for p, s in near if s.end <= table.start][:1]
+    leading = [(p, s) for p, s in before if s.text.rstrip().endswith(":")]  # "… as follows:"
+    found = (naming or leading)[:1]
+    quotes: dict[int, Sentence] = {}
+    if not found:
+        if not heading or not table.sentences:
+            return None
+        n = Cites(evidence).cite(table, table.sentences[0], quotes)
+        text = f"The table shows {heading}, under that heading [{n}]."
+        return Draft(text=text, quotes=quotes, short=heading)
+    passage, sentence = found[0]
+    n = Cites(evidence).cite(passage, sentence, quotes)
+    shows = f"The table shows {heading}: " if heading else ""
+    short = answer_span(sentence.text, "What does the table show?") or sentence.text
+    return Draft(text=f"{shows}“{sentence.text}” [{n}]", quotes=quotes, short=short)
+
+
 def not_said(text: str) -> Draft:
     return Draft(text=text, abstained=True)
 
@@ -303,6 +335,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     if not store.rows:
         return None  # no table: the document's sentences and facts answer it
     question = read(question_text)
+    if question.asks_table:
+        return _what_table_shows(store, evidence)
     if question.answer_type not in ("quantity", "year_choice", "text", "date"):
         return None
     terms = question.constraint_terms

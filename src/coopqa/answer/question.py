@@ -77,6 +77,12 @@ _TWO_ROWS = (
         r"\btotal .+? (?:from|of|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
         re.I)),
 )  # fmt: skip
+# "What does the table show?", "What data does the table contain?": the table's subject
+_WHAT_TABLE_SHOWS = re.compile(
+    r"^\W*what (?:data |information )?(?:does|do) (?:the|this) table (?:show|represent|present|"
+    r"contain|illustrate|depict|summari[sz]e|detail|provide (?:data|information)(?: for)?)\W*$",
+    re.I,
+)
 _WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
 _PARTS = re.compile(
@@ -140,6 +146,7 @@ class Question:
     in_percent: bool = False  # a share asked as a percentage, not a plain ratio
     asks_years: bool = False  # "which years does the table give X for": the years themselves
     asks_parts: bool = False  # "what are the components of X": the rows that make X up
+    asks_table: bool = False  # "what does the table show?": what the table is about
     # two rows side by side: ("difference" | "gap" | "both", stems of one, stems of the other)
     two_rows: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
@@ -246,6 +253,7 @@ def read(text: str) -> Question:
         in_percent=bool(_PERCENT_WORD.search(text)),
         asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
         asks_parts=bool(_PARTS.search(text)),
+        asks_table=bool(_WHAT_TABLE_SHOWS.match(text)),
         two_rows=_two_rows(text),
     )
 
