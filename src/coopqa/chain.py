@@ -19,6 +19,7 @@ from .answer.followup import is_follow_up, resolve
 from .answer.language import unreadable_answer
 from .answer.number_checks import check_numbers, direction_query, premise_corrections
 from .answer.overview import overview, overview_request
+from .answer.question import read as read_question
 from .answer.sentence_scores import score_sentences
 from .answer.synthesize import (
     Draft,
@@ -458,10 +459,8 @@ class Assistant:
         view = state["table"]
         evidence = state["evidence"]
         program = None
-        from .answer.question import read
-
-        about_table = read(evidence.question).asks_table  # in scope wherever there is a table
-        if (view is None or not view.reviewed) and (evidence.in_scope or about_table):
+        in_scope = evidence.in_scope or read_question(evidence.question).asks_table  # any table's
+        if (view is None or not view.reviewed) and in_scope:
             program = self._program(evidence, docs)  # the engine first, whatever phrases it
         general = (
             extractive and bool(docs) and view is None and self.settings.retrieval_mode != "naive"
@@ -567,7 +566,6 @@ class Assistant:
         """The bare answer in the checked text, with the scale its first cited table states (or
         else its document)."""
         from .answer.cells import unit_scale
-        from .answer.question import read
         from .answer.short import short_answer
 
         cited = [self._passages[c.passage_id] for c in citations if c.passage_id in self._passages]
@@ -575,7 +573,7 @@ class Assistant:
         if cited and cited[0].kind == "table":
             header = " ".join(s.text for s in cited[0].sentences[:4])
             scale = unit_scale(header) or self._store(cited[0].doc).scale
-        quantity = not abstained and read(question).wants_figure
+        quantity = not abstained and read_question(question).wants_figure
         return short_answer(text, abstained, cited, scale, numeric, question, quantity)
 
     def _titles(self, docs: frozenset[str]) -> list[str]:
