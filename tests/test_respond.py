@@ -168,3 +168,25 @@ def test_an_earlier_year_given_the_later_years_figures_comes_from_the_stated_cha
     assert draft.text.startswith("9 dredgers in 2018, computed as 9 = 12 − 3"), draft.text
     draft = answer("How many dredgers did the company operate in 2017, given the 2019 figures?")
     assert "computed as" not in draft.text  # the change runs from 2018, not 2017
+
+
+OBLIGATIONS = """# Contractual obligations
+
+| | Total | Less than 1 year |
+| --- | --- | --- |
+| Purchase obligations (2) | $24,800 | $8,129 |
+| Operating leases | 4,100 | 1,200 |
+
+(2) Purchase obligations represent the minimum amounts due under agreements to buy goods.
+"""
+
+
+def test_what_a_row_refers_to_is_its_note_not_one_of_its_figures():
+    from coopqa.answer.question import read
+
+    draft = answer_from(OBLIGATIONS, "What does purchase obligations refer to?")
+    assert (
+        not draft.abstained and "minimum amounts due" in draft.text and "24,800" not in draft.text
+    )
+    assert read("What constitutes audit fees?").asks_meaning
+    assert not read("What does the segment include in revenue in 2019?").asks_meaning

@@ -118,6 +118,12 @@ _OPERATION_WORDS = frozenset(
 )
 
 
+# "What does X refer to?", "What do X include?", "What constitutes X?": what X means.
+_MEANING = re.compile(
+    r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate)s?\b|"
+    r"what (?:constitutes|is meant by|is included in|are included in)\b)",
+    re.I,
+)
 # "What was the …", "In 2019, what is our …": a measure asked by name.
 _WHAT_IS_THE = re.compile(
     r"^\W*(?:in [^,]+, )?(?:what|how much) (?:is|was|were|are) (?:the|our|its) ", re.I
@@ -158,6 +164,12 @@ class Question:
             and self.operation not in ("percent_change", "ratio")
             and not (self.part and self.whole)
         )
+
+    @property
+    def asks_meaning(self) -> bool:
+        """ "What does X refer to / represent / include?", "What constitutes X?": what X is,
+        which no figure of X answers."""
+        return not self.years and bool(_MEANING.search(self.text))
 
     @property
     def wants_figure(self) -> bool:

@@ -22,6 +22,7 @@ from ..ingest.corpus import Passage, Sentence
 from ..ingest.text import tokenize
 from ..params import fitted
 from .asks import Question, analyse, counts_things
+from .question import read
 from .counted import counts_another
 from .fact_sources import (
     MIN_FACT_COVERAGE,
@@ -184,7 +185,7 @@ def _single_fact(q: Question, evidence: Evidence, facts: DocumentFacts, name: st
             return year_not_covered(q, evidence, facts, name)
         return None
     best = ranked[0]
-    if best.fact.origin == "prose":
+    if best.fact.origin == "prose" or read(q.text).asks_meaning:
         return None  # a sentence answers: quoted whole below, with its number verified
     if q.answer_type == "text" and (
         best.coverage < TEXT_FACT_COVERAGE or not q.years and best.precision < 1

@@ -10,7 +10,7 @@ from . import Operation, Result, by_year
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
-    if question.answer_type == "text" and not question.years:
+    if question.answer_type == "text" and not question.years or question.asks_meaning:
         return None  # "What is EBITDA?" asks what it is, not for one of its figures
     if question.years:
         found = by_year(question, cells[:])
