@@ -22,7 +22,6 @@ from ..ingest.corpus import Passage, Sentence
 from ..ingest.text import tokenize
 from ..params import fitted
 from .asks import Question, analyse, counts_things
-from .question import read
 from .counted import counts_another
 from .fact_sources import (
     MIN_FACT_COVERAGE,
@@ -35,6 +34,7 @@ from .fact_sources import (
     year_not_covered,
 )
 from .followup import own_words
+from .question import read
 from .strategies.added import added_up
 from .strategies.computed import (
     arithmetic,
