@@ -274,3 +274,17 @@ def test_stored_records_are_decoded_when_read_and_give_the_extracted_facts():
     assert records["report"][0] is records["report"][0]  # decoded once
     with pytest.raises(ValueError):
         records["broken"]  # only a record that is read is decoded
+
+
+def test_a_lone_change_header_heads_its_columns_not_the_years_beside_them():
+    text = """| Year Ended May 31, |  |  |  |  |
+| --- | --- | --- | --- | --- |
+|  |  |  | Percent Change |  |
+| (Dollars in millions) | 2019 | Actual | Constant | 2018 |
+| Hardware | 3,704 | -7% | -5% | 3,994 |
+"""
+    headers = parse_markdown_table(text, 0, len(text)).headers
+    assert "Change" not in headers[0] and "Change" not in headers[3]  # the 2019 and 2018 columns
+    assert headers[2].endswith("Percent Change Constant")
+    spanning = "|  |  | Years Ended December 31, |  |\n| --- | --- | --- | --- |\n|  | 2019 | 2018 | 2017 |\n| Sales | 1 | 2 | 3 |\n"
+    assert all("Years Ended" in h for h in parse_markdown_table(spanning, 0, len(spanning)).headers)

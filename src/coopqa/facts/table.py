@@ -161,7 +161,7 @@ def _join_headers(rows: list[list[str]], width: int) -> list[str]:
     """Header lines joined per column. A line with one cell ("Years ended December 31,") heads
     every column; otherwise a cell spans the empty cells to its right ("2019" over two)."""
     out = [""] * width
-    for cells in rows:
+    for n, cells in enumerate(rows):
         cells = (cells + [""] * width)[:width]
         named = [
             i
@@ -170,7 +170,8 @@ def _join_headers(rows: list[list[str]], width: int) -> list[str]:
         ]
         if len(named) == 1 and width > 2:
             text = cells[named[0]].strip()
-            out = [out[0]] + [f"{h} {text}".strip() for h in out[1:]]
+            for i in _spanned(named[0], text, rows[n + 1 :], width):
+                out[i] = f"{out[i]} {text}".strip()
             continue
         blocks = _blocks(cells, rows, width)
         if blocks:
@@ -188,6 +189,21 @@ def _join_headers(rows: list[list[str]], width: int) -> list[str]:
             elif carried and i > 0 and not text:
                 out[i] = f"{out[i]} {carried}".strip()
     return out
+
+
+_CHANGE_HEADER = re.compile(r"\b(?:change|increase|decrease|variance)\b", re.I)
+
+
+def _spanned(at: int, text: str, below: list[list[str]], width: int) -> range:
+    """The columns a lone header cell heads: every value column ("Years ended December 31,"),
+    unless it names a change: then its own and those after it up to the next column a later
+    header line heads with a year ("Percent Change" over "Actual | Constant", not over 2018)."""
+    if not _CHANGE_HEADER.search(text):
+        return range(1, width)
+    end = at + 1
+    while end < width and not any(_YEAR.search((r + [""] * width)[end]) for r in below):
+        end += 1
+    return range(at, end)
 
 
 def _blocks(cells: list[str], rows: list[list[str]], width: int) -> list[list[int]]:
