@@ -248,3 +248,11 @@ def test_what_a_table_shows_is_its_heading_and_the_sentence_introducing_it() -> 
     bare = engine_answer(SHARES, "What data does the table contain?")  # no sentence: the heading
     assert bare.short == "Share capital" and "[1]" in bare.text
     assert not read("What does the table show for 2019 revenue?").asks_table
+
+
+def test_a_figure_to_work_out_is_never_answered_with_one_cell() -> None:
+    # a sum over one year: no operation can work it out, so the row's cell is not the answer
+    assert engine_answer(SEGMENTS, "What is the sum of Applications revenue in 2019?") is None
+    assert engine_answer(SEGMENTS, "What is the Applications revenue in 2019?").short == (
+        "5,803 million"
+    )

@@ -378,6 +378,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
     operation = plan(question)
+    if question.operation not in ("", "ratio") and operation.name == "lookup":
+        return None  # a figure to work out that no operation can: never one cell instead
     missing = _missing_years(question, cells)
     if missing:
         have = sorted({y for c in cells if not c.derived_column for y in c.years})

@@ -108,7 +108,10 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return extreme_row(evidence, *found)
     if q.answer_type == "quantity" and (rows := rows_past(q, facts)):
         return counted(evidence, *rows)
-    if q.answer_type in ("quantity", "text"):
+    if q.answer_type in ("quantity", "text") and q.operation in (
+        "",
+        "ratio",
+    ):  # not a figure to work out
         draft = _single_fact(q, evidence, facts, corpus_name)
         if draft is not None:
             return draft
