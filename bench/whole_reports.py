@@ -250,7 +250,8 @@ def answer_document(path: Path, items: list, baseline: bool, fresh: bool) -> tup
             return ours, [rescored(i, rows[i.id]) for i in items]
     naive_corpus = home / "naive-corpus"
     naive_corpus.mkdir(exist_ok=True)
-    text = "\f".join(pypdf_pages(path))
+    # control characters pypdf leaves in some files are noise to the tutorial's splitter too
+    text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f]", " ", "\f".join(pypdf_pages(path)))
     (naive_corpus / f"{path.stem}.txt").write_text(text, "utf-8")
     began = time.perf_counter()
     if text.strip():
