@@ -190,3 +190,9 @@ def test_what_a_row_refers_to_is_its_note_not_one_of_its_figures():
     )
     assert read("What constitutes audit fees?").asks_meaning
     assert not read("What does the segment include in revenue in 2019?").asks_meaning
+
+
+def test_a_sentence_listing_its_years_does_not_answer_for_a_year_it_leaves_out():
+    report = "# Customers\n\nNokia was our largest customer in fiscal 2019, 2018 and 2017.\n"
+    assert not answer_from(report, "Who was the largest customer in 2019, 2018 and 2017?").abstained
+    assert answer_from(report, "Who was the largest customer in 2019, 2018 and 2016?").abstained

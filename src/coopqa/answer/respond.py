@@ -362,6 +362,8 @@ def _fits(
     said = _years_said(sentence)
     if q.years and said and not said & set(q.years):
         return False
+    if len(said) >= 2 and len(q.years) >= 2 and not set(q.years) <= said:
+        return False  # "in 2019, 2018 and 2017" lists its years: one asked that it leaves out
     if other_direction(own_words(q.text), sentence):
         return False  # "sent to X" is not answered by those X sent
     return _names_within(q, words, facts)
