@@ -196,3 +196,12 @@ def test_a_sentence_listing_its_years_does_not_answer_for_a_year_it_leaves_out()
     report = "# Customers\n\nNokia was our largest customer in fiscal 2019, 2018 and 2017.\n"
     assert not answer_from(report, "Who was the largest customer in 2019, 2018 and 2017?").abstained
     assert answer_from(report, "Who was the largest customer in 2019, 2018 and 2016?").abstained
+
+
+def test_a_year_the_document_never_writes_is_not_answered_from_an_undated_sentence():
+    report = "# Revenue\n\nRevenue for FY2019 was strong.\n\nVAS revenue grew 13% year-on-year.\n"
+    draft = answer_from(report, "What was the 2017 year-on-year change in VAS revenue?")
+    assert draft.abstained and "2017" in draft.text
+    assert not answer_from(
+        report, "What was the FY2019 year-on-year change in VAS revenue?"
+    ).abstained

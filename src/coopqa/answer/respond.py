@@ -73,6 +73,7 @@ _ENTITY_ANSWERS = {
 TEXT_FACT_COVERAGE = fitted(
     "text_fact_coverage"
 )  # a question without "how much" is answered by a cell this well covered
+_FISCAL = re.compile(r"\bFY\s?((?:19|20)?\d\d)\b", re.I)  # "FY2012", "FY 19"
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
@@ -90,6 +91,9 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return spanned
     if specific:
         return _not_found(q, evidence, facts, corpus_name, specific)
+    if unheard := [y for y in q.years if y not in _years_written(evidence)]:  # nowhere in it
+        nearest = year_not_covered(q, evidence, facts, corpus_name)  # with the years it gives
+        return nearest or _not_found(q, evidence, facts, corpus_name, absent=unheard)
     if draft := _worked_out(q, evidence, facts):
         return draft
     if averaged := column_average(q, facts):
@@ -390,14 +394,33 @@ def _names_within(q: Question, words: set[str], facts: DocumentFacts) -> bool:
     return True
 
 
+def _years_written(evidence: Evidence) -> frozenset[int]:
+    """Every year the documents in scope write anywhere ("2019", "2018/19", "FY19")."""
+    from ..facts.table import header_years
+
+    docs = {p.doc for p in evidence.passages}
+    texts = [p.text for p in evidence.library or evidence.passages if p.doc in docs]
+    fiscal = [
+        int(m) % 100 + 2000 if len(m) == 2 else int(m) for t in texts for m in _FISCAL.findall(t)
+    ]
+    return frozenset(y for text in texts for y in header_years(text)) | frozenset(fiscal)
+
+
 def _not_found(
-    q: Question, evidence: Evidence, facts: DocumentFacts, name: str, unknown: list[str] = ()
+    q: Question,
+    evidence: Evidence,
+    facts: DocumentFacts,
+    name: str,
+    unknown: list[str] = (),
+    absent: list[int] = (),
 ) -> Draft:
     picks = [
         p for p in best_sentences(evidence, limit=1) if evidence.passages[p[0] - 1].kind != "table"
     ]
     nearest = set(tokenize(picks[0][1].text)) if picks else set()
-    absent_years = [y for y in q.years if not facts.mentions_year(q.terms, y, MIN_FACT_COVERAGE)]
+    absent_years = absent or [
+        y for y in q.years if not facts.mentions_year(q.terms, y, MIN_FACT_COVERAGE)
+    ]
     words = [w for w in re.findall(r"[\w'&.-]+", q.text) if set(tokenize(w)) & set(unknown)]
     uncovered = [
         w
