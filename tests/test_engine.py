@@ -149,6 +149,20 @@ def test_two_rows_side_by_side_are_subtracted_or_added(question: str, short: str
     assert engine_answer(REGIONS, question).short == short
 
 
+def test_the_respective_figures_of_two_rows_come_from_the_column_named() -> None:
+    bonds = """# Securities
+
+| (in thousands) | Amortized Cost | Fair Value |
+| --- | --- | --- |
+| Municipal bonds | $44,802 | $44,705 |
+| Corporate bonds | 48,499 | 48,296 |
+"""
+    asked = "What are the respective fair values of the municipal and corporate bonds?"
+    assert engine_answer(bonds, asked).short == ["$44,705 thousand", "48,296 thousand"]
+    asked = "What were the revenues of the Americas and Asia Pacific in 2018, respectively?"
+    assert engine_answer(REGIONS, asked).short == ["21,648", "6,326"]
+
+
 def test_rows_past_a_threshold_are_counted_in_the_year_asked() -> None:
     report = REGIONS.replace("| Asia Pacific |", "| Europe | 30,100 | 1,200 |\n| Asia Pacific |")
     draft = engine_answer(report, "In 2019, how many regions had revenue of more than 20,000?")

@@ -357,6 +357,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
                      quotes=written.quotes)  # fmt: skip
     # the years a table gives are the table's: its heading and headers name it before a row does
+    each = question.two_rows is not None and question.two_rows[0] == "each"  # rows named apart
     table_first = (
         question.asks_years and not question.operation and _table_named(store, question, known)
     )
@@ -365,6 +366,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         or choose_row(store, question, known)
         or _table_named(store, question, known)
         or _years_row(store, question)
+        or (choose_row(store, question, question.two_rows[1]) if each else None)
     )
     if choice is None:
         return None
@@ -391,7 +393,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         written.grounded.append((claim, [cell_fact(c) for c in cells]))
         text = f"{claim}: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
-    if choice.uncovered_share > MAX_UNCOVERED:
+    if choice.uncovered_share > MAX_UNCOVERED and not each:
         return None  # words the row does not hold, but the document's sentences may
     if operation.name in ("share", "two_rows"):
         first, second = (
@@ -400,7 +402,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         one, other = choose_row(store, question, first), choose_row(store, question, second)
         if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
-        cells = one.cells + other.cells
+        cells = _columns_for(question, one.cells) + _columns_for(question, other.cells)
     if operation.name in ("parts", "count_rows", "years_given"):  # across the named table
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
@@ -452,6 +454,11 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
             w.grounded.append((f"is made up of{counted}", facts))
         short = str(len(labels)) if result.value is not None else labels
         text = f"{claim}."
+    elif operation.name == "two_rows" and result.value is None:  # each row's own figure
+        claim = "; ".join(f"{c.row}: {as_written(c)}" for c in result.inputs)
+        w.grounded.append((claim, facts))
+        short = [as_written(c) for c in result.inputs]
+        text = f"{claim}. {w.sources(result.inputs)}"
     elif result.listed:
         parts = [f"{as_written(c)} in {_years_text(c.years)}" for c in result.listed]
         claim = f"{first.row}: " + "; ".join(parts)

@@ -76,6 +76,10 @@ _TWO_ROWS = (
     ("both", re.compile(
         r"\btotal .+? (?:from|of|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
         re.I)),
+    ("each", re.compile(  # "the respective values of A and B", "… of A and B, respectively"
+        r"\brespective\b.*? (?:of|for|from) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)"
+        + _UNTIL_PERIOD + r"|\b(?:of|for|from) (?:the )?(?P<a2>[^,]+?) and (?:the )?(?P<b2>[^,]+?)"
+        r"(?: (?:in|for|at|as of|during) [^,]*\d{4})?,? respectively\W*$", re.I)),
 )  # fmt: skip
 # "What does the table show?", "What data does the table contain?": the table's subject
 _WHAT_TABLE_SHOWS = re.compile(
@@ -321,10 +325,16 @@ def _two_rows(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     2019", "how much more from A than B"); None when its two sides are years, not rows."""
     for how, pattern in _TWO_ROWS:
         m = pattern.search(text)
-        if m is None or _YEAR.search(m.group("a")) or _YEAR.search(m.group("b")):
+        if m is None:
             continue
-        a = tuple(t for t in tokenize(m.group("a")) if t not in _OPERATION_WORDS)
-        b = tuple(t for t in tokenize(m.group("b")) if t not in _OPERATION_WORDS)
+        side_a, side_b = (
+            m.group("a") or m.groupdict().get("a2"),
+            m.group("b") or m.groupdict().get("b2"),
+        )
+        if _YEAR.search(side_a) or _YEAR.search(side_b):
+            continue
+        a = tuple(t for t in tokenize(side_a) if t not in _OPERATION_WORDS)
+        b = tuple(t for t in tokenize(side_b) if t not in _OPERATION_WORDS)
         if a and b and set(a) != set(b):
             return how, a, b
     return None

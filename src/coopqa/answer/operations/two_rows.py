@@ -1,6 +1,7 @@
 """Two rows side by side, in the same year: their difference ("the difference between A and B
 in 2019"), how much more one is than the other, or their total ("the total revenue from A and
-B in 2018"). FinQA's subtract and add across rows. The first row's cells come first."""
+B in 2018"), or each one's figure ("the respective values of A and B"). FinQA's subtract and
+add across rows. The first row's cells come first."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
         return None
     a, b = pair
     how = question.two_rows[0]
+    if how == "each":  # each row's own figure, side by side
+        return Result(None, (a, b), "", "each")
     if how == "both":
         value, formula, what = (
             a.value + b.value,
