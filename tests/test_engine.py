@@ -270,3 +270,17 @@ def test_a_figure_to_work_out_is_never_answered_with_one_cell() -> None:
     assert engine_answer(SEGMENTS, "What is the Applications revenue in 2019?").short == (
         "5,803 million"
     )
+
+
+def test_a_per_share_row_takes_no_scale_from_the_unit_line() -> None:
+    report = """# Results
+
+(in millions, except per share data)
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Net income | 1,200 | 1,100 |
+| Earnings per share | 1.53 | 1.41 |
+"""
+    assert engine_answer(report, "What was the net income in 2019?").short == "1,200 million"
+    assert engine_answer(report, "What were the earnings per share in 2019?").short == "1.53"

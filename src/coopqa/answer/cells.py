@@ -24,6 +24,7 @@ _UNIT_LINE = re.compile(
 _CHANGE_COLUMN = re.compile(
     r"\bchange\b|\bincrease\b|\bdecrease\b|\bvariance\b|\bgrowth\b|\bdifference\b|%\s*$", re.I
 )
+_PER = re.compile(r"\bper (?:share|unit|common share|ordinary share)\b|\beps\b", re.I)
 _DATE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -115,7 +116,9 @@ def table_cells(passages: Sequence[Passage], document_scale: str = "") -> list[C
                         written=" ".join(written.split()),
                         percent=value.percent or "%" in column,
                         currency=value.currency,
-                        scale=value.scale or ("" if value.percent else scale),
+                        # "(in millions, except per share data)": a per-share row has no scale
+                        scale=value.scale
+                        or ("" if value.percent or _PER.search(f"{label} {row.group}") else scale),
                         row=label,
                         group="" if transposed else row.group.strip(),
                         column=column,

@@ -445,7 +445,7 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         text = f"{counted}: {listed or 'none'}."
         return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=str(len(result.parts)))
     if result.parts:
-        labels = [c.row for c in result.parts]
+        labels = [c.row for c in result.parts if c.row.strip()]
         listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)
         counted = f" {len(labels)}" if result.value is not None else ""  # a count is grounded
         claim = f"{first.row} {w.mark(first)} is made up of{counted}: {listed}"
