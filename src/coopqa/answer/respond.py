@@ -73,6 +73,7 @@ _ENTITY_ANSWERS = {
 TEXT_FACT_COVERAGE = fitted(
     "text_fact_coverage"
 )  # a question without "how much" is answered by a cell this well covered
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b")
 _FISCAL = re.compile(r"\bFY\s?((?:19|20)?\d\d)\b", re.I)  # "FY2012", "FY 19"
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
@@ -403,7 +404,9 @@ def _years_written(evidence: Evidence) -> frozenset[int]:
     fiscal = [
         int(m) % 100 + 2000 if len(m) == 2 else int(m) for t in texts for m in _FISCAL.findall(t)
     ]
-    return frozenset(y for text in texts for y in header_years(text)) | frozenset(fiscal)
+    spans = [range(int(a), int(b) + 1) for t in texts for a, b in _YEAR_SPAN.findall(t)]
+    within = [y for span in spans if len(span) <= 100 for y in span]  # "from 2010 to 2019"
+    return frozenset(y for text in texts for y in header_years(text)) | frozenset(fiscal + within)
 
 
 def _not_found(
