@@ -89,6 +89,11 @@ def test_short_answer_reads_the_lead_figure_the_quote_or_the_list() -> None:
     )
     assert short_answer("X: 84% in 2018; 83% in 2019. “…” [1]", False, []) is not None
     assert short_answer("The document does not say.", True, []) is None
+    # a year chosen takes no scale from the table it is read from
+    assert (
+        short_answer("2018 (17,702 against 2017: 7,001). “…” [1]", False, [], scale="thousand")
+        == "2018"
+    )
 
 
 def test_a_quoted_answer_drops_what_restates_the_question() -> None:

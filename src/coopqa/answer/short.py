@@ -31,6 +31,7 @@ _AMOUNT = re.compile(
 )
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR_FIGURE = re.compile(r"\s?(?:thousand|million|billion|[a-z]+s)\b")  # "2010 persons"
 _CHUNK = re.compile(r"\S+")
 _MARKER = re.compile(r"^(?:\(\w{1,3}\)|•|[-–—])$")  # a footnote mark or bullet leading a line
 _RANGE_NEXT = re.compile(r"\s*(?:to|-|–)\s*\d")
@@ -133,6 +134,8 @@ def short_answer(
         if len(listed) > 1 and ";" in body.split(". ")[0]:
             return [_tidy(f) for f in listed]
         figure = _tidy(lead.group())
+        if _YEARLIKE.match(figure) and not _YEAR_FIGURE.match(rest):
+            return figure  # "2018 (…)": a year chosen, which no scale or unit goes with
         word = re.match(r"\s?(thousand|million|billion)\b", rest)
         if word:
             return f"{figure} {word.group(1)}"
