@@ -16,6 +16,7 @@ from coopqa.answer.question import read
 from coopqa.answer.short import short_answer
 from coopqa.evaluate import large_corpus as eval_corpus
 from coopqa.evaluate.tatqa import score, split_scale
+from coopqa.ingest.corpus import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / eval_corpus.DEFAULT_DIR
@@ -90,9 +91,11 @@ def test_short_answer_reads_the_lead_figure_the_quote_or_the_list() -> None:
     assert short_answer("X: 84% in 2018; 83% in 2019. “…” [1]", False, []) is not None
     assert short_answer("The document does not say.", True, []) is None
     # a year chosen takes no scale from the table it is read from
-    assert (
-        short_answer("2018 (17,702 against 2017: 7,001). “…” [1]", False, [], scale="thousand")
-        == "2018"
+    table = Passage("d", "d:0", "", 1, 0, "| x |", 0, 5, kind="table")
+    chosen = "2018 (17,702 against 2017: 7,001). “…” [1]"
+    assert short_answer(chosen, False, [table], "thousand") == "2018"
+    assert short_answer("1,200 (Revenue, 2019): “…” [1]", False, [table], "thousand") == (
+        "1,200 thousand"
     )
 
 
