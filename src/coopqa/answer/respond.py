@@ -375,8 +375,8 @@ def _fits(
 
 
 def _restates_and_adds(q: Question, sentence: Sentence) -> bool:
-    """The sentence restates every word of the question and says more: "Prepayments are included
-    in other current assets" answers "Where are prepayments included?" with no place named."""
+    """The sentence restates every word of the question and says more: "Deposits are held in
+    other assets" answers "Where are deposits held?" with no place named."""
     from .short import answer_span
 
     said = set(tokenize(sentence.text))

@@ -89,7 +89,7 @@ def _best_cut(gain: Sequence[int]) -> int:
 def figure_in_span(span: str, sentence: str, question: str) -> str | None:
     """The figure a quantity question asks for: where the sentence gives as many amounts (or
     figures) as years ("respectively"), the one in the asked year's place; else the first amount
-    the span states ("… we recognized a charge of $149.4 million"), or the figure it starts with."""
+    the span states ("… we recognized a charge of $14.2 million"), or the figure it starts with."""
     asked = _YEAR.findall(question)
     if len(asked) > 1:
         return None  # several years ask for several figures: the span gives them

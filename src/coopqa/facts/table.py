@@ -197,7 +197,7 @@ _CHANGE_HEADER = re.compile(r"\b(?:change|increase|decrease|variance)\b", re.I)
 def _spanned(at: int, text: str, below: list[list[str]], width: int) -> range:
     """The columns a lone header cell heads: every value column ("Years ended December 31,"),
     unless it names a change: then its own and those after it up to the next column a later
-    header line heads with a year ("Percent Change" over "Actual | Constant", not over 2018)."""
+    header line heads with a year ("% Change" over "Actual | Constant", not over 2018)."""
     if not _CHANGE_HEADER.search(text):
         return range(1, width)
     end = at + 1
