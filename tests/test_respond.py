@@ -205,3 +205,9 @@ def test_a_year_the_document_never_writes_is_not_answered_from_an_undated_senten
     assert not answer_from(
         report, "What was the FY2019 year-on-year change in VAS revenue?"
     ).abstained
+
+
+def test_a_fiscal_year_named_fy19_is_a_year_not_a_name_the_document_lacks():
+    report = "# Costs\n\nIn the year to 30 June 2019, finance costs were the largest expense.\n"
+    draft = answer_from(report, "What was the largest expense in FY19?")
+    assert "FY19" not in draft.text and "finance costs" in draft.text

@@ -6,6 +6,7 @@ General English from spaCy's parse and entities; the vocabulary from the documen
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from .asks import TIME_NOUNS, Question
 NAMED_ENTITIES = frozenset(
     ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
 )
+_PERIOD = re.compile(r"\d+|fy\d*")  # "2019", "FY19": a year, which the gate on years judges
 _MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 
 
@@ -63,7 +65,7 @@ def unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
         )
         of_time = token.head.lemma_.lower() in TIME_NOUNS  # "financial years": no breakdown
         if named or token.dep_ in _MODIFIERS and head_known and not of_time:
-            specific += [t for t in stems if len(t) > 3 and not t.isdigit()]
+            specific += [t for t in stems if len(t) > 3 and not _PERIOD.fullmatch(t)]
     return list(dict.fromkeys(specific))
 
 
