@@ -284,3 +284,10 @@ def test_a_per_share_row_takes_no_scale_from_the_unit_line() -> None:
 """
     assert engine_answer(report, "What was the net income in 2019?").short == "1,200 million"
     assert engine_answer(report, "What were the earnings per share in 2019?").short == "1.53"
+
+
+def test_a_table_of_words_named_by_the_question_is_not_a_crash() -> None:
+    words = "# Notes\n\n## Accrued liabilities\n\n| Item | Note |\n| --- | --- |\n| Wages | see below |\n"
+    report = words + "\n## Other\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Rent | 5 | 4 |\n"
+    asked = "Which years does the table provide information for accrued liabilities?"
+    assert engine_answer(report, asked) is not None

@@ -149,8 +149,8 @@ def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choi
     table = max(shares, key=lambda t: (shares[t], -t), default=None)
     if table is None or shares[table] < MIN_ROW_COVERAGE:
         return None
-    first = min(key for key in store.rows if key[0] == table)
-    return Choice(store.rows[first], (), 0.0)
+    first = min((key for key in store.rows if key[0] == table), default=None)
+    return Choice(store.rows[first], (), 0.0) if first else None  # a table of words has no rows
 
 
 def _years_row(store: Store, question: Question) -> Choice | None:
@@ -356,8 +356,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         source = written.sources(nearest.cells[:1])
         return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
                      quotes=written.quotes)  # fmt: skip
-    # the years a table gives are the table's: its heading and headers name it before a row does
     each = question.two_rows is not None and question.two_rows[0] == "each"  # rows named apart
+    # the years a table gives are the table's: its heading and headers name it before a row does
     table_first = (
         question.asks_years and not question.operation and _table_named(store, question, known)
     )
