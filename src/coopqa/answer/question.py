@@ -77,9 +77,11 @@ _TWO_ROWS = (
         r"\btotal .+? (?:from|of|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
         re.I)),
     ("each", re.compile(  # "the respective values of A and B", "… of A and B, respectively"
-        r"\brespective\b.*? (?:of|for|from) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)"
-        + _UNTIL_PERIOD + r"|\b(?:of|for|from) (?:the )?(?P<a2>[^,]+?) and (?:the )?(?P<b2>[^,]+?)"
-        r"(?: (?:in|for|at|as of|during) [^,]*\d{4})?,? respectively\W*$", re.I)),
+        # each side at most 80 characters: a long question is read in linear time
+        r"\brespective\b.{0,80}? (?:of|for|from) (?:the )?(?P<a>.{1,80}?) and (?:the )?"
+        r"(?P<b>.{1,80}?)" + _UNTIL_PERIOD + r"|\b(?:of|for|from) (?:the )?(?P<a2>[^,]{1,80}?) and "
+        r"(?:the )?(?P<b2>[^,]{1,80}?)(?: (?:in|for|at|as of|during) [^,]{0,40}\d{4})?,? "
+        r"respectively\W*$", re.I)),
 )  # fmt: skip
 # "What does the table show?", "What data does the table contain?": the table's subject
 _WHAT_TABLE_SHOWS = re.compile(
