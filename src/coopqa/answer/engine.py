@@ -21,7 +21,7 @@ from ..params import fitted
 from .cells import Cell, document_scale, table_cells
 from .fit import counts_another_thing, table_fit
 from .operations import Operation, Result, plan
-from .question import Question, read
+from .question import CELL_OPERATIONS, Question, read
 from .synthesize import Draft, Evidence
 
 # A row answers when its label (and group) holds this share of the question's weighted terms.
@@ -380,7 +380,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
     operation = plan(question)
-    if question.operation not in ("", "ratio") and operation.name == "lookup":
+    if question.operation not in CELL_OPERATIONS and operation.name == "lookup":
         return None  # a figure to work out that no operation can: never one cell instead
     missing = _missing_years(question, cells)
     if missing:

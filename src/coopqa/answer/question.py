@@ -124,6 +124,9 @@ _OPERATION_WORDS = frozenset(
 )
 
 
+# The operations one stated cell may answer ("What was the percentage of X in 2017?" reads a cell);
+# any other asks for a figure worked out, never a cell in its place.
+CELL_OPERATIONS = ("", "ratio")
 # "What does X refer to?", "What do X include?", "What constitutes X?": what X means.
 _MEANING = re.compile(
     r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate)s?\b|"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from ..facts.match import DocumentFacts
 from ..facts.numbers import (
@@ -34,7 +35,7 @@ from .fact_sources import (
     year_not_covered,
 )
 from .followup import own_words
-from .question import read
+from .question import read, years_named
 from .strategies.added import added_up
 from .strategies.computed import (
     arithmetic,
@@ -73,8 +74,6 @@ _ENTITY_ANSWERS = {
 TEXT_FACT_COVERAGE = fitted(
     "text_fact_coverage"
 )  # a question without "how much" is answered by a cell this well covered
-_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b")
-_FISCAL = re.compile(r"\bFY\s?((?:19|20)?\d\d)\b", re.I)  # "FY2012", "FY 19"
 _CAUSE = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
@@ -396,17 +395,16 @@ def _names_within(q: Question, words: set[str], facts: DocumentFacts) -> bool:
 
 
 def _years_written(evidence: Evidence) -> frozenset[int]:
-    """Every year the documents in scope write anywhere ("2019", "2018/19", "FY19")."""
-    from ..facts.table import header_years
-
+    """Every year the documents in scope write anywhere, read as a question's years are read
+    ("2019", "2018/19", "FY19", each year of "from 2010 to 2019")."""
     docs = {p.doc for p in evidence.passages}
-    texts = [p.text for p in evidence.library or evidence.passages if p.doc in docs]
-    fiscal = [
-        int(m) % 100 + 2000 if len(m) == 2 else int(m) for t in texts for m in _FISCAL.findall(t)
-    ]
-    spans = [range(int(a), int(b) + 1) for t in texts for a, b in _YEAR_SPAN.findall(t)]
-    within = [y for span in spans if len(span) <= 100 for y in span]  # "from 2010 to 2019"
-    return frozenset(y for text in texts for y in header_years(text)) | frozenset(fiscal + within)
+    passages = evidence.library or evidence.passages
+    return frozenset().union(*(_years_in(p.text) for p in passages if p.doc in docs))
+
+
+@lru_cache(maxsize=50_000)  # a report's passages are read again for every question
+def _years_in(text: str) -> frozenset[int]:
+    return frozenset(years_named(text, "sum"))  # "sum": a range names every year in it
 
 
 def _not_found(
