@@ -94,9 +94,15 @@ def figure_in_span(span: str, sentence: str, question: str) -> str | None:
     if len(asked) > 1:
         return None  # several years ask for several figures: the span gives them
     years = _YEAR.findall(sentence)
+
+    def in_asked_place(figures: list[str]) -> str | None:  # "A, B and C in 2019, 2018 and 2017"
+        if asked and len(figures) == len(years) > 1 and asked[0] in years:
+            return _tidy(figures[years.index(asked[0])])
+        return None
+
     amounts = [m.group().strip() for m in _AMOUNT.finditer(sentence)]
-    if asked and len(amounts) == len(years) > 1 and asked[0] in years:
-        return _tidy(amounts[years.index(asked[0])])
+    if placed := in_asked_place(amounts):
+        return placed
     if in_span := _AMOUNT.search(span):
         return _tidy(in_span.group().strip())
     lead = _IN_TEXT.match(span)
@@ -105,10 +111,7 @@ def figure_in_span(span: str, sentence: str, question: str) -> str | None:
     if _RANGE_NEXT.match(span[lead.end() :]):
         return None  # a range ("30 to 90 days") is answered whole
     figures = [m.group().strip(" ,") for m in _IN_TEXT.finditer(sentence)]
-    figures = [f for f in figures if not _YEARLIKE.match(f)]
-    if asked and len(figures) == len(years) > 1 and asked[0] in years:
-        return figures[years.index(asked[0])]
-    return lead.group().strip()
+    return in_asked_place([f for f in figures if not _YEARLIKE.match(f)]) or lead.group().strip()
 
 
 def short_answer(
