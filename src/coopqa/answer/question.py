@@ -127,6 +127,8 @@ _OPERATION_WORDS = frozenset(
 # The operations one stated cell may answer ("What was the percentage of X in 2017?" reads a cell);
 # any other asks for a figure worked out, never a cell in its place.
 CELL_OPERATIONS = ("", "ratio")
+# A stem that names a period, not a thing ("2019", "fy19"): the gate on years judges it.
+PERIOD_TERM = re.compile(r"\d+|fy\d*")
 # "What does X refer to?", "What do X include?", "What constitutes X?": what X means.
 _MEANING = re.compile(
     r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate)s?\b|"
@@ -188,9 +190,7 @@ class Question:
     @property
     def constraint_terms(self) -> tuple[str, ...]:
         return tuple(
-            t
-            for t in self.terms
-            if t not in _OPERATION_WORDS and not t.isdigit() and not re.fullmatch(r"fy\d*", t)
+            t for t in self.terms if t not in _OPERATION_WORDS and not PERIOD_TERM.fullmatch(t)
         )
 
 

@@ -6,7 +6,6 @@ General English from spaCy's parse and entities; the vocabulary from the documen
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -14,11 +13,11 @@ from ..facts.match import DocumentFacts
 from ..ingest.corpus import Sentence
 from ..ingest.text import tokenize
 from .asks import TIME_NOUNS, Question
+from .question import PERIOD_TERM
 
 NAMED_ENTITIES = frozenset(
     ("ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")
 )
-_PERIOD = re.compile(r"\d+|fy\d*")  # "2019", "FY19": a year, which the gate on years judges
 _MODIFIERS = frozenset(("amod", "compound", "nmod", "poss"))
 
 
@@ -65,7 +64,7 @@ def unknown_specifics(q: Question, facts: DocumentFacts) -> list[str]:
         )
         of_time = token.head.lemma_.lower() in TIME_NOUNS  # "financial years": no breakdown
         if named or token.dep_ in _MODIFIERS and head_known and not of_time:
-            specific += [t for t in stems if len(t) > 3 and not _PERIOD.fullmatch(t)]
+            specific += [t for t in stems if len(t) > 3 and not PERIOD_TERM.fullmatch(t)]
     return list(dict.fromkeys(specific))
 
 
