@@ -291,3 +291,38 @@ def test_a_table_of_words_named_by_the_question_is_not_a_crash() -> None:
     report = words + "\n## Other\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Rent | 5 | 4 |\n"
     asked = "Which years does the table provide information for accrued liabilities?"
     assert engine_answer(report, asked) is not None
+
+
+FEES = """# Principal accountant fees
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Survey fees (1) | 410 | 380 |
+| Licence fees (2) | 95 | 90 |
+| Other fees | 12 | 10 |
+
+(1) Survey fees consist of fees for the yearly field survey and its review.
+
+(2) Licence fees include fees billed for renewing the operating licences of our depots.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("What is included in Licence fees?", "renewing the operating licences"),
+        ("What does Survey fees consist of?", "the yearly field survey"),
+        ("What do the survey fees refer to?", "the yearly field survey"),
+    ],
+)
+def test_what_a_row_is_comes_from_the_note_its_label_points_to(question, note) -> None:
+    draft = engine_answer(FEES, question)
+    assert note in draft.text and note in draft.short
+    assert not draft.short.startswith("(")  # the mark is not part of the answer
+
+
+def test_a_rows_note_does_not_answer_for_its_figures_or_for_things_its_label_lacks() -> None:
+    assert engine_answer(FEES, "What were the Licence fees in 2019?").short == "95"
+    assert engine_answer(FEES, "What does Other fees refer to?") is None  # no mark, no note
+    lacking = engine_answer(FEES, "What do the audit fees refer to?")
+    assert lacking is None or "licences" not in lacking.text

@@ -20,6 +20,7 @@ from ..ingest.text import tokenize
 from ..params import fitted
 from .cells import Cell, document_scale, table_cells
 from .fit import counts_another_thing, table_fit
+from .notes import note_for, without_mark
 from .operations import Operation, Result, plan
 from .question import CELL_OPERATIONS, Question, read
 from .synthesize import Draft, Evidence
@@ -325,6 +326,27 @@ def _what_table_shows(store: Store, evidence: Evidence) -> Draft | None:
     return Draft(text=f"{shows}“{sentence.text}” [{n}]", quotes=quotes, short=short)
 
 
+def _asks_about_row(question: Question, choice: Choice) -> bool:
+    """The question asks what a row is, includes or relates to, not for one of its figures or
+    parts, and the row's label holds every thing the question names."""
+    plain = not (
+        question.wants_figure or question.operation or question.asks_years or question.asks_parts
+    )
+    meaning = plain or question.asks_meaning  # "What is included in X?" reads as a quantity
+    if question.years or question.answer_type == "reason":
+        return False  # a note says what a row is, not what it was in a year or why it moved
+    label = choice.cells[0].label_terms
+    return meaning and all(t in label for t in question.constraint_terms if t in question.naming)
+
+
+def _quote(found: tuple[Passage, Sentence], evidence: Evidence, short: str) -> Draft:
+    from .fact_sources import Cites
+
+    quotes: dict[int, Sentence] = {}
+    n = Cites(evidence).cite(*found, quotes)
+    return Draft(text=f"“{found[1].text}” [{n}]", quotes=quotes, short=short)
+
+
 def not_said(text: str) -> Draft:
     return Draft(text=text, abstained=True)
 
@@ -337,8 +359,9 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     question = read(question_text)
     if question.asks_table:
         return _what_table_shows(store, evidence)
-    if question.answer_type not in ("quantity", "year_choice", "text", "date"):
-        return None
+    answers_cells = question.answer_type in ("quantity", "year_choice", "text", "date")
+    if not answers_cells and question.answer_type != "place":
+        return None  # where a row is included may be its note; nothing else is a cell's
     terms = question.constraint_terms
     # A word naming a thing that the document never uses; a verb or adverb ("earned", "well")
     # names nothing, so it does not count.
@@ -372,6 +395,12 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return None
     cells = _columns_for(question, choice.cells)
     row = cells[0].row
+    if _asks_about_row(question, choice):
+        noted = note_for(row, cells[0].passage, store.passages)
+        if noted is not None:  # "Tax fees (3)": what the row is, in the note it points to
+            return _quote(noted, evidence, short=without_mark(noted[1].text))
+    if not answers_cells:
+        return None
     breakdown = [t for t in question.breakdown if t in choice.uncovered]
     if breakdown:  # "in Canada": the row is the whole, not the place's part
         written = Written(evidence)

@@ -131,7 +131,7 @@ CELL_OPERATIONS = ("", "ratio")
 PERIOD_TERM = re.compile(r"\d+|fy\d*")
 # "What does X refer to?", "What do X include?", "What constitutes X?": what X means.
 _MEANING = re.compile(
-    r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate)s?\b|"
+    r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate|consist|comprise)s?\b|"
     r"what (?:constitutes|is meant by|is included in|are included in)\b)",
     re.I,
 )
