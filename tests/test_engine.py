@@ -326,3 +326,23 @@ def test_a_rows_note_does_not_answer_for_its_figures_or_for_things_its_label_lac
     assert engine_answer(FEES, "What does Other fees refer to?") is None  # no mark, no note
     lacking = engine_answer(FEES, "What do the audit fees refer to?")
     assert lacking is None or "licences" not in lacking.text
+
+
+STOCKS = """# Notes
+
+## 14. Spare parts held
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Engines | 40.1 | 38.0 |
+| Rotor blades | 12.5 | 11.9 |
+| Total | 52.6 | 49.9 |
+"""
+
+
+def test_the_kinds_of_what_a_table_is_about_are_its_rows_but_the_total() -> None:
+    listed = engine_answer(STOCKS, "What are the types of spare parts held in the table?")
+    assert listed.short == ["Engines", "Rotor blades"]
+    assert "40.1" not in listed.text  # the rows are cited, not their figures stated
+    counted = engine_answer(STOCKS, "How many types of spare parts held are there?")
+    assert counted.short == "2"

@@ -139,10 +139,13 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
 
 
 def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choice | None:
-    """For counting a table's rows ("how many regions had revenue over …") or naming its years:
+    """For counting a table's rows ("how many regions had revenue over …"), naming its years or
+    its rows ("What are the types of X in the table?"):
     the first row of the table whose heading, introduction and headers hold the most of the
     question's words."""
-    if not (question.operation == "count_rows" or question.asks_years) or not terms:
+    if not (question.operation == "count_rows" or question.asks_years or question.asks_kinds):
+        return None
+    if not terms:
         return None
     shares = {
         t: store.share(terms, [w for w in terms if w in near]) for t, near in store.context.items()
@@ -463,8 +466,8 @@ def _derived(first: Cell, operation: Operation, result: Result, value: float, fa
 
 
 def _write(question: Question, operation: Operation, result: Result, w: Written) -> Draft:
-    first = result.inputs[0]
-    facts = [cell_fact(c) for c in result.inputs]
+    first = (result.inputs or result.parts)[0]
+    facts = [cell_fact(c) for c in result.inputs or result.parts]
     if operation.name == "count_rows":
         listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)  # rows, not figures
         counted = f"{len(result.parts)} rows with {result.formula}"
@@ -477,10 +480,15 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         labels = [c.row for c in result.parts if c.row.strip()]
         listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)
         counted = f" {len(labels)}" if result.value is not None else ""  # a count is grounded
-        claim = f"{first.row} {w.mark(first)} is made up of{counted}: {listed}"
+        made = f"is made up of{counted}" if result.inputs else f"The table's{counted} rows are"
+        claim = (
+            f"{first.row} {w.mark(first)} {made}: {listed}"
+            if result.inputs
+            else f"{made}: {listed}"
+        )
         if result.value is not None:  # the count is the one figure: grounded where it stands
             facts.append(_derived(first, operation, result, result.value, facts))
-            w.grounded.append((f"is made up of{counted}", facts))
+            w.grounded.append((made, facts))
         short = str(len(labels)) if result.value is not None else labels
         text = f"{claim}."
     elif operation.name == "two_rows" and result.value is None:  # each row's own figure

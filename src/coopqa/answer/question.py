@@ -91,10 +91,12 @@ _WHAT_TABLE_SHOWS = re.compile(
 )
 _WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
-_PARTS = re.compile(
-    r"\b(?:components?|types|categories|kinds|items|elements|segments)\b(?! of (?:the )?(?:change|increase|decrease))"
-    r"|\bmak(?:e|es|ing) up\b|\bcompris(?:e|es|ing)\b|\bconsists? of\b",
+_KINDS = re.compile(
+    r"\b(?:components?|types|categories|kinds|items|elements|segments)\b(?! of (?:the )?(?:change|increase|decrease))",
     re.I,
+)
+_PARTS = re.compile(
+    rf"{_KINDS.pattern}|\bmak(?:e|es|ing) up\b|\bcompris(?:e|es|ing)\b|\bconsists? of\b", re.I
 )
 _PERCENT_CHANGE = re.compile(r"%\s*(?:change|increase|decrease|growth)\b", re.I)
 _CHANGE_ASKED = re.compile(
@@ -163,6 +165,7 @@ class Question:
     in_percent: bool = False  # a share asked as a percentage, not a plain ratio
     asks_years: bool = False  # "which years does the table give X for": the years themselves
     asks_parts: bool = False  # "what are the components of X": the rows that make X up
+    asks_kinds: bool = False  # "what are the types of X": rows that may be a whole table's
     asks_table: bool = False  # "what does the table show?": what the table is about
     # two rows side by side: ("difference" | "gap" | "both", stems of one, stems of the other)
     two_rows: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
@@ -274,6 +277,7 @@ def read(text: str) -> Question:
         in_percent=bool(_PERCENT_WORD.search(text)),
         asks_years=bool(_WHICH_YEARS.search(text)) and base.answer_type != "year_choice",
         asks_parts=bool(_PARTS.search(text)),
+        asks_kinds=bool(_KINDS.search(text)),
         asks_table=bool(_WHAT_TABLE_SHOWS.match(text)),
         two_rows=_two_rows(text),
     )

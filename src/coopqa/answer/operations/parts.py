@@ -2,7 +2,9 @@
 are the components of total accrued expenses?", "How many types of deferred income are there?").
 
 The named row's components are the rows of its table and group above it, back to the previous
-total; a row that heads its group (nothing above it) has the rows below it instead.
+total; a row that heads its group (nothing above it) has the rows below it instead. A question
+that names the table and no row of it ("What are the types of X in the table?") asks for all its
+rows but the totals.
 """
 
 from __future__ import annotations
@@ -48,11 +50,16 @@ def components(whole: Cell, table: Sequence[Cell]) -> list[Cell]:
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     """``cells``: the named row's cells first, then every cell of its table."""
     whole = cells[0]
-    parts = components(whole, [c for c in cells if c.table == whole.table])
-    if not parts:
+    table = [c for c in cells if c.table == whole.table]
+    if whole.label_terms.isdisjoint(question.terms):  # the question names the table, not a row
+        parts = [c for c in one_per_row(table) if c.row.strip() and not TOTAL_ROW.match(c.row)]
+        inputs: tuple[Cell, ...] = ()
+    else:
+        parts, inputs = components(whole, table), (whole,)
+    if len(parts) < 2:
         return None
     count = float(len(parts)) if _HOW_MANY.match(question.text) else None
-    return Result(count, (whole,), "", "the components", parts=tuple(parts))
+    return Result(count, inputs, "", "the components", parts=tuple(parts))
 
 
 OPERATION = Operation("parts", lambda q: q.asks_parts and not q.operation, solve)
