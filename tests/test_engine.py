@@ -346,3 +346,22 @@ def test_the_kinds_of_what_a_table_is_about_are_its_rows_but_the_total() -> None
     assert "40.1" not in listed.text  # the rows are cited, not their figures stated
     counted = engine_answer(STOCKS, "How many types of spare parts held are there?")
     assert counted.short == "2"
+
+
+OBLIGATIONS = """# Contractual obligations
+
+Our contractual obligations at the end of the year were:
+
+| | Less than 1 year | 1-3 years | Total |
+| --- | --- | --- | --- |
+| Lease payments | 200 | 300 | 500 |
+| Supplier commitments | 600 | 900 | 1,500 |
+| Total | 800 | 1,200 | 2,000 |
+"""
+
+
+def test_a_share_of_the_total_a_table_is_about_reads_its_bare_total_row() -> None:
+    asked = "What is the percentage composition of supplier commitments among the total contractual obligations?"
+    draft = engine_answer(OBLIGATIONS, asked)
+    assert draft.short == "75%"  # 1,500 / 2,000, not the row against itself
+    assert ", ," not in draft.text

@@ -106,6 +106,8 @@ def _coverage(
     own words the terms, or the question's other words, name: "Total revenues" is named by
     "total revenues" though "total" is no constraint)."""
     label = cells[0].label_terms
+    if "total" in terms and cells[0].row_terms == {"total"}:  # "total Y": the table's own total
+        label |= store.context.get(cells[0].table, frozenset())
     covered = store.share(terms, [t for t in terms if t in label])
     own = cells[0].row_terms
     named = sum(1 for t in own if t in terms or t in asked) / max(len(own), 1)
@@ -132,10 +134,14 @@ def choose_row(store: Store, question: Question, terms: Sequence[str] = ()) -> C
     if covered < MIN_ROW_COVERAGE:
         return None
     cells = store.rows[key]
-    near = cells[0].label_terms | store.context.get(cells[0].table, frozenset())
-    near |= frozenset(t for c in cells for t in c.column_terms)
-    uncovered = tuple(t for t in terms if t not in near)
+    uncovered = tuple(t for t in terms if t not in _near(store, cells))
     return Choice(cells, uncovered, store.share(terms, uncovered))
+
+
+def _near(store: Store, cells: list[Cell]) -> frozenset[str]:
+    """The words a row's figures stand under: its label, its table's context, its headers."""
+    near = cells[0].label_terms | store.context.get(cells[0].table, frozenset())
+    return near | frozenset(t for c in cells for t in c.column_terms)
 
 
 def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choice | None:
@@ -425,8 +431,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         written.grounded.append((claim, [cell_fact(c) for c in cells]))
         text = f"{claim}: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
-    if choice.uncovered_share > MAX_UNCOVERED and not each:
-        return None  # words the row does not hold, but the document's sentences may
+    uncovered = choice.uncovered_share
     if operation.name in ("share", "two_rows"):
         first, second = (
             (question.part, question.whole) if operation.name == "share" else question.two_rows[1:]
@@ -435,6 +440,10 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
         cells = _columns_for(question, one.cells) + _columns_for(question, other.cells)
+        near = _near(store, one.cells) | _near(store, other.cells)  # each side covers its words
+        uncovered = store.share(known, [t for t in known if t not in near])
+    if uncovered > MAX_UNCOVERED and not each:
+        return None  # words the rows do not hold, but the document's sentences may
     if operation.name in ("parts", "count_rows", "years_given"):  # across the named table
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
@@ -536,10 +545,8 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         if operation.name in ("change", "percent_change") and result.value:
             direction = " (an increase)" if result.value > 0 else " (a decrease)"
         rows = " and ".join(dict.fromkeys(c.row for c in result.inputs))
-        claim = (
-            f"{short}{direction}: {result.what} of {rows}, {_years_text(years)}, "
-            f"computed as {result.formula}"
-        )
+        when = f", {_years_text(years)}" if years else ""
+        claim = f"{short}{direction}: {result.what} of {rows}{when}, computed as {result.formula}"
         w.grounded.append((claim, [derived, *facts]))
         text = f"{claim}. {w.sources(result.inputs)}"
     return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)

@@ -45,7 +45,8 @@ _HOW_MUCH_MORE = re.compile(
 # "X as a percentage of Y", "the proportion of X in Y": one figure over another of the same year.
 _SHARE = (
     re.compile(
-        r"\b(?:percentage|proportion|ratio|share|portion|fraction|percent) of (?P<part>.+?) "
+        r"\b(?:percentage|proportion|ratio|share|portion|fraction|percent)"
+        r"(?: (?P<how>(?!of\b)\w+))? of (?P<part>.+?) "  # "the percentage composition of X in Y"
         r"(?:in|over|to|of|against|among|within|compared to|relative to) (?:the )?"
         r"(?P<whole>.+?)(?=\s+(?:in|for|as of|at|during)\s+(?:fiscal\s+)?(?:year\s+)?\d{4}|\s*\??$)",
         re.I,
@@ -241,7 +242,7 @@ def read(text: str) -> Question:
         operation = "percent_change"
     elif not operation and _CHANGE_ASKED.search(text) and not _YEAR.search(text):
         operation = "change"  # "What was the change in X?": between the row's two years
-    part, whole = _share_sides(text)
+    part, whole, share_word = _share_sides(text)
     if _HOW_MUCH_MORE.search(text) and not operation:
         operation = "change"
     if _COUNT_PAST.search(text):
@@ -266,7 +267,9 @@ def read(text: str) -> Question:
         terms=tuple(
             t
             for t in tokenize(_YEAR.sub(" ", text))
-            if not t.isdigit() and not (operation == "count_rows" and t in _counted(text))
+            if not t.isdigit()
+            and t not in share_word
+            and not (operation == "count_rows" and t in _counted(text))
         ),
         naming=_naming(text),
         breakdown=_breakdown(text),
@@ -349,13 +352,17 @@ def _two_rows(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     return None
 
 
-def _share_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The stems of the part and the whole a share question names, or two empty tuples."""
+def _share_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The stems of the part and the whole a share question names, and of the word that only
+    names the share ("composition"); three empty tuples when it names no share."""
     for pattern in _SHARE:
         m = pattern.search(text)
         if m:
             part = tuple(t for t in tokenize(m.group("part")) if t not in _OPERATION_WORDS)
-            whole = tuple(t for t in tokenize(m.group("whole")) if t not in _OPERATION_WORDS)
+            whole = tuple(  # "total Y" names the whole; a bare "Total" row may be it
+                t for t in tokenize(m.group("whole")) if t not in _OPERATION_WORDS or t == "total"
+            )
             if part and whole:
-                return part, whole
-    return (), ()
+                how = m.groupdict().get("how") or ""
+                return part, whole, tuple(t for t in tokenize(how) if t not in part + whole)
+    return (), (), ()
