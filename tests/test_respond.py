@@ -211,3 +211,12 @@ def test_a_fiscal_year_named_fy19_is_a_year_not_a_name_the_document_lacks():
     report = "# Costs\n\nIn the year to 30 June 2019, finance costs were the largest expense.\n"
     draft = answer_from(report, "What was the largest expense in FY19?")
     assert "FY19" not in draft.text and "finance costs" in draft.text
+
+
+def test_what_a_measure_is_subject_to_is_a_thing_not_a_quantity():
+    report = (
+        "# Margins\n\nCost of goods and operating margin are subject to swings in the price of "
+        "timber, which moves with the building season.\n"
+    )
+    draft = answer_from(report, "What are the cost of goods and operating margin subject to?")
+    assert not draft.abstained and "swings in the price of timber" in draft.text

@@ -54,6 +54,7 @@ DOWN_DIMENSIONS = {
     "light": "weight", "young": "age",
 }  # fmt: skip
 _HOW_DIMENSION = re.compile(rf"\bhow ({'|'.join(DIMENSIONS)}) (?:is|are|was|were)\b", re.I)
+_WHAT_OPENS = re.compile(r"^\W*what\b", re.I)
 _QUANTITY = re.compile(
     rf"\b(how (many|much)|number of|what (?:is|was|were|are) the (?:\w+ ){{0,6}}?{_MEASURE}|"
     # without "the", the measure must end the phrase: "what were net sales of X in 2017"
@@ -179,6 +180,17 @@ def count_of(noun: Any) -> float:
     return 0
 
 
+def _asks_object_of_preposition(text: str) -> bool:
+    """ "What is X subject to?", "What are the costs dependent upon?": "what" is the object of
+    the preposition the question ends with, a thing, not the measure it names."""
+    if not _WHAT_OPENS.match(text) or _HOW_MANY.search(text):
+        return False
+    from ..ingest.nlp import parse
+
+    words = [t for t in parse(text) if not t.is_punct]
+    return bool(words) and words[-1].tag_ == "IN"  # a preposition with nothing after it
+
+
 def answer_type(text: str) -> str:
     if _YEAR_CHOICE.search(text):
         return "year_choice"
@@ -193,7 +205,7 @@ def answer_type(text: str) -> str:
     if _WHEN.search(text):
         return "date"
     if _QUANTITY.search(text) or _PERCENT_CHANGE.search(text) or _AVERAGE.search(text):
-        return "quantity"
+        return "text" if _asks_object_of_preposition(text) else "quantity"
     if _HOW.search(text):
         return "method"
     return "text"
