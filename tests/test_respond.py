@@ -220,3 +220,14 @@ def test_what_a_measure_is_subject_to_is_a_thing_not_a_quantity():
     )
     draft = answer_from(report, "What are the cost of goods and operating margin subject to?")
     assert not draft.abstained and "swings in the price of timber" in draft.text
+
+
+def test_a_cause_may_be_a_clause_opened_by_as_or_a_result_of():
+    report = (
+        "# Fees\n\nDirector fees decreased in 2019 as we had four directors for part of the year."
+        "\n\nFreight costs rose to $4 million in 2019, as reported.\n\nThe fall in rent is a "
+        "result of the move to a smaller depot.\n"
+    )
+    assert "four directors" in answer_from(report, "Why did director fees decrease?").text
+    assert "smaller depot" in answer_from(report, "Why did rent fall?").text
+    assert answer_from(report, "Why did freight costs rise?").abstained  # "as reported": no cause

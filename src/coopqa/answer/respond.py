@@ -75,7 +75,7 @@ TEXT_FACT_COVERAGE = fitted(
     "text_fact_coverage"
 )  # a question without "how much" is answered by a cell this well covered
 _CAUSE = re.compile(
-    r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in)|driven by|attributable|"
+    r"\b(because|due to|as a result|result(?:ed|s|ing)? (?:from|in|of)|driven by|attributable|"
     r"owing to|reflect(?:s|ed|ing)?|caused by|primarily|mainly|largely|principally|since|"
     r"following|led to|in order to|so that|reason|so as to|in an? (?:effort|attempt|bid) to|"
     r"with the (?:aim|goal|intention|purpose|object) of|for the purpose of|aimed at|intended to)\b"
@@ -260,7 +260,7 @@ def _good_sentences(
         if not _fits(q, sentence, words, facts, restating):
             continue
         if q.answer_type == "reason":
-            if not _CAUSE.search(sentence.text):
+            if not (_CAUSE.search(sentence.text) or _cause_clause(sentence.text)):
                 continue
             words = set(tokenize(f"{passage.section} {sentence.text}"))  # a cause of this thing
             if not _names_within(q, words, facts):
@@ -277,6 +277,18 @@ def _good_sentences(
         ):
             good.append((coverage + SCORE_WEIGHT * score, n, sentence))
     return good
+
+
+def _cause_clause(text: str) -> bool:
+    """A clause with its own subject opened by "as" ("… fell as we had five directors"), not
+    "as reported" or "as expected"."""
+    from ..ingest.nlp import parse
+
+    return any(
+        t.dep_ == "mark" and t.lower_ == "as" and t.head.dep_ == "advcl"
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.head.children)
+        for t in parse(text)
+    )  # fmt: skip
 
 
 def _one_per_year(
