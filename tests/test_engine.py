@@ -365,3 +365,8 @@ def test_a_share_of_the_total_a_table_is_about_reads_its_bare_total_row() -> Non
     draft = engine_answer(OBLIGATIONS, asked)
     assert draft.short == "75%"  # 1,500 / 2,000, not the row against itself
     assert ", ," not in draft.text
+
+
+def test_the_years_a_table_gives_for_its_components_are_years_not_rows() -> None:
+    asked = "Which years does the table provide information for the components of spare parts held?"
+    assert engine_answer(STOCKS, asked).short == ["2019", "2018"]

@@ -62,4 +62,4 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     return Result(count, inputs, "", "the components", parts=tuple(parts))
 
 
-OPERATION = Operation("parts", lambda q: q.asks_parts and not q.operation, solve)
+OPERATION = Operation("parts", lambda q: q.asks_parts and not (q.operation or q.asks_years), solve)
