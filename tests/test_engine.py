@@ -370,3 +370,17 @@ def test_a_share_of_the_total_a_table_is_about_reads_its_bare_total_row() -> Non
 def test_the_years_a_table_gives_for_its_components_are_years_not_rows() -> None:
     asked = "Which years does the table provide information for the components of spare parts held?"
     assert engine_answer(STOCKS, asked).short == ["2019", "2018"]
+
+
+def test_a_row_named_by_the_operation_word_is_read_not_worked_out() -> None:
+    report = """# Earnings per share
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Net income | 900 | 800 |
+| Weighted average number of shares | 450 | 400 |
+"""
+    read = engine_answer(report, "What was the weighted average number of shares in 2018?")
+    assert read.short == "400"
+    averaged = engine_answer(report, "What was the average net income in 2018 and 2019?")
+    assert averaged.short == "850"

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..facts.model import Fact
@@ -335,6 +335,15 @@ def _what_table_shows(store: Store, evidence: Evidence) -> Draft | None:
     return Draft(text=f"{shows}“{sentence.text}” [{n}]", quotes=quotes, short=short)
 
 
+def _names_its_operation(question: Question, cells: list[Cell]) -> bool:
+    """The row or its column is named by the question's operation word ("Weighted average
+    number of shares", "Weighted-average exercise price"): the figure is read, not worked out,
+    when the question asks for at most one year."""
+    if question.operation != "average" or len(question.years) > 1:
+        return False
+    return any("averag" in c.label_terms | c.column_terms for c in cells)
+
+
 def _asks_about_row(question: Question, choice: Choice) -> bool:
     """The question asks what a row is, includes or relates to, not for one of its figures or
     parts, and the row's label holds every thing the question names."""
@@ -417,6 +426,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         written.grounded.append((claim, [cell_fact(c) for c in cells]))
         text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
         return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
+    if _names_its_operation(question, cells):  # "weighted average shares": a measure's name
+        question = replace(question, operation="")
     operation = plan(question)
     if question.operation not in CELL_OPERATIONS and operation.name == "lookup":
         return None  # a figure to work out that no operation can: never one cell instead
