@@ -140,7 +140,7 @@ REGIONS = """# Revenue
     ("question", "short"),
     [
         ("How much more revenue came from the Americas than Asia Pacific in 2019?", "15,476"),
-        ("What is the difference between Asia Pacific and Americas revenue in 2018?", "-15,322"),
+        ("What is the difference between Asia Pacific and Americas revenue in 2018?", "15,322"),
         ("What was the total revenue from the Americas and Asia Pacific in 2019?", "28,236"),
         ("What was the difference in Americas revenue between 2018 and 2019?", "208"),
     ],
@@ -384,3 +384,11 @@ def test_a_row_named_by_the_operation_word_is_read_not_worked_out() -> None:
     assert read.short == "400"
     averaged = engine_answer(report, "What was the average net income in 2018 and 2019?")
     assert averaged.short == "850"
+
+
+def test_a_difference_is_a_size_and_a_change_has_a_direction() -> None:
+    report = "# Costs\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Freight | 70 | 95 |\n"
+    differed = engine_answer(report, "What was the difference in freight between 2018 and 2019?")
+    assert differed.short == "25" and "increase" not in differed.text
+    changed = engine_answer(report, "What was the change in freight between 2018 and 2019?")
+    assert changed.short == "-25" and "(a decrease)" in changed.text

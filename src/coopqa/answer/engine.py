@@ -553,7 +553,7 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         derived = _derived(first, operation, result, round(result.value, 2), facts)
         years = sorted({y for c in result.inputs for y in c.years})
         direction = ""
-        if operation.name in ("change", "percent_change") and result.value:
+        if result.what in ("the change", "the percentage change") and result.value:
             direction = " (an increase)" if result.value > 0 else " (a decrease)"
         rows = " and ".join(dict.fromkeys(c.row for c in result.inputs))
         when = f", {_years_text(years)}" if years else ""

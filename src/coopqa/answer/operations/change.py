@@ -1,4 +1,5 @@
-"""The change between two years: the later figure less the earlier (FinQA's subtract)."""
+"""The change between two years: the later figure less the earlier (FinQA's subtract). The
+difference between two years is its size: the larger figure less the smaller."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     if not found:
         return None
     old, new = chronological(found)
+    if question.operation == "difference" and new.value < old.value:  # a difference is a size
+        return Result(
+            old.value - new.value,
+            (old, new),
+            f"{number(old.value)} − {number(new.value)}",
+            "the difference",
+            percent=new.percent,
+        )
     value = new.value - old.value
     formula = f"{number(new.value)} − {number(old.value)}"
     return Result(value, (new, old), formula, "the change", percent=new.percent)

@@ -33,7 +33,7 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     else:
         value, formula = a.value - b.value, f"{number(a.value)} − {number(b.value)}"
         what = "the difference"
-        if how == "gap" and value < 0:
+        if value < 0:  # "how much more" and "the difference between" are sizes
             value, formula = -value, f"{number(b.value)} − {number(a.value)}"
     return Result(value, (a, b), formula, what, percent=a.percent and b.percent)
 
