@@ -392,3 +392,9 @@ def test_a_difference_is_a_size_and_a_change_has_a_direction() -> None:
     assert differed.short == "25" and "increase" not in differed.text
     changed = engine_answer(report, "What was the change in freight between 2018 and 2019?")
     assert changed.short == "-25" and "(a decrease)" in changed.text
+
+
+def test_the_month_of_a_date_names_the_period_not_the_row() -> None:
+    report = "# Cash\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Restricted cash | 40 | 35 |\n"
+    draft = engine_answer(report, "What was the restricted cash as of December 31, 2019?")
+    assert draft is not None and draft.short == "40"

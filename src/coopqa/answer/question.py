@@ -5,6 +5,7 @@ General English only (question words, year ranges, comparatives); nothing of one
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,7 +132,12 @@ _OPERATION_WORDS = frozenset(
 # any other asks for a figure worked out, never a cell in its place.
 CELL_OPERATIONS = ("", "ratio")
 # A stem that names a period, not a thing ("2019", "fy19"): the gate on years judges it.
-PERIOD_TERM = re.compile(r"\d+|fy\d*")
+PERIOD_TERM = re.compile(
+    r"\d+|fy\d*|"  # and the months a date names ("June 30, 2019"), from the calendar module
+    + "|".join(
+        sorted({t for m in (*calendar.month_name, *calendar.month_abbr) for t in tokenize(m)})
+    )
+)
 # "What does X refer to?", "What do X include?", "What constitutes X?": what X means.
 _MEANING = re.compile(
     r"^\W*(?:what (?:does|do) .+? (?:refer|represent|mean|include|cover|relate|consist|comprise)s?\b|"
