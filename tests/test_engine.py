@@ -234,6 +234,8 @@ def test_an_average_a_list_and_a_choice_of_year() -> None:
     assert listed.short == ["5,803 million", "5,036 million"]
     chosen = engine_answer(SEGMENTS, "In which year was Applications revenue the lowest?")
     assert chosen.short == "2017"
+    assert "the year Applications is smallest [" in chosen.text  # named and cited, not listed
+    assert "5,803" not in chosen.text and chosen.quotes  # the figures are in the citation
 
 
 @pytest.mark.parametrize(

@@ -535,9 +535,13 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
             w.grounded.append((claim, facts))
             text = f"{claim} {w.mark(first)}."
             return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)
-        else:
+        else:  # the year is the answer: the row is cited, its figures are in the citation
             short = [str(y) for y in years] if len(years) != 1 else str(years[0])
-            claim = f"{_years_text(years) or 'None'}: {first.row}, {stated}"
+            side = "largest" if question.greater else "smallest"
+            claim = f"{_years_text(years) or 'None'}: the year {first.row} is {side}"
+            w.grounded.append((claim, facts))
+            text = f"{claim} {w.mark(first)}."
+            return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)
         w.grounded.append((claim, facts))
         text = f"{claim}. {w.sources(result.inputs)}"
     elif not result.formula:
