@@ -451,8 +451,9 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         if one is None or other is None or one.cells[0] is other.cells[0]:
             return None
         cells = _columns_for(question, one.cells) + _columns_for(question, other.cells)
-        near = _near(store, one.cells) | _near(store, other.cells)  # each side covers its words
-        uncovered = store.share(known, [t for t in known if t not in near])
+        if operation.name == "share":  # the part's row and the whole's cover its words
+            near = _near(store, one.cells) | _near(store, other.cells)
+            uncovered = store.share(known, [t for t in known if t not in near])
     if uncovered > MAX_UNCOVERED and not each:
         return None  # words the rows do not hold, but the document's sentences may
     if operation.name in ("parts", "count_rows", "years_given"):  # across the named table
