@@ -501,12 +501,9 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         labels = [c.row for c in result.parts if c.row.strip()]
         listed = "; ".join(f"{c.row} {w.mark(c)}" for c in result.parts)
         counted = f" {len(labels)}" if result.value is not None else ""  # a count is grounded
+        whole = f"{first.row} {w.mark(first)} " if result.inputs else ""
         made = f"is made up of{counted}" if result.inputs else f"The table's{counted} rows are"
-        claim = (
-            f"{first.row} {w.mark(first)} {made}: {listed}"
-            if result.inputs
-            else f"{made}: {listed}"
-        )
+        claim = f"{whole}{made}: {listed}"
         if result.value is not None:  # the count is the one figure: grounded where it stands
             facts.append(_derived(first, operation, result, result.value, facts))
             w.grounded.append((made, facts))

@@ -15,11 +15,13 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
     if not found:
         return None
     old, new = chronological(found)
-    if question.operation == "difference" and new.value < old.value:  # a difference is a size
+    if question.operation == "difference":  # a size: the larger less the smaller
+        small, large = sorted((old, new), key=lambda c: c.value)
+        formula = f"{number(large.value)} − {number(small.value)}"
         return Result(
-            old.value - new.value,
-            (old, new),
-            f"{number(old.value)} − {number(new.value)}",
+            large.value - small.value,
+            (large, small),
+            formula,
             "the difference",
             percent=new.percent,
         )
