@@ -224,10 +224,10 @@ def test_what_a_measure_is_subject_to_is_a_thing_not_a_quantity():
 
 def test_a_cause_may_be_a_clause_opened_by_as_or_a_result_of():
     report = (
-        "# Fees\n\nDirector fees decreased in 2019 as we had four directors for part of the year."
+        "# Fees\n\nStorage fees decreased in 2019 as we closed two depots for part of the year."
         "\n\nFreight costs rose to $4 million in 2019, as reported.\n\nThe fall in rent is a "
         "result of the move to a smaller depot.\n"
     )
-    assert "four directors" in answer_from(report, "Why did director fees decrease?").text
+    assert "two depots" in answer_from(report, "Why did storage fees decrease?").text
     assert "smaller depot" in answer_from(report, "Why did rent fall?").text
     assert answer_from(report, "Why did freight costs rise?").abstained  # "as reported": no cause

@@ -415,7 +415,7 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     row = cells[0].row
     if _asks_about_row(question, choice):
         noted = note_for(row, cells[0].passage, store.passages)
-        if noted is not None:  # "Tax fees (3)": what the row is, in the note it points to
+        if noted is not None:  # "Widget fees (3)": what the row is, in the note it points to
             return _quote(noted, evidence, short=without_mark(noted[1].text))
     if not answers_cells:
         return None

@@ -280,7 +280,7 @@ def _good_sentences(
 
 
 def _cause_clause(text: str) -> bool:
-    """A clause with its own subject opened by "as" ("… fell as we had five directors"), not
+    """A clause with its own subject opened by "as" ("… fell as we closed two depots"), not
     "as reported" or "as expected"."""
     from ..ingest.nlp import parse
 
