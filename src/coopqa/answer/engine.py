@@ -149,9 +149,8 @@ def _table_named(store: Store, question: Question, terms: Sequence[str]) -> Choi
     its rows ("What are the types of X in the table?"):
     the first row of the table whose heading, introduction and headers hold the most of the
     question's words."""
-    if not (question.operation == "count_rows" or question.asks_years or question.asks_kinds):
-        return None
-    if not terms:
+    asks_rows = question.operation == "count_rows" or question.asks_years or question.asks_kinds
+    if not (asks_rows and terms):
         return None
     shares = {
         t: store.share(terms, [w for w in terms if w in near]) for t, near in store.context.items()
@@ -328,11 +327,10 @@ def _what_table_shows(store: Store, evidence: Evidence) -> Draft | None:
         n = Cites(evidence).cite(table, table.sentences[0], quotes)
         text = f"The table shows {heading}, under that heading [{n}]."
         return Draft(text=text, quotes=quotes, short=heading)
-    passage, sentence = found[0]
-    n = Cites(evidence).cite(passage, sentence, quotes)
+    sentence = found[0][1]
     shows = f"The table shows {heading}: " if heading else ""
     short = answer_span(sentence.text, "What does the table show?") or sentence.text
-    return Draft(text=f"{shows}“{sentence.text}” [{n}]", quotes=quotes, short=short)
+    return _quote(found[0], evidence, short, lead=shows)
 
 
 def _names_its_operation(question: Question, cells: list[Cell]) -> bool:
@@ -347,22 +345,24 @@ def _names_its_operation(question: Question, cells: list[Cell]) -> bool:
 def _asks_about_row(question: Question, choice: Choice) -> bool:
     """The question asks what a row is, includes or relates to, not for one of its figures or
     parts, and the row's label holds every thing the question names."""
-    plain = not (
-        question.wants_figure or question.operation or question.asks_years or question.asks_parts
-    )
-    meaning = plain or question.asks_meaning  # "What is included in X?" reads as a quantity
     if question.years or question.answer_type == "reason":
         return False  # a note says what a row is, not what it was in a year or why it moved
+    figure = question.wants_figure or question.operation or question.asks_years
+    if (figure or question.asks_parts) and not question.asks_meaning:
+        return False  # "What is included in X?" reads as a quantity, yet asks what X is
     label = choice.cells[0].label_terms
-    return meaning and all(t in label for t in question.constraint_terms if t in question.naming)
+    return all(t in label for t in question.constraint_terms if t in question.naming)
 
 
-def _quote(found: tuple[Passage, Sentence], evidence: Evidence, short: str) -> Draft:
+def _quote(
+    found: tuple[Passage, Sentence], evidence: Evidence, short: str, lead: str = ""
+) -> Draft:
+    """A draft that quotes one sentence, after ``lead``."""
     from .fact_sources import Cites
 
     quotes: dict[int, Sentence] = {}
     n = Cites(evidence).cite(*found, quotes)
-    return Draft(text=f"“{found[1].text}” [{n}]", quotes=quotes, short=short)
+    return Draft(text=f"{lead}“{found[1].text}” [{n}]", quotes=quotes, short=short)
 
 
 def not_said(text: str) -> Draft:
@@ -520,28 +520,24 @@ def _write(question: Question, operation: Operation, result: Result, w: Written)
         w.grounded.append((claim, facts))
         short: str | list[str] = [as_written(c) for c in result.listed]
         text = f"{claim}. {w.sources(result.inputs)}"
-    elif result.value is None or operation.name == "count_past":
+    elif operation.name == "count_past":
         years = list(result.chosen_years)
         stated = "; ".join(f"{as_written(c)} in {_years_text(c.years)}" for c in result.inputs)
-        if operation.name == "count_past":
-            short = str(len(years))
-            claim = f"{len(years)} ({_years_text(years) or 'none'}): {first.row}, {stated}"
-            facts.append(_derived(first, operation, result, len(years), facts))
-        elif operation.name == "years_given":  # the years are the answer, not the figures
-            short = [str(y) for y in years] if len(years) != 1 else str(years[0])
-            claim = f"{_years_text(years)}: the years the table gives {first.row} for"
-            w.grounded.append((claim, facts))
-            text = f"{claim} {w.mark(first)}."
-            return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)
-        else:  # the year is the answer: the row is cited, its figures are in the citation
-            short = [str(y) for y in years] if len(years) != 1 else str(years[0])
-            side = "largest" if question.greater else "smallest"
-            claim = f"{_years_text(years) or 'None'}: the year {first.row} is {side}"
-            w.grounded.append((claim, facts))
-            text = f"{claim} {w.mark(first)}."
-            return Draft(text=text, quotes=w.quotes, grounded=w.grounded, short=short)
+        short = str(len(years))
+        claim = f"{len(years)} ({_years_text(years) or 'none'}): {first.row}, {stated}"
+        facts.append(_derived(first, operation, result, len(years), facts))
         w.grounded.append((claim, facts))
         text = f"{claim}. {w.sources(result.inputs)}"
+    elif result.value is None:  # years are the answer: the row is cited, its figures are not stated
+        years = list(result.chosen_years)
+        short = [str(y) for y in years] if len(years) != 1 else str(years[0])
+        if operation.name == "years_given":
+            claim = f"{_years_text(years)}: the years the table gives {first.row} for"
+        else:
+            side = "largest" if question.greater else "smallest"
+            claim = f"{_years_text(years) or 'None'}: the year {first.row} is {side}"
+        w.grounded.append((claim, facts))
+        text = f"{claim} {w.mark(first)}."
     elif not result.formula:
         short = as_written(first)
         column = f", {first.column}" if first.column else ""

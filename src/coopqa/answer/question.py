@@ -71,7 +71,7 @@ _TWO_ROWS = (
     ("difference", re.compile(
         r"\bdifference in (?:the )?.+? (?:of|from|for) (?:the )?(?P<a>.+?) and (?:the )?(?P<b>.+?)"
         + _UNTIL_PERIOD, re.I)),
-    ("gap", re.compile(
+    ("difference", re.compile(
         r"\bhow much (?:more|less|higher|lower)\b.*?\b(?:from|for|of|in|did|was|were) (?:the )?"
         r"(?P<a>.+?) (?:as )?(?:compared (?:to|with)|than) (?:the )?(?P<b>.+?)" + _UNTIL_PERIOD,
         re.I)),
@@ -174,7 +174,7 @@ class Question:
     asks_parts: bool = False  # "what are the components of X": the rows that make X up
     asks_kinds: bool = False  # "what are the types of X": rows that may be a whole table's
     asks_table: bool = False  # "what does the table show?": what the table is about
-    # two rows side by side: ("difference" | "gap" | "both", stems of one, stems of the other)
+    # two rows side by side: ("difference" | "both" | "each", stems of one, stems of the other)
     two_rows: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
     @property

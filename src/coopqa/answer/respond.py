@@ -35,7 +35,7 @@ from .fact_sources import (
     year_not_covered,
 )
 from .followup import own_words
-from .question import read, years_named
+from .question import CELL_OPERATIONS, read, years_named
 from .strategies.added import added_up
 from .strategies.computed import (
     arithmetic,
@@ -112,10 +112,7 @@ def respond(evidence: Evidence, facts: DocumentFacts, corpus_name: str) -> Draft
         return extreme_row(evidence, *found)
     if q.answer_type == "quantity" and (rows := rows_past(q, facts)):
         return counted(evidence, *rows)
-    if q.answer_type in ("quantity", "text") and q.operation in (
-        "",
-        "ratio",
-    ):  # not a figure to work out
+    if q.answer_type in ("quantity", "text") and q.operation in CELL_OPERATIONS:
         draft = _single_fact(q, evidence, facts, corpus_name)
         if draft is not None:
             return draft
