@@ -400,3 +400,19 @@ def test_the_month_of_a_date_names_the_period_not_the_row() -> None:
     report = "# Cash\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Restricted cash | 40 | 35 |\n"
     draft = engine_answer(report, "What was the restricted cash as of December 31, 2019?")
     assert draft is not None and draft.short == "40"
+
+
+def test_a_bare_subtotal_row_is_named_by_the_group_it_closes() -> None:
+    report = """# Results
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Gross profit | 50 | 40 |
+| Selling costs | | |
+| Freight | (6) | (5) |
+| Advertising | (4) | (3) |
+| Subtotal | (10) | (8) |
+| Selling income | 2 | 1 |
+"""
+    drafted = engine_answer(report, "What were the selling costs in 2018?")
+    assert drafted.short == "(8)"  # the Subtotal under "Selling costs", not "Selling income"

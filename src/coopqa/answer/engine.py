@@ -26,6 +26,7 @@ from .question import CELL_OPERATIONS, Question, read
 from .synthesize import Draft, Evidence
 
 # A row answers when its label (and group) holds this share of the question's weighted terms.
+_TOTAL_WORDS = frozenset(tokenize("total subtotal"))
 MIN_ROW_COVERAGE = fitted("min_row_coverage")
 # Weight of how much of a row's own label the question names, beside how much of the question
 # the label covers (tells "Revenue" from "Revenue from services" when the question says neither).
@@ -110,6 +111,8 @@ def _coverage(
         label |= store.context.get(cells[0].table, frozenset())
     covered = store.share(terms, [t for t in terms if t in label])
     own = cells[0].row_terms
+    if own <= _TOTAL_WORDS and cells[0].group:  # "Subtotal" under "Operating expenses"
+        own = cells[0].label_terms - _TOTAL_WORDS
     named = sum(1 for t in own if t in terms or t in asked) / max(len(own), 1)
     return covered, named
 
