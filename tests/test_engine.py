@@ -416,3 +416,20 @@ def test_a_bare_subtotal_row_is_named_by_the_group_it_closes() -> None:
 """
     drafted = engine_answer(report, "What were the selling costs in 2018?")
     assert drafted.short == "(8)"  # the Subtotal under "Selling costs", not "Selling income"
+
+
+def test_a_cell_is_not_the_answer_to_what_the_document_never_names() -> None:
+    report = """# Inventories
+
+| | December 31, 2019 | December 31, 2018 |
+| --- | --- | --- |
+| Raw materials | 40 | 35 |
+| Net inventories | 90 | 80 |
+"""
+    drafted = engine_answer(
+        report, "What was the warranty reserve for inventory at December 31, 2019?"
+    )
+    assert drafted.abstained and "“warranty”, “reserve”" in drafted.text
+    assert (
+        engine_answer(report, "What were the net inventories at December 31, 2019?").short == "90"
+    )

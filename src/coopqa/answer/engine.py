@@ -372,6 +372,21 @@ def not_said(text: str) -> Draft:
     return Draft(text=text, abstained=True)
 
 
+def _never_mentions(
+    question: Question, unknown: list[str], known: list[str], store: Store, evidence: Evidence
+) -> Draft:
+    """ "The document does not say this: it never mentions …", with the nearest row it states."""
+    words = ", ".join(f"“{w}”" for w in as_asked(question.text, unknown))
+    claim = f"The document does not say this: it never mentions {words}"
+    nearest = choose_row(store, question, known) if known else None
+    if nearest is None:
+        return not_said(f"{claim}.")
+    written = Written(evidence)
+    source = written.sources(nearest.cells[:1])
+    return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
+                 quotes=written.quotes)  # fmt: skip
+
+
 def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None:
     """The engine's draft for a question about one document; None when no table row covers
     the question (the document's sentences answer it instead)."""
@@ -390,16 +405,9 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     known = [t for t in terms if t in store.idf]
     figure = question.answer_type in ("quantity", "year_choice") or bool(question.operation)
     unknown_breakdown = any(t in unknown for t in question.breakdown)
-    if unknown_breakdown or figure and unknown and store.share(terms, unknown) > MAX_UNCOVERED:
-        words = ", ".join(f"“{w}”" for w in as_asked(question.text, unknown))
-        claim = f"The document does not say this: it never mentions {words}"
-        nearest = choose_row(store, question, known) if known else None
-        if nearest is None:
-            return not_said(f"{claim}.")
-        written = Written(evidence)
-        source = written.sources(nearest.cells[:1])
-        return Draft(text=f"{claim}. The nearest it states: {source}", abstained=True,
-                     quotes=written.quotes)  # fmt: skip
+    never_mentioned = bool(unknown) and store.share(terms, unknown) > MAX_UNCOVERED
+    if unknown_breakdown or figure and never_mentioned:
+        return _never_mentions(question, unknown, known, store, evidence)
     each = question.two_rows is not None and question.two_rows[0] == "each"  # rows named apart
     # the years a table gives are the table's: its heading and headers name it before a row does
     table_first = (
@@ -422,6 +430,9 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
             return _quote(noted, evidence, short=without_mark(noted[1].text))
     if not answers_cells:
         return None
+    about_table = question.asks_years or question.asks_kinds  # the table's, not a row's
+    if never_mentioned and not about_table:  # a cell is "the X" only when the document names X
+        return _never_mentions(question, unknown, known, store, evidence)
     breakdown = [t for t in question.breakdown if t in choice.uncovered]
     if breakdown:  # "in Canada": the row is the whole, not the place's part
         written = Written(evidence)
