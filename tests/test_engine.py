@@ -433,3 +433,20 @@ def test_a_cell_is_not_the_answer_to_what_the_document_never_names() -> None:
     assert (
         engine_answer(report, "What were the net inventories at December 31, 2019?").short == "90"
     )
+
+
+def test_a_named_row_with_no_figure_under_the_named_column_says_so() -> None:
+    report = """# Members
+
+| | Members | Renewal rate | |
+| --- | --- | --- | --- |
+| | 2019 | 2019 | 2018 |
+| Household members | 5,000 | | |
+| Student members | 1,200 | 61.5 | 58.0 |
+"""
+    drafted = engine_answer(report, "What was the renewal rate of household members in 2019?")
+    assert drafted.abstained and "no figure for Household members under “renewal”" in drafted.text
+    assert (
+        engine_answer(report, "What was the renewal rate of student members in 2019?").short
+        == "61.5"
+    )

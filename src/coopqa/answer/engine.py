@@ -175,15 +175,19 @@ def _years_row(store: Store, question: Question) -> Choice | None:
     return None
 
 
-def _columns_named(question: Question, store: Store, inputs: Sequence[Cell]) -> bool:
-    """Whether every word the question shares with the table's column headers (and not with the
-    row) is in the headers of the columns the figures come from."""
+def _columns_missed(question: Question, store: Store, inputs: Sequence[Cell]) -> list[str]:
+    """The words the question shares with the table's column headers (and not with the row)
+    that some column the figures come from does not have in its header."""
     if not inputs:
-        return True
+        return []
     first = inputs[0]
     headers = {t for c in store.cells if c.table == first.table for t in c.column_terms}
     asked = {t for t in question.constraint_terms if t in headers} - first.label_terms
-    return all(asked <= c.column_terms for c in inputs)
+    return [
+        t
+        for t in question.constraint_terms
+        if t in asked and any(t not in c.column_terms for c in inputs)
+    ]
 
 
 def _columns_for(question: Question, cells: list[Cell]) -> list[Cell]:
@@ -473,7 +477,18 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     if operation.name in ("parts", "count_rows", "years_given"):  # across the named table
         cells = cells + [c for c in store.cells if c.table == cells[0].table]
     result = operation.solve(question, cells)
-    if result is not None and not _columns_named(question, store, result.inputs):
+    missed = _columns_missed(question, store, result.inputs) if result is not None else []
+    if missed:
+        if operation.name == "lookup" and not choice.uncovered:  # the row, with that column empty
+            written = Written(evidence)
+            claim = (
+                f"The document gives no figure for {row} under “{_phrases(question.text, missed)}”"
+            )
+            written.grounded.append((claim, [cell_fact(c) for c in cells]))
+            text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
+            return Draft(
+                text=text, abstained=True, quotes=written.quotes, grounded=written.grounded
+            )
         return None  # the question names a column the figures are not from
     if result is None:
         if question.operation:
