@@ -192,8 +192,9 @@ def _columns_missed(question: Question, store: Store, inputs: Sequence[Cell]) ->
 
 def _columns_for(question: Question, cells: list[Cell]) -> list[Cell]:
     """The row's cells with those whose header the question names first (a lookup with no year
-    reads the column it names: "As Reported", "Adjustments")."""
-    terms = set(question.constraint_terms)
+    reads the column it names: "As Reported", "Adjustments"); a word of the row's own label
+    names no column."""
+    terms = set(question.constraint_terms) - (cells[0].label_terms if cells else set())
     return sorted(cells, key=lambda c: (-len(c.column_terms & terms), c.derived_column))
 
 
