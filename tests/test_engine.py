@@ -450,3 +450,13 @@ def test_a_named_row_with_no_figure_under_the_named_column_says_so() -> None:
         engine_answer(report, "What was the renewal rate of student members in 2019?").short
         == "61.5"
     )
+
+
+def test_financial_years_asked_are_the_years_the_table_gives() -> None:
+    report = "# Tax\n\n| | 2019 | 2018 |\n| --- | --- | --- |\n| Tax charge | 70 | 95 |\n"
+    assert engine_answer(
+        report, "Which financial years' information is shown in the table?"
+    ).short == [
+        "2019",
+        "2018",
+    ]

@@ -91,7 +91,7 @@ _WHAT_TABLE_SHOWS = re.compile(
     r"contain|illustrate|depict|summari[sz]e|detail|provide (?:data|information)(?: for)?)\W*$",
     re.I,
 )
-_WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal )?years?\b", re.I)
+_WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal |financial )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
 _KINDS = re.compile(
     r"\b(?:components?|types|categories|kinds|items|elements|segments)\b(?! of (?:the )?(?:change|increase|decrease))",
