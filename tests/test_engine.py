@@ -460,3 +460,11 @@ def test_financial_years_asked_are_the_years_the_table_gives() -> None:
         "2019",
         "2018",
     ]
+
+
+def test_the_total_over_years_named_is_their_sum_unless_asked_respectively() -> None:
+    report = "# Sales\n\n| | 2019 | 2018 | 2017 |\n| --- | --- | --- | --- |\n| Freight income | 70 | 95 | 40 |\n"
+    summed = engine_answer(report, "What is the total freight income earned in both 2018 and 2019?")
+    assert summed.short == "165" and "70 + 95" in summed.text.replace("95 + 70", "70 + 95")
+    each = engine_answer(report, "What was the total freight income in 2018 and 2019 respectively?")
+    assert each.short != "165"

@@ -91,6 +91,8 @@ _WHAT_TABLE_SHOWS = re.compile(
     r"contain|illustrate|depict|summari[sz]e|detail|provide (?:data|information)(?: for)?)\W*$",
     re.I,
 )
+# "total" over the years named, unless each year's figure is asked for ("respectively")
+_TOTAL_OVER_YEARS = re.compile(r"^(?!.*\brespectively\b).*\btotal\b", re.I)
 _WHICH_YEARS = re.compile(r"\b(?:which|what)(?: are the)? (?:fiscal |financial )?years?\b", re.I)
 # "the components of", "types of", "what makes up": the rows a total is made of
 _KINDS = re.compile(
@@ -258,6 +260,8 @@ def read(text: str) -> Question:
     elif base.answer_type == "year_choice":
         operation = "extreme"
     years = years_named(text, operation)
+    if not operation and len(years) >= 2 and _TOTAL_OVER_YEARS.search(text):
+        operation, years = "sum", years_named(text, "sum")  # "the total X in 2018 and 2019"
     if not operation and len(years) == 1 and _CHANGED_IN.search(text):
         operation, years = "change", (years[0] - 1, years[0])  # from the year before
     counted = operation in ("count_past", "count_rows") or (
