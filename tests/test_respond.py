@@ -231,3 +231,24 @@ def test_a_cause_may_be_a_clause_opened_by_as_or_a_result_of():
     assert "two depots" in answer_from(report, "Why did storage fees decrease?").text
     assert "smaller depot" in answer_from(report, "Why did rent fall?").text
     assert answer_from(report, "Why did freight costs rise?").abstained  # "as reported": no cause
+
+
+def test_a_cause_in_the_sentence_after_the_change_it_explains():
+    report = """# Review
+
+## Revenue
+
+Revenues from Freight Services increased by 12% year-on-year to $40 million. The increase was \
+primarily driven by new coastal routes.
+
+Revenues from Storage fell by 3% year-on-year to $9 million.
+"""
+    draft = answer_from(
+        report,
+        "What was the reason for the year-on-year change for revenues from Freight Services?",
+    )
+    assert not draft.abstained and "new coastal routes" in draft.text
+    storage = answer_from(
+        report, "What was the reason for the year-on-year change for revenues from Storage?"
+    )
+    assert "coastal" not in storage.text  # the cause follows Freight Services, not Storage

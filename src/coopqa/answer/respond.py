@@ -54,7 +54,7 @@ from .strategies.rows import column_average, components, extreme, rows_listed, r
 from .strategies.running import over_spans, running_words
 from .synthesize import Draft, Evidence, best_sentences, quote_with_antecedent
 from .vocabulary import document_terms, has_entity, new_names, other_direction, unknown_specifics
-from .wording import covers, does_not_say
+from .wording import covers, does_not_say, leans_on_earlier
 
 _MONEY_BEFORE = re.compile(r"[$€£¥]\s?$")
 MIN_SENTENCE_COVERAGE = fitted("min_sentence_coverage")
@@ -260,6 +260,8 @@ def _good_sentences(
             if not (_CAUSE.search(sentence.text) or _cause_clause(sentence.text)):
                 continue
             words = set(tokenize(f"{passage.section} {sentence.text}"))  # a cause of this thing
+            if _follows_on(sentence.text):  # "The increase was driven by …": the one just named
+                words |= set(tokenize(_previous(passage, sentence)))
             if not _names_within(q, words, facts):
                 continue
         if len(new_names(q, sentence)) < q.names_wanted:
@@ -274,6 +276,19 @@ def _good_sentences(
         ):
             good.append((coverage + SCORE_WEIGHT * score, n, sentence))
     return good
+
+
+# "The increase was driven by …", "This reflected …": a sentence about the thing just named
+_FOLLOWS_ON = re.compile(r"^(?:The|This|These|That|Such)\s+\w+\s+(?:was|were|is|are|reflect\w*)\b")
+
+
+def _follows_on(text: str) -> bool:
+    return bool(_FOLLOWS_ON.match(text.strip())) or leans_on_earlier(text)
+
+
+def _previous(passage: Passage, sentence: Sentence) -> str:
+    i = passage.sentences.index(sentence)
+    return passage.sentences[i - 1].text if i > 0 else ""
 
 
 def _cause_clause(text: str) -> bool:
