@@ -25,8 +25,8 @@ from .operations import Operation, Result, plan
 from .question import CELL_OPERATIONS, Question, read
 from .synthesize import Draft, Evidence
 
+_TOTAL_WORDS = frozenset(tokenize("total subtotal"))  # a row label that names only a sum
 # A row answers when its label (and group) holds this share of the question's weighted terms.
-_TOTAL_WORDS = frozenset(tokenize("total subtotal"))
 MIN_ROW_COVERAGE = fitted("min_row_coverage")
 # Weight of how much of a row's own label the question names, beside how much of the question
 # the label covers (tells "Revenue" from "Revenue from services" when the question says neither).
@@ -392,6 +392,14 @@ def _never_mentions(
                  quotes=written.quotes)  # fmt: skip
 
 
+def _nearest_instead(claim: str, cells: list[Cell], evidence: Evidence) -> Draft:
+    """ "The document does not give …; the nearest it states: ROW", an abstention."""
+    written = Written(evidence)
+    written.grounded.append((claim, [cell_fact(c) for c in cells]))
+    text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
+    return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
+
+
 def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None:
     """The engine's draft for a question about one document; None when no table row covers
     the question (the document's sentences answer it instead)."""
@@ -440,11 +448,8 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
         return _never_mentions(question, unknown, known, store, evidence)
     breakdown = [t for t in question.breakdown if t in choice.uncovered]
     if breakdown:  # "in Canada": the row is the whole, not the place's part
-        written = Written(evidence)
         claim = f"The document does not give {row} for {_phrases(question.text, breakdown)}"
-        written.grounded.append((claim, [cell_fact(c) for c in cells]))
-        text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
-        return Draft(text=text, abstained=True, quotes=written.quotes, grounded=written.grounded)
+        return _nearest_instead(claim, cells, evidence)
     if _names_its_operation(question, cells):  # "weighted average shares": a measure's name
         question = replace(question, operation="")
     operation = plan(question)
@@ -481,15 +486,10 @@ def answer(question_text: str, store: Store, evidence: Evidence) -> Draft | None
     missed = _columns_missed(question, store, result.inputs) if result is not None else []
     if missed:
         if operation.name == "lookup" and not choice.uncovered:  # the row, with that column empty
-            written = Written(evidence)
             claim = (
                 f"The document gives no figure for {row} under “{_phrases(question.text, missed)}”"
             )
-            written.grounded.append((claim, [cell_fact(c) for c in cells]))
-            text = f"{claim}; the nearest it states: {written.sources(cells[:1])}"
-            return Draft(
-                text=text, abstained=True, quotes=written.quotes, grounded=written.grounded
-            )
+            return _nearest_instead(claim, cells, evidence)
         return None  # the question names a column the figures are not from
     if result is None:
         if question.operation:
