@@ -468,3 +468,38 @@ def test_the_total_over_years_named_is_their_sum_unless_asked_respectively() -> 
     assert summed.short == "165" and "70 + 95" in summed.text.replace("95 + 70", "70 + 95")
     each = engine_answer(report, "What was the total freight income in 2018 and 2019 respectively?")
     assert each.short != "165"
+
+
+DEFERRED = """# Notes
+
+## 12. Deferred income
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Current | 53.2 | 55.2 |
+| Non-current | 13.6 | 14.4 |
+| | 66.8 | 69.6 |
+"""
+
+
+def test_a_row_with_no_label_that_adds_up_the_rows_above_is_their_total() -> None:
+    totalled = engine_answer(DEFERRED, "What is the total deferred income in 2019?")
+    assert totalled.short == "66.8"  # the unlabelled sum row, named by the table's heading
+    assert engine_answer(DEFERRED, "What are the components of deferred income?").short == [
+        "Current",
+        "Non-current",
+    ]
+
+
+def test_a_named_row_that_opens_the_rows_a_total_closes_is_one_of_its_parts() -> None:
+    report = """# Receivables
+
+| | 2019 | 2018 |
+| --- | --- | --- |
+| Trade receivables, current | 375 | 335 |
+| Trade receivables, noncurrent | 26 | 15 |
+| Total | 401 | 350 |
+"""
+    drafted = engine_answer(report, "What are the types of accounts in trade receivables?")
+    assert drafted.text.startswith("Total [")  # the whole, not its first part
+    assert drafted.short == ["Trade receivables, current", "Trade receivables, noncurrent"]

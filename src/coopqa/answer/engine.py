@@ -107,7 +107,7 @@ def _coverage(
     own words the terms, or the question's other words, name: "Total revenues" is named by
     "total revenues" though "total" is no constraint)."""
     label = cells[0].label_terms
-    if "total" in terms and cells[0].row_terms == {"total"}:  # "total Y": the table's own total
+    if "total" in (*terms, *asked) and cells[0].row_terms == {"total"}:  # "total Y": the table's
         label |= store.context.get(cells[0].table, frozenset())
     covered = store.share(terms, [t for t in terms if t in label])
     own = cells[0].row_terms

@@ -8,7 +8,7 @@ A cell's meaning is its row label × its column header, under the table's headin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .numbers import SPLIT_YEAR
 
@@ -142,13 +142,33 @@ def parse_markdown_table(raw: str, start: int, end: int) -> Table | None:
         rows.append(TableRow(label, values, group, text, s, e))
     return Table(
         headers=tuple(headers[1:]),
-        rows=tuple(rows),
+        rows=_unlabelled_totals(rows),
         unit=unit,
         header_text="\n".join(h[1] for h in header_lines),
         header_start=header_lines[0][2],
         header_end=header_lines[-1][3],
         skipped=skipped,
     )
+
+
+def _unlabelled_totals(rows: list[TableRow]) -> tuple[TableRow, ...]:
+    """A row with no label whose figure adds up the rows above it (from the last such row,
+    whose figure it carries on) is their total: it is labelled "Total"."""
+    out = list(rows)
+    start, carried = 0, 0.0
+    for i, row in enumerate(rows):
+        if row.label.strip():
+            continue
+        column = next((n for n, c in enumerate(row.cells) if read_cell(c) is not None), None)
+        if column is None:
+            continue
+        above = [read_cell(r.cells[column]) for r in rows[start:i] if column < len(r.cells)]
+        figures = [carried, *(a.value for a in above if a is not None)]
+        value = read_cell(row.cells[column]).value
+        if len(figures) >= 3 and abs(sum(figures) - value) <= max(1.0, abs(value) * 0.002):
+            out[i] = replace(row, label="Total")
+        start, carried = i + 1, value
+    return tuple(out)
 
 
 def _has_label_and_empty(body: list[tuple[list[str], str, int, int]]) -> bool:

@@ -28,8 +28,9 @@ def one_per_row(cells: Sequence[Cell]) -> list[Cell]:
     return [first[r] for r in sorted(first)]
 
 
-def components(whole: Cell, table: Sequence[Cell]) -> list[Cell]:
-    """The rows that make up ``whole``, one cell each (empty when none)."""
+def components(whole: Cell, table: Sequence[Cell]) -> tuple[Cell, list[Cell]]:
+    """The total ``whole`` stands for and the rows that make it up, one cell each (no rows when
+    none do). A named row that opens the rows a total row closes is one of that total's parts."""
     rows = [c for c in one_per_row(table) if c.group == whole.group]
     at = next(i for i, c in enumerate(rows) if c.row_index == whole.row_index)
     above = []
@@ -38,13 +39,15 @@ def components(whole: Cell, table: Sequence[Cell]) -> list[Cell]:
             break
         above.append(cell)
     if len(above) >= 2:
-        return above[::-1]
+        return whole, above[::-1]
     below = []
     for cell in rows[at + 1 :]:
         if TOTAL_ROW.match(cell.row):
+            if below and not above:  # "Current", "Non-current", then "Total"
+                return cell, [whole, *below]
             break
         below.append(cell)
-    return below if len(below) >= 2 else []
+    return whole, below if len(below) >= 2 else []
 
 
 def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
@@ -55,7 +58,8 @@ def solve(question: Question, cells: Sequence[Cell]) -> Result | None:
         parts = [c for c in one_per_row(table) if c.row.strip() and not TOTAL_ROW.match(c.row)]
         inputs: tuple[Cell, ...] = ()
     else:
-        parts, inputs = components(whole, table), (whole,)
+        total, parts = components(whole, table)
+        inputs = (total,)
     if len(parts) < 2:
         return None
     count = float(len(parts)) if _HOW_MANY.match(question.text) else None
