@@ -288,3 +288,10 @@ def test_a_lone_change_header_heads_its_columns_not_the_years_beside_them():
     assert headers[2].endswith("Percent Change Constant")
     spanning = "|  |  | Years Ended December 31, |  |\n| --- | --- | --- | --- |\n|  | 2019 | 2018 | 2017 |\n| Sales | 1 | 2 | 3 |\n"
     assert all("Years Ended" in h for h in parse_markdown_table(spanning, 0, len(spanning)).headers)
+
+
+def test_figures_listed_respectively_take_the_periods_in_their_places():
+    text = "# Notes\n\n## Options\n\nThe options forfeited for 2019 and 2018 were 1,200 and 3,400, respectively.\n"
+    facts = extract_document(parse_text("r", text, markdown=True)).facts
+    dated = {f.value: f.period for f in facts if f.unit != "calendar year"}
+    assert dated == {1200.0: "2019", 3400.0: "2018"}

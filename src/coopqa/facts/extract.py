@@ -158,13 +158,15 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
             times = [_elsewhere(m) for m in context.get(passage.passage_id, [])]
         level_ids: dict[int, str] = {}
         facts = []
+        paired = _respectively(sentence.text, mentions)
         for n, mention in enumerate(mentions):
             if mention.kind == "label":
                 continue
             if mention.is_time:
                 facts.append(_time_fact(doc, passage, i, n, sentence, mention, parsed_sentence))
                 continue
-            fact = _prose_fact(doc, passage, i, n, sentence, mention, times, parsed_sentence)
+            dated = [paired[n]] if n in paired else times
+            fact = _prose_fact(doc, passage, i, n, sentence, mention, dated, parsed_sentence)
             facts.append(fact)
             if not fact.measure.startswith(("increase in", "decrease in")):
                 level_ids[n] = fact.id
@@ -176,6 +178,21 @@ def _prose_facts(doc: str, sentences: list[tuple[Passage, int, Sentence]], out: 
                     fact, inputs=(levels[0].id,), measure=f"{direction} in {levels[0].measure}"
                 )
             out.facts.append(fact)
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _respectively(text: str, mentions: list[NumberMention]) -> dict[int, NumberMention]:
+    """ "X and Y for 2019 and 2018, respectively": each figure with the period in its place, when
+    the sentence lists as many periods as figures."""
+    if not _RESPECTIVELY.search(text):
+        return {}
+    times = [m for m in mentions if m.is_time]
+    figures = [n for n, m in enumerate(mentions) if not m.is_time and m.kind != "label"]
+    if len(times) < 2 or len(times) != len(figures):
+        return {}
+    return dict(zip(figures, times, strict=True))
 
 
 def _elsewhere(mention: NumberMention) -> NumberMention:
