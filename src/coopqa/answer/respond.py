@@ -217,8 +217,7 @@ def _sentence_coverage(q: Question, words: set[str], facts: DocumentFacts) -> fl
 def _context_words(passage: Passage, sentence: Sentence) -> set[str]:
     """The words a sentence is read with: its own, its heading's, its paragraph's first
     sentence's and the one before it ("the plant" there is the one the paragraph names)."""
-    i = passage.sentences.index(sentence)
-    around = {passage.sentences[0].text, passage.sentences[max(i - 1, 0)].text, sentence.text}
+    around = {passage.sentences[0].text, _previous(passage, sentence), sentence.text}
     return set(tokenize(" ".join([passage.section, *around])))
 
 
@@ -278,8 +277,9 @@ def _good_sentences(
     return good
 
 
-# "The increase was driven by …", "This reflected …": a sentence about the thing just named
-_FOLLOWS_ON = re.compile(r"^(?:The|This|These|That|Such)\s+\w+\s+(?:was|were|is|are|reflect\w*)\b")
+# "The increase was driven by …": a sentence about the thing just named ("This …", "These …"
+# are leans_on_earlier's)
+_FOLLOWS_ON = re.compile(r"^The\s+\w+\s+(?:was|were|is|are|reflect\w*)\b")
 
 
 def _follows_on(text: str) -> bool:
@@ -287,8 +287,8 @@ def _follows_on(text: str) -> bool:
 
 
 def _previous(passage: Passage, sentence: Sentence) -> str:
-    i = passage.sentences.index(sentence)
-    return passage.sentences[i - 1].text if i > 0 else ""
+    """The sentence before ``sentence`` in its passage (itself when it opens the passage)."""
+    return passage.sentences[max(passage.sentences.index(sentence) - 1, 0)].text
 
 
 def _cause_clause(text: str) -> bool:

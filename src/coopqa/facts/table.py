@@ -159,12 +159,12 @@ def _unlabelled_totals(rows: list[TableRow]) -> tuple[TableRow, ...]:
     for i, row in enumerate(rows):
         if row.label.strip():
             continue
-        column = next((n for n, c in enumerate(row.cells) if read_cell(c) is not None), None)
-        if column is None:
+        read = [(n, v) for n, c in enumerate(row.cells) if (v := read_cell(c)) is not None]
+        if not read:
             continue
+        column, value = read[0][0], read[0][1].value
         above = [read_cell(r.cells[column]) for r in rows[start:i] if column < len(r.cells)]
         figures = [carried, *(a.value for a in above if a is not None)]
-        value = read_cell(row.cells[column]).value
         if len(figures) >= 3 and abs(sum(figures) - value) <= max(1.0, abs(value) * 0.002):
             out[i] = replace(row, label="Total")
         start, carried = i + 1, value
